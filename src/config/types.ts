@@ -1,0 +1,136 @@
+// The resolved configuration: what every other part of sluice reads. The YAML shape users write is
+// documented in README.md; load.ts turns that into these types (defaults applied, names resolved).
+
+/** A listen address, parsed from "HOST:PORT". */
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/** A client account that may connect to sluice. Exactly one of password / passwordHash is set. */
+export interface UserConfig {
+  user: string;
+  /** Clear-text password, as written in the config file. */
+  password?: string;
+  /** MySQL native password hash, "*" + 40 upper-case hex digits (SHA1(SHA1(password))). */
+  passwordHash?: string;
+  /** Logical schemas this user may use; ["*"] means all. */
+  schemas: string[];
+  /** The connection must use TLS (issue "clients"). */
+  requireTls: boolean;
+}
+
+/** Per-backend connection pool limits (each worker has its own pool of this size). */
+export interface PoolConfig {
+  min: number;
+  max: number;
+  /** Idle connections above `min` are closed after this many milliseconds. */
+  idleTimeoutMs: number;
+  /** A connection idle longer than this is pinged before it is handed out. */
+  validateAfterMs: number;
+  /** Connect timeout for a new backend connection. */
+  connectTimeoutMs: number;
+  /** How long a statement waits for a free connection before it gets an error. */
+  acquireTimeoutMs: number;
+}
+
+/** A physical MySQL/MariaDB server. */
+export interface BackendConfig {
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  pool: PoolConfig;
+}
+
+/** A replica a partition may read from. */
+export interface ReadTarget {
+  backend: string;
+  weight: number;
+}
+
+/** One physical database of a sharded schema. */
+export interface PartitionConfig {
+  /** The primary: all writes and transactions. */
+  write: string;
+  /** Replicas for reads outside transactions (may be empty). */
+  read: ReadTarget[];
+  database: string;
+}
+
+export type ShardAlgorithm = 'mod' | 'hash' | 'range' | 'date' | 'list';
+
+export interface RangeBound {
+  /** Keys strictly below this bound (and at or above the previous one) go to `partition`. */
+  lt: number;
+  partition: number;
+}
+
+/** How one logical table of a sharded schema is laid out. */
+export type TableRule =
+  | {
+      kind: 'sharded';
+      name: string;
+      shardKey: string;
+      algorithm: ShardAlgorithm;
+      /** range: ascending bounds; keys at or above the last bound are an error. */
+      ranges?: RangeBound[];
+      /** list: value -> partition. */
+      values?: Record<string, number>;
+      /** date: the granularity mapped onto partitions. */
+      dateUnit?: 'day' | 'month' | 'year';
+      /** Physical tables per partition, named TABLE_0 … TABLE_{N-1}; 1 means the table keeps its name. */
+      tablesPerPartition: number;
+      bindingGroup?: string;
+      /** A column sluice fills with a snowflake id when an INSERT omits it. */
+      keyGenerator?: { column: string; type: 'snowflake' };
+    }
+  | { kind: 'broadcast'; name: string };
+
+/** A logical schema forwarded as a whole to one backend database. */
+export interface ForwardSchema {
+  kind: 'forward';
+  name: string;
+  backend: string;
+  database: string;
+}
+
+/** A logical schema whose tables are spread over partitions. */
+export interface ShardedSchema {
+  kind: 'sharded';
+  name: string;
+  partitions: PartitionConfig[];
+  tables: Record<string, TableRule>;
+  /** Partition that holds tables with no rule. */
+  defaultPartition: number;
+}
+
+export type SchemaConfig = ForwardSchema | ShardedSchema;
+
+export interface TlsServerConfig {
+  cert: string;
+  key: string;
+}
+
+/** The whole resolved configuration. */
+export interface SluiceConfig {
+  listen: ListenAddress;
+  threads: number;
+  bufferPoolMB: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Prometheus text exposition port on 127.0.0.1; 0 = off. */
+  metricsPort: number;
+  /** Cap on client connections per worker; 0 = no cap. */
+  maxConnectionsPerWorker: number;
+  /** Bounded wait for running queries on SIGTERM/SIGINT. */
+  shutdownTimeoutMs: number;
+  /** Server version string announced to clients in the handshake. */
+  serverVersion: string;
+  users: UserConfig[];
+  backends: Record<string, BackendConfig>;
+  schemas: Record<string, SchemaConfig>;
+  tls?: TlsServerConfig;
+  /** Path of the file this was loaded from, if any. */
+  source?: string;
+}
