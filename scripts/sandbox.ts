@@ -1,0 +1,164 @@
+// Throwaway MariaDB instances for tests, the demo and benchmarks: each has its own datadir in a temp
+// folder, its own port on 127.0.0.1, and a TCP user `sluice`/`sluice` with all privileges.
+// Readiness is awaited by polling the server's socket with the CLI, never by sleeping a fixed time.
+//
+// As a command:  node dist/scripts/sandbox.js start --count 2 [--state FILE]   (prints the ports)
+//                node dist/scripts/sandbox.js stop [--state FILE]
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as net from 'node:net';
+
+export interface MariaDBOptions {
+  /** Extra mariadbd flags, e.g. ['--log-bin', '--server-id=2']. */
+  extraArgs?: string[];
+  /** Give up waiting for readiness after this long. */
+  startTimeoutMs?: number;
+  /** Run in its own process group so it outlives the starting command (the CLI's `start`). */
+  detached?: boolean;
+}
+
+/** A running private MariaDB server. */
+export interface MariaDBInstance {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  datadir: string;
+  socket: string;
+  pid: number;
+  /** Runs SQL as root over the unix socket with the mariadb CLI (batch mode); resolves stdout. */
+  sql(statements: string): Promise<string>;
+  /** Stops the server (SIGTERM, then SIGKILL after a grace period) and removes its datadir. */
+  stop(): Promise<void>;
+}
+
+/** A port the kernel just handed out on 127.0.0.1 (closed again before returning). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function run(cmd: string, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${args.join(' ')}: ${stderr.trim() || err.message}`));
+      else resolve(stdout);
+    });
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+function clientSql(socket: string, statements: string): Promise<string> {
+  return run('mariadb', ['--no-defaults', '-uroot', `--socket=${socket}`, '--batch', '--skip-column-names'], statements);
+}
+
+async function waitReady(socket: string, child: ChildProcess, deadline: number, log: () => string): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`mariadbd exited with ${child.exitCode}:\n${log()}`);
+    try {
+      await clientSql(socket, 'SELECT 1');
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`mariadbd not ready in time:\n${log()}`);
+      await new Promise((r) => setTimeout(r, 50)); // poll interval of a readiness check, not a readiness guess
+    }
+  }
+}
+
+export async function startMariaDB(opts: MariaDBOptions = {}): Promise<MariaDBInstance> {
+  const base = mkdtempSync(path.join(tmpdir(), 'sluice-mariadb-'));
+  const datadir = path.join(base, 'data');
+  const socket = path.join(base, 'sock');
+  await run('mariadb-install-db', [
+    '--no-defaults', `--datadir=${datadir}`, '--user=root',
+    '--auth-root-authentication-method=normal', '--skip-test-db',
+  ]);
+  const port = await freePort();
+  const errLog = path.join(base, 'error.log');
+  const child = spawn('mariadbd', [
+    '--no-defaults', `--datadir=${datadir}`, `--port=${port}`, '--bind-address=127.0.0.1',
+    `--socket=${socket}`, '--user=root', '--skip-name-resolve', `--log-error=${errLog}`,
+    '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M', '--max-allowed-packet=64M',
+    '--character-set-server=utf8mb4', '--collation-server=utf8mb4_general_ci',
+    `--pid-file=${path.join(base, 'pid')}`,
+    ...(opts.extraArgs ?? []),
+  ], { stdio: 'ignore', detached: opts.detached ?? false });
+  const log = () => (existsSync(errLog) ? readFileSync(errLog, 'utf8').split('\n').slice(-15).join('\n') : '');
+  try {
+    await waitReady(socket, child, Date.now() + (opts.startTimeoutMs ?? 60_000), log);
+    // sql_log_bin = 0: a replica must not replay the sandbox's own setup.
+    await clientSql(socket,
+      "SET sql_log_bin = 0; CREATE USER 'sluice'@'127.0.0.1' IDENTIFIED BY 'sluice';" +
+      " GRANT ALL PRIVILEGES ON *.* TO 'sluice'@'127.0.0.1' WITH GRANT OPTION;");
+  } catch (e) {
+    child.kill('SIGKILL');
+    rmSync(base, { recursive: true, force: true });
+    throw e;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    host: '127.0.0.1', port, user: 'sluice', password: 'sluice', datadir, socket, pid: child.pid!,
+    sql: (statements) => clientSql(socket, statements),
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        const done = () => { clearTimeout(timer); rmSync(base, { recursive: true, force: true }); resolve(); };
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        child.once('exit', done);
+        child.kill('SIGTERM');
+      });
+      return stopped;
+    },
+  };
+}
+
+// ---- command line: used by scripts/demo.sh and the benchmarks ----
+
+interface StateFile { instances: { port: number; pid: number; datadir: string; socket: string }[] }
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  const flag = (name: string, dflt: string) => {
+    const i = rest.indexOf(name);
+    return i >= 0 && rest[i + 1] ? rest[i + 1] : dflt;
+  };
+  const stateFile = flag('--state', path.join(process.cwd(), '.sandbox', 'state.json'));
+  if (cmd === 'start') {
+    const count = Number(flag('--count', '1'));
+    const instances = await Promise.all(Array.from({ length: count }, () => startMariaDB({ detached: true })));
+    const state: StateFile = { instances: instances.map((i) => ({ port: i.port, pid: i.pid, datadir: i.datadir, socket: i.socket })) };
+    require('node:fs').mkdirSync(path.dirname(stateFile), { recursive: true });
+    writeFileSync(stateFile, JSON.stringify(state, null, 2));
+    console.log(instances.map((i) => i.port).join(' '));
+    // The servers were spawned attached; detach from them so this command can exit and they live on.
+    process.exit(0);
+  } else if (cmd === 'stop') {
+    if (!existsSync(stateFile)) return;
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as StateFile;
+    await Promise.all(state.instances.map(async (i) => {
+      try { process.kill(i.pid, 'SIGTERM'); } catch { return; }
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline) {
+        try { process.kill(i.pid, 0); } catch { break; }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      rmSync(path.dirname(i.datadir), { recursive: true, force: true });
+    }));
+    rmSync(stateFile, { force: true });
+  } else {
+    console.error('usage: sandbox start --count N [--state FILE] | stop [--state FILE]');
+    process.exit(2);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e) => { console.error(String(e.message ?? e)); process.exit(1); });
+}
