@@ -1,0 +1,319 @@
+// One connection from a worker to a backend MySQL/MariaDB server: sluice is the client here.
+// Two ways to use it: relay() streams a command's raw response to a sink without decoding rows
+// (the hot path), query() collects a small response for sluice's own use (state sync, admin).
+import * as net from 'node:net';
+import { BufferWriter } from '../protocol/buffer-writer';
+import { BufferReader } from '../protocol/buffer-reader';
+import { PacketFramer, framePayload } from '../protocol/framing';
+import { Cap, Com, Collation, Header } from '../protocol/constants';
+import { decodeGreeting, encodeHandshakeResponse, decodeAuthSwitch } from '../protocol/handshake';
+import { nativeToken, sha2Token, sha2EncryptPassword, NATIVE_PASSWORD, CACHING_SHA2, Sha2Status } from '../protocol/auth';
+import { decodeErr, decodeOk, decodeColumnDef, decodeTextRow, type OkPacket, type ColumnInfo } from '../protocol/packets';
+import { ResponseScanner, ResponseKind } from '../protocol/response-scanner';
+import { SqlError, ErrorCode } from '../protocol/errors';
+
+export interface BackendTarget {
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  connectTimeoutMs: number;
+}
+
+/** Receives a relayed response. Chunks are borrowed: write them on, don't keep them. */
+export interface RelaySink {
+  /** Raw response bytes (whole packets and fragments, in order). */
+  data(chunk: Buffer): void;
+  /** The response is complete; scanner tells how it ended. */
+  end(scanner: ResponseScanner): void;
+  /** The connection failed mid-response. */
+  fail(err: Error): void;
+}
+
+/** A small collected result (sluice's own queries). */
+export interface QueryResult {
+  columns: ColumnInfo[];
+  rows: (string | null)[][];
+  ok: OkPacket | null;
+}
+
+const BASE_CAPS =
+  Cap.LONG_PASSWORD | Cap.LONG_FLAG | Cap.PROTOCOL_41 | Cap.TRANSACTIONS | Cap.SECURE_CONNECTION |
+  Cap.MULTI_RESULTS | Cap.PS_MULTI_RESULTS | Cap.PLUGIN_AUTH | Cap.PLUGIN_AUTH_LENENC_DATA | Cap.CONNECT_ATTRS;
+
+let nextLocalId = 1;
+
+export class BackendConnection {
+  readonly id = nextLocalId++;
+  readonly socket: net.Socket;
+  /** Capability bits that shape responses (RELAY_PROFILE_MASK); fixed at connect. */
+  readonly profile: number;
+  readonly caps: number;
+  /** The backend's thread id (for KILL QUERY). */
+  threadId = 0;
+  serverVersion = '';
+  /** Session-state key applied on this connection (see session/state.ts); '' = fresh. */
+  stateKey = '';
+  /** Backend database currently selected. */
+  database = '';
+  /** Last time this connection finished a command (ms). */
+  lastUsed = Date.now();
+  closed = false;
+
+  private readonly scanner = new ResponseScanner();
+  private sink: RelaySink | null = null;
+  private framer: PacketFramer | null = null;
+  private onPacket: ((p: Buffer, seq: number) => void) | null = null;
+  private closeListeners: ((err: Error) => void)[] = [];
+
+  private constructor(socket: net.Socket, profile: number) {
+    this.socket = socket;
+    this.profile = profile;
+    this.caps = BASE_CAPS | profile;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => {}); // 'close' follows and reports it
+    socket.on('close', () => this.onClose());
+  }
+
+  static connect(target: BackendTarget, profile: number, database: string | null): Promise<BackendConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: target.host, port: target.port });
+      const conn = new BackendConnection(socket, profile);
+      const fail = (msg: string) => {
+        clearTimeout(timer);
+        conn.destroy();
+        reject(new SqlError(ErrorCode.CR_CONN_HOST_ERROR, `Can't connect to backend '${target.name}' (${target.host}:${target.port}): ${msg}`));
+      };
+      const timer = setTimeout(() => fail('connect timeout'), target.connectTimeoutMs);
+      socket.once('error', (e) => fail((e as NodeJS.ErrnoException).code ?? e.message));
+      conn.handshake(target, database).then(
+        () => { clearTimeout(timer); socket.removeAllListeners('error'); socket.on('error', () => {}); resolve(conn); },
+        (e: Error) => fail(e instanceof SqlError ? `${e.errno} ${e.message}` : e.message),
+      );
+    });
+  }
+
+  private handshake(target: BackendTarget, database: string | null): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let scramble: Buffer = Buffer.alloc(0);
+      let plugin = NATIVE_PASSWORD;
+      let step = 0;
+      this.closeListeners.push((e) => reject(e));
+      this.listen((p, seq) => {
+        try {
+          if (step++ === 0) {
+            if (p[0] === Header.ERR) throw new Error(decodeErr(p).message);
+            const g = decodeGreeting(p);
+            this.threadId = g.connectionId;
+            this.serverVersion = g.serverVersion;
+            scramble = g.scramble;
+            plugin = g.authPlugin === CACHING_SHA2 ? CACHING_SHA2 : NATIVE_PASSWORD;
+            const caps = this.caps | (database ? Cap.CONNECT_WITH_DB : 0);
+            const w = new BufferWriter(128);
+            encodeHandshakeResponse(w, {
+              capabilities: caps, maxPacketSize: 1 << 30, collation: Collation.UTF8MB4_GENERAL_CI,
+              user: target.user, authResponse: this.token(plugin, target.password, scramble),
+              database, authPlugin: plugin, attributes: { _client_name: 'sluice', program_name: 'sluice' },
+            });
+            this.send(w, seq + 1);
+            return;
+          }
+          switch (p[0]) {
+            case Header.OK:
+              this.database = database ?? '';
+              this.listen(null);
+              resolve();
+              return;
+            case Header.ERR: {
+              const e = decodeErr(p);
+              throw new SqlError(e.errno, e.message);
+            }
+            case Header.EOF: { // auth switch
+              const sw = decodeAuthSwitch(p);
+              plugin = sw.plugin;
+              scramble = sw.data;
+              if (plugin !== NATIVE_PASSWORD && plugin !== CACHING_SHA2) throw new Error(`unsupported auth plugin ${plugin}`);
+              this.sendRaw(this.token(plugin, target.password, scramble), seq + 1);
+              return;
+            }
+            case 0x01: { // AuthMoreData (caching_sha2)
+              if (p[1] === Sha2Status.FAST_AUTH_SUCCESS) return;
+              if (p[1] === Sha2Status.PERFORM_FULL_AUTHENTICATION) {
+                this.sendRaw(Buffer.from([Sha2Status.REQUEST_PUBLIC_KEY]), seq + 1);
+                return;
+              }
+              const pem = p.subarray(1).toString('latin1');
+              this.sendRaw(sha2EncryptPassword(target.password, scramble, pem), seq + 1);
+              return;
+            }
+            default:
+              throw new Error(`unexpected packet 0x${p[0].toString(16)} during authentication`);
+          }
+        } catch (e) {
+          this.listen(null);
+          reject(e);
+        }
+      });
+    });
+  }
+
+  private token(plugin: string, password: string, scramble: Buffer): Buffer {
+    return plugin === CACHING_SHA2 ? sha2Token(password, scramble) : nativeToken(password, scramble);
+  }
+
+  /** Routes incoming packets to a handler (connection phase and collected queries). */
+  private listen(handler: ((p: Buffer, seq: number) => void) | null): void {
+    this.onPacket = handler;
+    this.framer = handler ? new PacketFramer((p, s) => this.onPacket?.(p, s)) : null;
+  }
+
+  private onData(chunk: Buffer): void {
+    const sink = this.sink;
+    if (sink) {
+      const end = this.scanner.scan(chunk);
+      if (end < 0) {
+        sink.data(chunk);
+        return;
+      }
+      sink.data(end === chunk.length ? chunk : chunk.subarray(0, end));
+      this.sink = null;
+      this.lastUsed = Date.now();
+      sink.end(this.scanner);
+      return;
+    }
+    if (this.framer) {
+      try {
+        this.framer.push(chunk);
+      } catch (e) {
+        this.destroy();
+      }
+      return;
+    }
+    // Bytes nobody asked for: the connection is out of step; drop it.
+    this.destroy();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    const err = new SqlError(ErrorCode.CR_SERVER_LOST, 'Lost connection to backend server during query');
+    const sink = this.sink;
+    this.sink = null;
+    sink?.fail(err);
+    const ls = this.closeListeners;
+    this.closeListeners = [];
+    for (const l of ls) l(err);
+  }
+
+  private send(w: BufferWriter, seq: number): void {
+    for (const b of framePayload(w.buf, w.headerRoom, w.pos, seq)) this.socket.write(b);
+  }
+
+  private sendRaw(payload: Buffer, seq: number): void {
+    const w = new BufferWriter(payload.length);
+    w.bytes(payload);
+    this.send(w, seq);
+  }
+
+  /**
+   * Sends a command (already framed, starting at seq 0) and streams the response to sink.
+   * The caller must not issue another command until sink.end or sink.fail.
+   */
+  relay(framed: Buffer | Buffer[], kind: ResponseKind, sink: RelaySink): void {
+    if (this.closed) {
+      sink.fail(new SqlError(ErrorCode.CR_SERVER_LOST, 'Lost connection to backend server during query'));
+      return;
+    }
+    this.scanner.begin(kind, (this.caps & Cap.DEPRECATE_EOF) !== 0);
+    this.sink = sink;
+    if (Array.isArray(framed)) for (const b of framed) this.socket.write(b);
+    else this.socket.write(framed);
+  }
+
+  /** Sends a command that has no response (COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA). */
+  sendNoReply(framed: Buffer | Buffer[]): void {
+    if (Array.isArray(framed)) for (const b of framed) this.socket.write(b);
+    else this.socket.write(framed);
+  }
+
+  /** Runs a command and collects its (small) response. Rejects with SqlError on an ERR packet. */
+  command(com: Com, arg: string | Buffer = ''): Promise<QueryResult> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new SqlError(ErrorCode.CR_SERVER_LOST, 'Lost connection to backend server'));
+      const deprecateEof = (this.caps & Cap.DEPRECATE_EOF) !== 0;
+      const res: QueryResult = { columns: [], rows: [], ok: null };
+      let columnCount = -1;
+      let phase = 0; // 0 first, 1 columns, 2 column EOF, 3 rows
+      let firstError: SqlError | null = null;
+      const done = (e?: Error) => {
+        this.closeListeners = this.closeListeners.filter((l) => l !== onClose);
+        this.listen(null);
+        this.lastUsed = Date.now();
+        if (e) reject(e); else if (firstError) reject(firstError); else resolve(res);
+      };
+      const onClose = (e: Error) => done(e);
+      this.closeListeners.push(onClose);
+      const more = (status: number) => (status & 0x8) !== 0;
+      this.listen((p) => {
+        if (phase === 0) {
+          if (p[0] === Header.ERR) { const e = decodeErr(p); return done(new SqlError(e.errno, e.message, { sqlState: e.sqlState })); }
+          if (p[0] === Header.OK || (p[0] === Header.EOF && p.length < 9)) {
+            res.ok = decodeOk(p, this.caps);
+            if (!more(res.ok.status)) done();
+            return;
+          }
+          if (com !== Com.QUERY) { res.rows.push([p.toString('utf8')]); return done(); }
+          columnCount = new BufferReader(p).lenenc();
+          res.columns = [];
+          res.rows = [];
+          phase = 1;
+          return;
+        }
+        if (phase === 1) {
+          res.columns.push(decodeColumnDef(p));
+          if (res.columns.length === columnCount) phase = deprecateEof ? 3 : 2;
+          return;
+        }
+        if (phase === 2) { phase = 3; return; }
+        if (p[0] === Header.ERR) { const e = decodeErr(p); firstError ??= new SqlError(e.errno, e.message, { sqlState: e.sqlState }); return done(); }
+        if (p[0] === Header.EOF && p.length < 0xffffff && (deprecateEof || p.length < 9)) {
+          const ok = deprecateEof ? decodeOk(p, this.caps) : { affectedRows: 0, lastInsertId: 0, warnings: p.readUInt16LE(1), status: p.readUInt16LE(3), info: '' };
+          res.ok = ok;
+          if (more(ok.status)) { phase = 0; return; }
+          return done();
+        }
+        res.rows.push(decodeTextRow(p, columnCount));
+      });
+      const w = new BufferWriter(typeof arg === 'string' ? Buffer.byteLength(arg) + 1 : arg.length + 1);
+      w.u8(com);
+      if (typeof arg === 'string') w.str(arg); else w.bytes(arg);
+      this.send(w, 0);
+    });
+  }
+
+  query(sql: string): Promise<QueryResult> {
+    return this.command(Com.QUERY, sql);
+  }
+
+  /** Closes politely (COM_QUIT) if idle, otherwise abruptly. */
+  close(): void {
+    if (this.closed) return;
+    if (!this.sink && !this.onPacket) {
+      const quit = Buffer.from([1, 0, 0, 0, Com.QUIT]);
+      this.socket.end(quit);
+    } else {
+      this.socket.destroy();
+    }
+    this.closed = true;
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  get busy(): boolean {
+    return this.sink !== null || this.onPacket !== null;
+  }
+}

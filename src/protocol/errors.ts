@@ -1,0 +1,71 @@
+// MySQL error codes and SQLSTATEs sluice sends, in one table, and the typed error that carries them.
+
+/** errno -> [SQLSTATE, symbol]. Values from MySQL's include/mysqld_error.h / errmsg.h. */
+export const ErrorCode = {
+  ER_CON_COUNT_ERROR: 1040,
+  ER_HANDSHAKE_ERROR: 1043,
+  ER_DBACCESS_DENIED_ERROR: 1044,
+  ER_ACCESS_DENIED_ERROR: 1045,
+  ER_NO_DB_ERROR: 1046,
+  ER_UNKNOWN_COM_ERROR: 1047,
+  ER_BAD_DB_ERROR: 1049,
+  ER_SERVER_SHUTDOWN: 1053,
+  ER_PARSE_ERROR: 1064,
+  ER_QUERY_INTERRUPTED: 1317,
+  ER_NET_PACKET_TOO_LARGE: 1153,
+  ER_NET_READ_ERROR: 1158,
+  ER_NET_PACKETS_OUT_OF_ORDER: 1156,
+  ER_NOT_SUPPORTED_YET: 1235,
+  ER_UNKNOWN_ERROR: 1105,
+  ER_OUT_OF_RESOURCES: 1041,
+  ER_LOCK_WAIT_TIMEOUT: 1205,
+  ER_MALFORMED_PACKET: 1835,
+  ER_NOT_SUPPORTED_AUTH_MODE: 1251,
+  CR_CONN_HOST_ERROR: 2003,
+  CR_SERVER_LOST: 2013,
+} as const;
+
+const SQLSTATE: Record<number, string> = {
+  1040: '08004',
+  1043: '08S01',
+  1044: '42000',
+  1045: '28000',
+  1046: '3D000',
+  1047: '08S01',
+  1049: '42000',
+  1053: '08S01',
+  1064: '42000',
+  1317: '70100',
+  1153: '08S01',
+  1158: '08S01',
+  1156: '08S01',
+  1235: '42000',
+  1105: 'HY000',
+  1041: 'HY000',
+  1205: 'HY000',
+  1835: 'HY000',
+  1251: '08004',
+  2003: 'HY000',
+  2013: 'HY000',
+};
+
+export function sqlStateFor(errno: number): string {
+  return SQLSTATE[errno] ?? 'HY000';
+}
+
+/**
+ * An error that becomes an ERR packet. fatal: the connection is closed after sending it (protocol
+ * errors); otherwise the session goes on (SQL errors).
+ */
+export class SqlError extends Error {
+  readonly errno: number;
+  readonly sqlState: string;
+  readonly fatal: boolean;
+  constructor(errno: number, message: string, opts: { sqlState?: string; fatal?: boolean } = {}) {
+    super(message);
+    this.name = 'SqlError';
+    this.errno = errno;
+    this.sqlState = opts.sqlState ?? sqlStateFor(errno);
+    this.fatal = opts.fatal ?? false;
+  }
+}

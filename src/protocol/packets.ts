@@ -1,0 +1,140 @@
+// Generic response packets: OK, ERR, EOF, column definitions and text rows — encoders for what
+// sluice answers itself, decoders for what it must read from backends.
+import { BufferReader } from './buffer-reader';
+import { BufferWriter } from './buffer-writer';
+import { Cap, ColumnType, Collation, Header } from './constants';
+
+export interface OkPacket {
+  affectedRows: number;
+  lastInsertId: number;
+  status: number;
+  warnings: number;
+  info: string;
+}
+
+export interface ErrPacket {
+  errno: number;
+  sqlState: string;
+  message: string;
+}
+
+/** OK payload (header 0x00; 0xfe when it stands in for EOF under CLIENT_DEPRECATE_EOF). */
+export function encodeOk(w: BufferWriter, ok: Partial<OkPacket>, header: number = Header.OK): BufferWriter {
+  w.u8(header).lenenc(ok.affectedRows ?? 0).lenenc(ok.lastInsertId ?? 0).u16(ok.status ?? 0).u16(ok.warnings ?? 0);
+  if (ok.info) w.str(ok.info);
+  return w;
+}
+
+/** ERR payload; before the handshake completes MySQL omits the '#'+SQLSTATE marker (withState=false). */
+export function encodeErr(w: BufferWriter, err: ErrPacket, withState = true): BufferWriter {
+  w.u8(Header.ERR).u16(err.errno);
+  if (withState) w.u8(0x23).str(err.sqlState.padEnd(5, '0').slice(0, 5));
+  return w.str(err.message);
+}
+
+/** Old-style EOF payload (clients without CLIENT_DEPRECATE_EOF). */
+export function encodeEof(w: BufferWriter, status: number, warnings = 0): BufferWriter {
+  return w.u8(Header.EOF).u16(warnings).u16(status);
+}
+
+/** The end-of-rows marker in the form the client negotiated. */
+export function encodeEndOfRows(w: BufferWriter, caps: number, status: number, warnings = 0): BufferWriter {
+  return caps & Cap.DEPRECATE_EOF ? encodeOk(w, { status, warnings }, Header.EOF) : encodeEof(w, status, warnings);
+}
+
+export function decodeOk(payload: Buffer, caps: number): OkPacket {
+  const r = new BufferReader(payload, 1);
+  const affectedRows = r.lenenc();
+  const lastInsertId = r.lenenc();
+  const status = r.remaining >= 2 ? r.u16() : 0;
+  const warnings = r.remaining >= 2 ? r.u16() : 0;
+  let info = '';
+  if (r.remaining > 0) info = caps & Cap.SESSION_TRACK ? r.lenencString() : r.restString();
+  return { affectedRows, lastInsertId, status, warnings, info };
+}
+
+export function decodeErr(payload: Buffer): ErrPacket {
+  const r = new BufferReader(payload, 1);
+  const errno = r.u16();
+  let sqlState = 'HY000';
+  if (r.remaining > 0 && payload[r.pos] === 0x23) {
+    r.skip(1);
+    sqlState = r.bytes(5).toString('latin1');
+  }
+  return { errno, sqlState, message: r.restString() };
+}
+
+/** Status flags of an OK packet or a 0xfe end marker (OK or old EOF form). */
+export function endStatus(payload: Buffer): number {
+  if (payload[0] === Header.EOF && payload.length < 9) return payload.length >= 5 ? payload.readUInt16LE(3) : 0;
+  const r = new BufferReader(payload, 1);
+  r.lenenc();
+  r.lenenc();
+  return r.remaining >= 2 ? r.u16() : 0;
+}
+
+/** A column of a result set that sluice builds itself. */
+export interface ColumnDef {
+  schema?: string;
+  table?: string;
+  orgTable?: string;
+  name: string;
+  orgName?: string;
+  charset?: number;
+  length?: number;
+  type: ColumnType;
+  flags?: number;
+  decimals?: number;
+}
+
+export function encodeColumnDef(w: BufferWriter, c: ColumnDef): BufferWriter {
+  w.lenencStr('def').lenencStr(c.schema ?? '').lenencStr(c.table ?? '').lenencStr(c.orgTable ?? c.table ?? '')
+    .lenencStr(c.name).lenencStr(c.orgName ?? c.name)
+    .u8(0x0c).u16(c.charset ?? Collation.UTF8MB4_GENERAL_CI).u32(c.length ?? 0).u8(c.type)
+    .u16(c.flags ?? 0).u8(c.decimals ?? 0).u16(0);
+  return w;
+}
+
+/** A decoded column definition (names as strings: used off the hot path only). */
+export interface ColumnInfo extends Required<Omit<ColumnDef, 'orgTable' | 'orgName'>> {
+  orgTable: string;
+  orgName: string;
+}
+
+export function decodeColumnDef(payload: Buffer): ColumnInfo {
+  const r = new BufferReader(payload);
+  r.lenencBytes(); // catalog "def"
+  const schema = r.lenencString();
+  const table = r.lenencString();
+  const orgTable = r.lenencString();
+  const name = r.lenencString();
+  const orgName = r.lenencString();
+  r.lenenc(); // length of the fixed fields, 0x0c
+  const charset = r.u16();
+  const length = r.u32();
+  const type = r.u8() as ColumnType;
+  const flags = r.u16();
+  const decimals = r.u8();
+  return { schema, table, orgTable, name, orgName, charset, length, type, flags, decimals };
+}
+
+/** A text-protocol row: each value a length-encoded string, NULL as 0xfb. */
+export function encodeTextRow(w: BufferWriter, values: readonly (string | Buffer | null)[]): BufferWriter {
+  for (const v of values) {
+    if (v === null) w.u8(0xfb);
+    else if (typeof v === 'string') w.lenencStr(v);
+    else w.lenencBytes(v);
+  }
+  return w;
+}
+
+/** Decodes a text row into strings (NULL -> null). Off the hot path: admin and tests. */
+export function decodeTextRow(payload: Buffer, columns: number): (string | null)[] {
+  const r = new BufferReader(payload);
+  const out: (string | null)[] = [];
+  for (let i = 0; i < columns; i++) {
+    const n = r.lenencOrNull();
+    out.push(n === null ? null : r.bytes(n).toString('utf8'));
+  }
+  return out;
+}
