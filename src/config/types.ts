@@ -104,6 +104,12 @@ export interface ShardedSchema {
   tables: Record<string, TableRule>;
   /** Partition that holds tables with no rule. */
   defaultPartition: number;
+  /** After a session writes, its reads stay on the primaries for this many milliseconds; 0 = off. */
+  readYourWritesMs: number;
+  /** A replica lagging more than this many seconds is taken out of read rotation; 0 = no lag check. */
+  maxReplicaLagSeconds: number;
+  /** Ceiling on offset + row count of a cross-shard LIMIT (sent to each shard as LIMIT 0, o+n); deeper pages are refused. */
+  maxLimitRows: number;
 }
 
 export type SchemaConfig = ForwardSchema | ShardedSchema;
@@ -118,6 +124,10 @@ export interface SluiceConfig {
   listen: ListenAddress;
   threads: number;
   bufferPoolMB: number;
+  /** The most slab memory one query may hold (in-memory merges); never more than bufferPoolMB. */
+  maxQueryMemoryMB: number;
+  /** This sluice instance's id in snowflake keys (0-1023); distinct per instance sharing tables. */
+  nodeId: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   /** Prometheus text exposition port on 127.0.0.1; 0 = off. */
   metricsPort: number;
