@@ -108,6 +108,8 @@ CREATE TABLE logs (
   created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 ) ENGINE=InnoDB;
 
+CREATE TABLE log_archive (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, level VARCHAR(10) NOT NULL, message TEXT) ENGINE=MyISAM;
+
 CREATE TABLE sessions (
   id VARCHAR(64) NOT NULL PRIMARY KEY,
   user_id BIGINT NOT NULL,
@@ -137,6 +139,7 @@ CREATE TABLE sbtest2 LIKE sbtest1;
 CREATE TABLE t1 (id INT NOT NULL PRIMARY KEY, a INT, b INT, c VARCHAR(50), d DATE, e DOUBLE, KEY ia (a), KEY ib (b));
 CREATE TABLE t2 LIKE t1;
 CREATE TABLE t3 LIKE t1;
+CREATE TABLE parted (id INT NOT NULL PRIMARY KEY, v INT) PARTITION BY HASH (id) PARTITIONS 4;
 
 -- Reserved words and odd characters as names, for the quoting cases.
 CREATE TABLE `order` (`id` INT NOT NULL PRIMARY KEY, `select` INT, `from` VARCHAR(20), `key` INT, `weird col` INT, `back``tick` INT);
@@ -167,3 +170,4 @@ DELIMITER ;
 CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app';
 CREATE USER IF NOT EXISTS 'report'@'localhost';
 CREATE ROLE IF NOT EXISTS reader;
+GRANT reader TO 'sluice'@'127.0.0.1', 'app'@'%';
