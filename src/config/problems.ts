@@ -46,7 +46,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = d;
     }
   }
-  const allowed = Math.max(1, Math.floor(Math.max(word.length, 3) / 3));
+  const allowed = Math.ceil(Math.max(word.length, 3) / 3);
   return bestDistance <= allowed ? best : undefined;
 }
 
