@@ -32,8 +32,13 @@ export function baseConfig(): Raw {
 export function problemsAfter(edit: (raw: Raw) => void): string[] {
   const raw = baseConfig();
   edit(raw);
+  return problemsOf(() => resolveConfig(raw));
+}
+
+/** The problem lines of the ConfigError a configuration step throws; [] when it succeeds. */
+export function problemsOf(step: () => unknown): string[] {
   try {
-    resolveConfig(raw);
+    step();
     return [];
   } catch (err) {
     if (err instanceof ConfigError) return err.problems;

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigError, loadConfigFile, type ShardedSchema } from '../../src/config';
+import { loadConfigFile, type ShardedSchema } from '../../src/config';
+import { problemsOf as problemsOfStep } from './fixtures';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-config-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -18,13 +19,7 @@ function write(name: string, text: string): string {
 }
 
 function problemsOf(file: string): string[] {
-  try {
-    loadConfigFile(file);
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
+  return problemsOfStep(() => loadConfigFile(file));
 }
 
 const VALID = `
