@@ -1,0 +1,118 @@
+// The main thread: the listening socket, the worker slots, the metrics endpoint, graceful shutdown.
+// The CLI calls startServer(); tests call it with port 0 and close() it.
+import net from 'node:net';
+import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { SluiceConfig } from '../config/types';
+import { createLogger } from '../logger';
+import { Metrics } from '../metrics/shared-metrics';
+import { Acceptor } from './acceptor';
+import { serveMetrics, type MetricsEndpoint } from './metrics-endpoint';
+import { WorkerSlots, type SlotStatus } from './worker-slots';
+
+export interface StartOptions {
+  /** Install SIGTERM/SIGINT handlers: graceful close, then exit 0 (the CLI sets this). */
+  handleSignals?: boolean;
+  /** Serve /metrics on this port (0 = any free port) instead of config.metricsPort. */
+  metricsPort?: number;
+  /** Use this logger instead of createLogger(config.logLevel). */
+  logger?: Logger;
+  /** Module exporting createWorkerRuntime to use in workers instead of src/session/runtime (tests). */
+  runtimeModule?: string;
+}
+
+/** A started sluice. */
+export interface RunningServer {
+  /** The bound address (the real port when config.listen.port was 0). */
+  address: { host: string; port: number };
+  /** The /metrics address, when served. */
+  metricsAddress?: { host: string; port: number };
+  metrics: Metrics;
+  workerCount: number;
+  /** Per-slot readiness and open connections. */
+  workers(): SlotStatus[];
+  /** The worker thread serving slot n now; undefined while it is being replaced. */
+  workerThread(slot: number): Worker | undefined;
+  /** Stop accepting, stop every worker (sessions get config.shutdownTimeoutMs), close the pool. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: SluiceConfig, opts: StartOptions = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const metrics = Metrics.create({ workers: config.threads, backends: Object.keys(config.backends) });
+  let acceptor: Acceptor | undefined;
+  const slots = new WorkerSlots({
+    threads: config.threads,
+    config,
+    metrics,
+    logger,
+    runtimeModule: opts.runtimeModule,
+    onReady: () => acceptor?.retryHeld(),
+  });
+  await slots.start();
+  acceptor = new Acceptor(slots, config.maxConnectionsPerWorker, metrics.writer(metrics.mainRow), logger);
+
+  // noDelay is set on the accepted socket, so the worker's dup (same socket) has it too.
+  const server = net.createServer({ pauseOnConnect: true, noDelay: true }, acceptor.onConnection);
+  let endpoint: MetricsEndpoint | undefined;
+  try {
+    server.listen({ host: config.listen.host, port: config.listen.port });
+    await once(server, 'listening');
+    const metricsPort = opts.metricsPort ?? (config.metricsPort > 0 ? config.metricsPort : undefined);
+    if (metricsPort !== undefined) endpoint = await serveMetrics(metrics, metricsPort);
+  } catch (err) {
+    server.close();
+    await slots.stop(0);
+    throw err;
+  }
+  server.on('error', (err) => logger.error({ err }, 'listening socket error'));
+  const bound = server.address() as net.AddressInfo;
+  const address = { host: bound.address, port: bound.port };
+  logger.info({ address, threads: config.threads, metrics: endpoint?.address }, 'sluice listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      acceptor!.dropHeld();
+      await slots.stop(config.shutdownTimeoutMs);
+      await closed;
+      await endpoint?.close();
+      removeSignalHandlers();
+      logger.info('sluice stopped');
+    })());
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  const removeSignalHandlers = () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
+  if (opts.handleSignals) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+
+  return {
+    address,
+    metricsAddress: endpoint?.address,
+    metrics,
+    workerCount: config.threads,
+    workers: () => slots.status(),
+    workerThread: (slot) => slots.thread(slot),
+    close,
+  };
+}

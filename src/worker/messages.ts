@@ -1,0 +1,37 @@
+// What main and a worker say to each other. The serve task (piscina task data) starts a worker slot;
+// after that they talk over the task's MessagePort.
+import type { MessagePort } from 'node:worker_threads';
+import type { SluiceConfig } from '../config/types';
+import type { SharedMetrics } from '../metrics/shared-metrics';
+
+/** The data of the one long-lived serve task each worker runs. */
+export interface ServeTask {
+  /** Worker slot 0 .. threads-1: the worker id, stable across replacements, = its metrics row. */
+  slot: number;
+  config: SluiceConfig;
+  metrics: SharedMetrics;
+  /** main <-> worker control channel (transferred). */
+  port: MessagePort;
+  /** Module path exporting createWorkerRuntime, instead of src/session/runtime (tests only). */
+  runtimeModule?: string;
+}
+
+/** main -> worker: take over this client connection. fd is a dup owned by the worker from now on. */
+export interface HandOff {
+  fd: number;
+  connectionId: number;
+}
+
+/** main -> worker: stop, closing sessions within timeoutMs; the serve task then resolves. */
+export interface StopRequest {
+  stop: true;
+  timeoutMs: number;
+}
+
+export type ToWorker = HandOff | StopRequest;
+
+/** worker -> main: the slot is up and takes connections; threadId names its piscina thread. */
+export interface WorkerReady {
+  ready: true;
+  threadId: number;
+}

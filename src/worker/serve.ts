@@ -1,0 +1,64 @@
+// The worker entry: the piscina task each worker thread runs for its whole life. It builds the
+// worker's logger, metrics writer and session runtime, then turns every fd main hands over into a
+// net.Socket for the runtime, until main asks it to stop.
+import fs from 'node:fs';
+import net from 'node:net';
+import { threadId } from 'node:worker_threads';
+import { createWorkerRuntime } from '../session/runtime';
+import { createLogger } from '../logger';
+import { Metrics } from '../metrics/shared-metrics';
+import { Counter } from '../metrics/layout';
+import type { HandOff, ServeTask, ToWorker, WorkerReady } from './messages';
+
+type RuntimeFactory = typeof createWorkerRuntime;
+
+function loadRuntimeFactory(modulePath: string | undefined): RuntimeFactory {
+  if (modulePath === undefined) return createWorkerRuntime;
+  return (require(modulePath) as { createWorkerRuntime: RuntimeFactory }).createWorkerRuntime;
+}
+
+/** Serve client connections for worker slot task.slot until a StopRequest; piscina calls this. */
+export default async function serve(task: ServeTask): Promise<void> {
+  const { slot, config, port } = task;
+  const metrics = Metrics.attach(task.metrics).writer(slot);
+  const logger = createLogger(config.logLevel).child({ worker: slot });
+  const runtime = loadRuntimeFactory(task.runtimeModule)({ config, workerId: slot, logger, metrics });
+  // One listener shared by every socket of this worker: closes are counted without a closure each.
+  const countClose = () => metrics.inc(Counter.ConnectionsClosed);
+
+  const accept = (msg: HandOff) => {
+    let socket: net.Socket;
+    try {
+      socket = new net.Socket({ fd: msg.fd, readable: true, writable: true });
+    } catch (err) {
+      fs.close(msg.fd, () => {});
+      logger.warn({ err, conn: msg.connectionId }, 'could not open a handed-off connection');
+      return;
+    }
+    metrics.inc(Counter.ConnectionsOpened);
+    socket.once('close', countClose);
+    try {
+      runtime.accept(socket, msg.connectionId);
+    } catch (err) {
+      logger.error({ err, conn: msg.connectionId }, 'BUG: runtime.accept threw');
+      socket.destroy();
+    }
+  };
+
+  return new Promise<void>((resolve) => {
+    port.on('message', (msg: ToWorker) => {
+      if (!('stop' in msg)) return accept(msg);
+      logger.debug({ timeoutMs: msg.timeoutMs }, 'worker stopping');
+      runtime
+        .shutdown(msg.timeoutMs)
+        .catch((err: unknown) => logger.error({ err }, 'runtime shutdown failed'))
+        .finally(() => {
+          port.close();
+          resolve();
+        });
+    });
+    const ready: WorkerReady = { ready: true, threadId };
+    port.postMessage(ready);
+    logger.info({ threadId }, 'worker ready');
+  });
+}
