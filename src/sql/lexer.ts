@@ -1,0 +1,445 @@
+// The moo lexer: MySQL's tokens with offsets into the original text.
+//
+// One rule set serves two users. `tokenize()` (public, for tests and tools) returns plain token objects
+// with a public `type` and a decoded `value`. The parser calls `scanInto()`, which runs the same moo
+// lexer and keeps only what parsing needs in reused parallel arrays (kind, start, end, text): no
+// per-token objects of our own, no upper-casing (keywords are found by a case-folding hash over the
+// source, see keywords.ts).
+//
+// MySQL lexical facts this follows (sql_lex.cc):
+// - `-- ` starts a comment only when a space or control character (or the end) follows the dashes.
+// - `/*! ... */` and `/*!50708 ... */` are executable comments: their content is SQL (a moo state).
+// - `/*+ ... */` is an optimizer hint: a token of its own, attached to the statement by the parser.
+// - `0x1F` and `0b101` are numbers only with a lower-case x/b and no identifier character after them;
+//   `123abc` is an identifier; `1e5` is a float.
+// - Strings take backslash escapes and doubled quotes; adjacent strings concatenate (the parser does it).
+import moo from 'moo';
+import { keywordKind, isReservedKind, KEYWORDS, KW_BASE } from './keywords';
+
+/** Token kinds below KW_BASE: lexical classes and operators. Keywords are KW_BASE + index (keywords.ts). */
+export const enum T {
+  EOF = 0,
+  IDENT, // bare identifier that is no keyword
+  QIDENT, // `back-quoted`
+  STRING, // '...'
+  DSTRING, // "..." (a string, or an identifier under ANSI_QUOTES)
+  NSTRING, // N'...'
+  HEXSTR, // X'1F'
+  BITSTR, // B'101'
+  HEXNUM, // 0x1F
+  BITNUM, // 0b101
+  INT,
+  DECIMAL,
+  FLOAT,
+  PARAM, // ?
+  USERVAR, // @name
+  SYSVAR, // @@[scope.]name
+  HINT, // /*+ ... */
+  ERROR, // text no rule matches (an unterminated string or comment, a stray character)
+  LPAREN,
+  RPAREN,
+  COMMA,
+  DOT,
+  SEMI,
+  EQ, // =
+  NULLSAFE_EQ, // <=>
+  NE, // <> or !=
+  LT,
+  LE,
+  GT,
+  GE,
+  PLUS,
+  MINUS,
+  STAR,
+  SLASH,
+  PERCENT,
+  CARET,
+  AMP,
+  PIPE,
+  TILDE,
+  BANG,
+  SHL,
+  SHR,
+  AND2, // &&
+  OR2, // ||
+  ASSIGN, // :=
+  ARROW, // ->
+  ARROW2, // ->>
+  COLON,
+  LBRACE,
+  RBRACE,
+  AT, // a lone @ (user@host in account names)
+}
+
+const IDENT_CHAR = '0-9a-zA-Z_$\\u0080-\\uffff';
+const NOT_IDENT_AFTER = new RegExp(`(?![${IDENT_CHAR}])`).source;
+const SQ = /'[^'\\]*(?:(?:\\[^]|'')[^'\\]*)*'/.source;
+const DQ = /"[^"\\]*(?:(?:\\[^]|"")[^"\\]*)*"/.source;
+const BQ = /`[^`]*(?:``[^`]*)*`/.source;
+
+// Single-character tokens first: moo matches these through a lookup table, without the RegExp.
+function fastRules(withStar: boolean): moo.Rules {
+  const r: moo.Rules = {
+    '(': '(',
+    ')': ')',
+    ',': ',',
+    ';': ';',
+    '=': '=',
+    '?': '?',
+    '+': '+',
+    '%': '%',
+    '^': '^',
+    '~': '~',
+    '{': '{',
+    '}': '}',
+    sp: { match: ' ', type: () => 'ws' },
+  };
+  if (withStar) r['*'] = '*';
+  return r;
+}
+
+// Order matters: moo takes the first rule that matches at a position, not the longest.
+function regexRules(withStar: boolean): moo.Rules {
+  const ops = ['<=>', '->>', '<<', '>>', '<=', '>=', '<>', '!=', ':=', '->', '&&', '||', '<', '>', '!', '&', '|', '-', '/', '.', ':', '@'];
+  if (withStar) ops.push('*');
+  return {
+    ws: { match: /[ \t\n\r\f\v]+/, lineBreaks: true },
+    hexString: /[xX]'[0-9a-fA-F]*'/,
+    bitString: /[bB]'[01]*'/,
+    nationalString: { match: new RegExp(`[nN]${SQ}`), lineBreaks: true },
+    word: new RegExp(`[a-zA-Z_$\\u0080-\\uffff][${IDENT_CHAR}]*`),
+    hexNumber: new RegExp(`0x[0-9a-fA-F]+${NOT_IDENT_AFTER}`),
+    bitNumber: new RegExp(`0b[01]+${NOT_IDENT_AFTER}`),
+    float: /(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+/,
+    numIdent: new RegExp(`[0-9]+[a-zA-Z_$\\u0080-\\uffff][${IDENT_CHAR}]*`),
+    decimal: /[0-9]+\.[0-9]*|\.[0-9]+/,
+    int: /[0-9]+/,
+    string: { match: new RegExp(SQ), lineBreaks: true },
+    dstring: { match: new RegExp(DQ), lineBreaks: true },
+    quotedIdent: { match: new RegExp(BQ), lineBreaks: true },
+    comment: [/#[^\n]*/, /--(?=[\x00-\x20]|$)[^\n]*/],
+    hint: { match: /\/\*\+[^]*?\*\//, lineBreaks: true },
+    execOpen: { match: /\/\*M?![0-9]*/, push: 'exec' },
+    blockComment: { match: /\/\*[^]*?\*\//, lineBreaks: true, type: () => 'comment' },
+    sysVar: /@@[a-zA-Z0-9_$.]+/,
+    userVar: { match: new RegExp(`@(?:[${IDENT_CHAR}.]+|${BQ}|${SQ}|${DQ})`), lineBreaks: true },
+    op: ops,
+    error: moo.error,
+  };
+}
+
+function compile(): moo.Lexer {
+  const main = { ...fastRules(true), ...regexRules(false) };
+  main.execOpen = { match: /\/\*M?![0-9]*/, push: 'exec' };
+  const exec: moo.Rules = { execClose: { match: '*/', pop: 1 }, ...fastRules(false), ...regexRules(true) };
+  delete exec.execOpen;
+  return moo.states({ main, exec });
+}
+
+/** The lexer the parser and tokenize() run (one per thread; reset per statement). */
+const lexer = compile();
+
+/** A token as tokenize() returns it. */
+export interface Token {
+  /** Public class: see TokenType. */
+  type: TokenType;
+  /** The source text of the token. */
+  text: string;
+  /**
+   * Decoded value: keyword -> upper-case name; string -> unescaped content; quotedIdent -> name without
+   * quotes; userVar/sysVar -> the text after @/@@; hex/bit strings -> the digits; otherwise the text.
+   */
+  value: string;
+  /** Offset of the first character in the original text. */
+  offset: number;
+  /** 1-based line and column of the first character. */
+  line: number;
+  col: number;
+}
+
+export type TokenType =
+  | 'ws'
+  | 'comment'
+  | 'hint'
+  | 'execOpen'
+  | 'execClose'
+  | 'ident'
+  | 'quotedIdent'
+  | 'keyword'
+  | 'string'
+  | 'nationalString'
+  | 'hexString'
+  | 'bitString'
+  | 'hexNumber'
+  | 'bitNumber'
+  | 'int'
+  | 'decimal'
+  | 'float'
+  | 'param'
+  | 'userVar'
+  | 'sysVar'
+  | 'op'
+  | 'error';
+
+export interface LexOptions {
+  /** ANSI_QUOTES: "x" is an identifier, not a string. */
+  ansiQuotes?: boolean;
+}
+
+/** All tokens of `sql`, whitespace and comments included (so offsets cover the text end to end). */
+export function tokenize(sql: string, opts?: LexOptions): Token[] {
+  const out: Token[] = [];
+  lexer.reset(sql);
+  for (let t = lexer.next(); t !== undefined; t = lexer.next()) {
+    const mt = t.type as string;
+    let type: TokenType;
+    let value = t.text;
+    switch (mt) {
+      case 'word':
+        if (keywordKind(sql, t.offset, t.offset + t.text.length) !== 0) {
+          type = 'keyword';
+          value = t.text.toUpperCase();
+        } else type = 'ident';
+        break;
+      case 'numIdent':
+        type = 'ident';
+        break;
+      case 'quotedIdent':
+        type = 'quotedIdent';
+        value = unquoteIdent(t.text, 0, t.text.length);
+        break;
+      case 'string':
+        type = 'string';
+        value = unescapeString(t.text, 0, t.text.length);
+        break;
+      case 'dstring':
+        if (opts?.ansiQuotes) {
+          type = 'quotedIdent';
+          value = unquoteIdent(t.text, 0, t.text.length);
+        } else {
+          type = 'string';
+          value = unescapeString(t.text, 0, t.text.length);
+        }
+        break;
+      case 'nationalString':
+        type = 'nationalString';
+        value = unescapeString(t.text, 1, t.text.length);
+        break;
+      case 'hexString':
+      case 'bitString':
+        type = mt;
+        value = t.text.slice(2, -1);
+        break;
+      case 'sysVar':
+        type = 'sysVar';
+        value = t.text.slice(2);
+        break;
+      case 'userVar':
+        type = 'userVar';
+        value = userVarName(t.text, 0, t.text.length);
+        break;
+      case '?':
+        type = 'param';
+        break;
+      case 'ws':
+      case 'comment':
+      case 'hint':
+      case 'execOpen':
+      case 'execClose':
+      case 'hexNumber':
+      case 'bitNumber':
+      case 'int':
+      case 'decimal':
+      case 'float':
+      case 'error':
+        type = mt;
+        break;
+      default:
+        type = 'op';
+    }
+    out.push({ type, text: t.text, value, offset: t.offset, line: t.line, col: t.col });
+  }
+  return out;
+}
+
+// ---- the parser's token arrays ----
+
+const RULE_KIND = new Map<string, number>([
+  ['(', T.LPAREN],
+  [')', T.RPAREN],
+  [',', T.COMMA],
+  [';', T.SEMI],
+  ['=', T.EQ],
+  ['?', T.PARAM],
+  ['+', T.PLUS],
+  ['%', T.PERCENT],
+  ['^', T.CARET],
+  ['~', T.TILDE],
+  ['{', T.LBRACE],
+  ['}', T.RBRACE],
+  ['*', T.STAR],
+  ['numIdent', T.IDENT],
+  ['quotedIdent', T.QIDENT],
+  ['string', T.STRING],
+  ['dstring', T.DSTRING],
+  ['nationalString', T.NSTRING],
+  ['hexString', T.HEXSTR],
+  ['bitString', T.BITSTR],
+  ['hexNumber', T.HEXNUM],
+  ['bitNumber', T.BITNUM],
+  ['int', T.INT],
+  ['decimal', T.DECIMAL],
+  ['float', T.FLOAT],
+  ['hint', T.HINT],
+  ['sysVar', T.SYSVAR],
+  ['userVar', T.USERVAR],
+  ['error', T.ERROR],
+]);
+
+const OP_KIND = new Map<string, number>([
+  ['<=>', T.NULLSAFE_EQ],
+  ['->>', T.ARROW2],
+  ['<<', T.SHL],
+  ['>>', T.SHR],
+  ['<=', T.LE],
+  ['>=', T.GE],
+  ['<>', T.NE],
+  ['!=', T.NE],
+  [':=', T.ASSIGN],
+  ['->', T.ARROW],
+  ['&&', T.AND2],
+  ['||', T.OR2],
+  ['<', T.LT],
+  ['>', T.GT],
+  ['!', T.BANG],
+  ['&', T.AMP],
+  ['|', T.PIPE],
+  ['-', T.MINUS],
+  ['/', T.SLASH],
+  ['.', T.DOT],
+  [':', T.COLON],
+  ['@', T.AT],
+  ['*', T.STAR],
+]);
+
+/**
+ * The significant tokens of one text as parallel arrays, reused from statement to statement.
+ * Whitespace, comments and executable-comment markers are dropped; hints stay (kind HINT).
+ * The last entry (index `count`) is an EOF token at the end of the text.
+ */
+export class TokenBuffer {
+  kinds = new Int32Array(256);
+  starts = new Int32Array(256);
+  ends = new Int32Array(256);
+  /** The token's source text (moo slices it anyway; the parser keeps it for names and literals). */
+  texts: string[] = [];
+  count = 0;
+  source = '';
+
+  private grow(): void {
+    const n = this.kinds.length * 2;
+    const k = new Int32Array(n);
+    k.set(this.kinds);
+    this.kinds = k;
+    const s = new Int32Array(n);
+    s.set(this.starts);
+    this.starts = s;
+    const e = new Int32Array(n);
+    e.set(this.ends);
+    this.ends = e;
+  }
+
+  /** Lex `sql` into the arrays. */
+  scan(sql: string): void {
+    this.source = sql;
+    lexer.reset(sql);
+    let n = 0;
+    const texts = this.texts;
+    for (let t = lexer.next(); t !== undefined; t = lexer.next()) {
+      const type = t.type as string;
+      let kind: number;
+      if (type === 'word') {
+        kind = keywordKind(sql, t.offset, t.offset + t.text.length) || T.IDENT;
+      } else if (type === 'ws' || type === 'comment' || type === 'execOpen' || type === 'execClose') {
+        continue;
+      } else if (type === 'op') {
+        kind = OP_KIND.get(t.text)!;
+      } else {
+        kind = RULE_KIND.get(type)!;
+      }
+      if (n + 1 >= this.kinds.length) this.grow();
+      this.kinds[n] = kind;
+      this.starts[n] = t.offset;
+      this.ends[n] = t.offset + t.text.length;
+      texts[n] = t.text;
+      n++;
+    }
+    this.kinds[n] = T.EOF;
+    this.starts[n] = sql.length;
+    this.ends[n] = sql.length;
+    texts[n] = '';
+    this.count = n;
+  }
+}
+
+// ---- decoding ----
+
+/**
+ * The value of a quoted string s[start, end) including its quotes: MySQL's backslash escapes
+ * (\0 \' \" \b \n \r \t \Z \\; \% and \_ keep their backslash; any other \x is x) and doubled quotes.
+ */
+export function unescapeString(s: string, start: number, end: number): string {
+  const q = s.charCodeAt(start);
+  let i = start + 1;
+  const stop = end - 1;
+  let out = '';
+  let from = i;
+  for (; i < stop; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      out += s.slice(from, i);
+      const d = s[i + 1];
+      switch (d) {
+        case '0': out += '\0'; break;
+        case 'b': out += '\b'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'Z': out += '\x1a'; break;
+        case '%': out += '\\%'; break;
+        case '_': out += '\\_'; break;
+        default: out += d;
+      }
+      i++;
+      from = i + 1;
+    } else if (c === q) {
+      // a doubled quote inside the string
+      out += s.slice(from, i + 1);
+      i++;
+      from = i + 1;
+    }
+  }
+  return from === start + 1 ? s.slice(from, stop) : out + s.slice(from, stop);
+}
+
+/** The name inside `back quotes` (or "double quotes" under ANSI_QUOTES): doubled quotes undone. */
+export function unquoteIdent(s: string, start: number, end: number): string {
+  const inner = s.slice(start + 1, end - 1);
+  const q = s[start];
+  return inner.indexOf(q) < 0 ? inner : inner.split(q + q).join(q);
+}
+
+/** The name of a user variable token (`@name`, `@'name'`, `@"name"`, @`name`). */
+export function userVarName(s: string, start: number, end: number): string {
+  const c = s[start + 1];
+  if (c === "'" || c === '"') return unescapeString(s, start + 1, end);
+  if (c === '`') return unquoteIdent(s, start + 1, end);
+  return s.slice(start + 1, end);
+}
+
+/** The keyword name of a keyword token kind. */
+export function keywordName(kind: number): string {
+  return KEYWORDS[kind - KW_BASE];
+}
+
+export { isReservedKind };
