@@ -159,6 +159,7 @@ CREATE TABLE analytics.user_stats (
   last_order_at DATETIME NULL
 );
 
+CREATE SEQUENCE seq_x;
 CREATE VIEW active_users AS SELECT id, name, email FROM users WHERE status = 'active';
 
 DELIMITER //
