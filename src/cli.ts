@@ -14,16 +14,10 @@ import {
   loadConfigFile,
   parseListen,
   type ConfigOverrides,
-  type SluiceConfig,
 } from './config';
 
 const EXIT_CONFIG = 1;
 const EXIT_USAGE = 2;
-
-/** What src/server/index.ts exports (loaded only by `serve`, so the other commands need none of its machinery). */
-interface ServerModule {
-  startServer(config: SluiceConfig): Promise<{ close(): Promise<void>; address: { host: string; port: number } }>;
-}
 
 /** Thrown by actions to end the command with a message on stderr and an exit code. */
 class CliExit extends Error {
@@ -82,10 +76,10 @@ async function serve(flags: ServeFlags): Promise<void> {
   };
   const config = withConfigErrors(EXIT_CONFIG, () => loadConfigFile(file));
   const final = withConfigErrors(EXIT_USAGE, () => applyOverrides(config, overrides));
-  // Required on demand: a literal path keeps check-config independent of the server's start-up code.
-  const server = require('./server/index') as ServerModule;
+  // Imported on demand: check-config and --help need none of the server's machinery (workers, FFI).
+  const { startServer } = await import('./server/index');
   try {
-    await server.startServer(final);
+    await startServer(final, { handleSignals: true });
   } catch (err) {
     throw new CliExit([`sluice: cannot start: ${(err as Error).message}`], EXIT_CONFIG);
   }
