@@ -4,8 +4,12 @@
 import { MAX_PACKET_PAYLOAD } from './constants';
 import { SqlError, ErrorCode } from './errors';
 
-/** Called with each whole logical packet. The payload is a view valid only during the call. */
-export type PacketHandler = (payload: Buffer, seq: number) => void;
+/**
+ * Called with each whole logical packet. The payload is a view valid only during the call; framed
+ * is the same packet with its header (a view of the chunk) when it arrived whole in one chunk, so a
+ * relay can pass it on without re-framing; null when it was reassembled.
+ */
+export type PacketHandler = (payload: Buffer, seq: number, framed: Buffer | null) => void;
 
 /**
  * Reassembles logical packets from socket chunks. A packet that lies whole inside one chunk is
@@ -47,8 +51,9 @@ export class PacketFramer {
           const seq = chunk[pos + 3];
           if (plen < MAX_PACKET_PAYLOAD && pos + 4 + plen <= len) {
             this.seq = seq;
+            const start = pos;
             pos += 4 + plen;
-            this.onPacket(chunk.subarray(pos - plen, pos), seq);
+            this.onPacket(chunk.subarray(pos - plen, pos), seq, chunk.subarray(start, pos));
             continue;
           }
         }
@@ -78,7 +83,7 @@ export class PacketFramer {
       const payload = this.partial!.subarray(0, this.partialHave);
       this.partial = null;
       this.partialHave = 0;
-      this.onPacket(payload, this.seq);
+      this.onPacket(payload, this.seq, null);
     }
   }
 

@@ -1,15 +1,18 @@
-// The per-worker session runtime: the worker entry hands it each client socket it receives.
-// PLACEHOLDER until the protocol/session layer lands: answers every connection with an ERR packet.
+// The per-worker session runtime: the worker entry hands it each client socket it receives. It owns
+// the worker's client sessions and its backend pools (one per configured backend).
 import type * as net from 'node:net';
 import type { Logger } from 'pino';
 import type { SluiceConfig } from '../config/types';
+import { BackendPool } from '../backend/pool';
+import type { MetricsWriter } from '../metrics/shared-metrics';
+import { AuthContext, credentialsFor } from './authenticate';
+import { ClientSession, type SessionHost } from './session';
 
 export interface WorkerRuntimeOptions {
   config: SluiceConfig;
   workerId: number;
   logger: Logger;
-  /** The shared metrics (src/metrics); typed loosely until both sides land. */
-  metrics: unknown;
+  metrics: MetricsWriter;
 }
 
 /** Everything one worker thread owns: its client sessions and its backend pools. */
@@ -23,23 +26,48 @@ export interface WorkerRuntime {
 }
 
 export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
-  const open = new Set<net.Socket>();
+  const { config, logger, metrics } = opts;
+  const pools = new Map<string, BackendPool>();
+  for (const b of Object.values(config.backends)) {
+    pools.set(b.name, new BackendPool(
+      { name: b.name, host: b.host, port: b.port, user: b.user, password: b.password, connectTimeoutMs: b.pool.connectTimeoutMs },
+      b.pool, logger,
+    ));
+  }
+  const sessions = new Set<ClientSession>();
+  let stopping = false;
+  const host: SessionHost = {
+    serverVersion: config.serverVersion,
+    schemas: config.schemas,
+    auth: new AuthContext(credentialsFor(config.users)),
+    metrics,
+    pool: (name) => pools.get(name),
+    sessionClosed(s) {
+      sessions.delete(s); // connection counters are kept by the worker entry
+    },
+  };
   return {
-    accept(socket) {
-      open.add(socket);
-      socket.on('close', () => open.delete(socket));
-      socket.on('error', () => {});
-      // ERR packet, seq 0: 0xff, errno 1040 (ER_CON_COUNT_ERROR), no SQLSTATE before the handshake.
-      const msg = Buffer.from(`sluice worker ${opts.workerId}: sessions not implemented yet`);
-      const payload = Buffer.concat([Buffer.from([0xff, 0x10, 0x04]), msg]);
-      const hdr = Buffer.from([payload.length & 0xff, (payload.length >> 8) & 0xff, payload.length >> 16, 0]);
-      socket.end(Buffer.concat([hdr, payload]));
+    accept(socket, connectionId) {
+      if (stopping) {
+        socket.destroy();
+        return;
+      }
+      sessions.add(new ClientSession(socket, connectionId, host, logger.child({ conn: connectionId })));
     },
     get sessions() {
-      return open.size;
+      return sessions.size;
     },
-    async shutdown() {
-      for (const s of open) s.destroy();
+    async shutdown(timeoutMs) {
+      stopping = true;
+      const all = [...sessions];
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(all.map((s) => s.drain())),
+        new Promise<void>((r) => { timer = setTimeout(r, timeoutMs); }),
+      ]);
+      clearTimeout(timer);
+      for (const s of all) s.close();
+      for (const p of pools.values()) p.close();
     },
   };
 }

@@ -1,0 +1,183 @@
+// A worker's pool of connections to one backend. Connections are keyed by relay profile (the
+// capability bits that shape responses) and prefer the caller's session-state key, so a session
+// usually gets a connection that needs no state restore. A backend that refuses connections is
+// marked down for a back-off period during which acquires fail fast with a clear error.
+import type { Logger } from 'pino';
+import type { PoolConfig } from '../config/types';
+import { BackendConnection, type BackendTarget } from './connection';
+import { Com } from '../protocol/constants';
+import { SqlError, ErrorCode } from '../protocol/errors';
+
+export type AcquireCallback = (err: SqlError | null, conn: BackendConnection | null) => void;
+
+interface Waiter {
+  profile: number;
+  cb: AcquireCallback;
+  timer: NodeJS.Timeout;
+}
+
+const MIN_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5_000;
+
+export class BackendPool {
+  /** Idle connections, most recently used last. */
+  private idle: BackendConnection[] = [];
+  private waiters: Waiter[] = [];
+  /** Open connections, idle or in use. */
+  private live = new Set<BackendConnection>();
+  private connecting = 0;
+  private downUntil = 0;
+  private backoff = MIN_BACKOFF_MS;
+  private lastError: SqlError | null = null;
+  private sweeper: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(readonly target: BackendTarget, readonly cfg: PoolConfig, private readonly log: Logger) {
+    this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.min(cfg.idleTimeoutMs, 5_000)));
+    this.sweeper.unref();
+  }
+
+  /** Connections open or being opened. */
+  get size(): number {
+    return this.live.size + this.connecting;
+  }
+
+  get idleCount(): number {
+    return this.idle.length;
+  }
+
+  /** Hands out a connection (synchronously when one is idle). */
+  acquire(profile: number, stateKey: string, cb: AcquireCallback): void {
+    if (this.closed) return cb(new SqlError(ErrorCode.ER_SERVER_SHUTDOWN, 'Server shutdown in progress'), null);
+    const conn = this.takeIdle(profile, stateKey);
+    if (conn) return this.validate(conn, profile, stateKey, cb);
+    if (Date.now() < this.downUntil && this.lastError) return cb(this.lastError, null);
+    if (this.size < this.cfg.max) return this.open(profile, cb);
+    const w: Waiter = {
+      profile, cb,
+      timer: setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        cb(new SqlError(ErrorCode.ER_LOCK_WAIT_TIMEOUT, `Timed out after ${this.cfg.acquireTimeoutMs} ms waiting for a connection to backend '${this.target.name}' (pool max ${this.cfg.max}); raise backends.${this.target.name}.pool.max`), null);
+      }, this.cfg.acquireTimeoutMs),
+    };
+    this.waiters.push(w);
+  }
+
+  private takeIdle(profile: number, stateKey: string): BackendConnection | null {
+    let fallback = -1;
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const c = this.idle[i];
+      if (c.profile !== profile) continue;
+      if (c.stateKey === stateKey) return this.idle.splice(i, 1)[0];
+      if (fallback < 0) fallback = i;
+    }
+    return fallback >= 0 ? this.idle.splice(fallback, 1)[0] : null;
+  }
+
+  /** A connection idle for long is pinged first: a dead one is replaced transparently. */
+  private validate(conn: BackendConnection, profile: number, stateKey: string, cb: AcquireCallback): void {
+    if (conn.closed) {
+      this.live.delete(conn);
+      return this.acquire(profile, stateKey, cb);
+    }
+    if (Date.now() - conn.lastUsed < this.cfg.validateAfterMs) return cb(null, conn);
+    conn.command(Com.PING).then(
+      () => cb(null, conn),
+      () => { this.discard(conn); this.acquire(profile, stateKey, cb); },
+    );
+  }
+
+  private open(profile: number, cb: AcquireCallback): void {
+    this.connecting++;
+    BackendConnection.connect(this.target, profile, null).then(
+      (conn) => {
+        this.connecting--;
+        this.backoff = MIN_BACKOFF_MS;
+        this.downUntil = 0;
+        this.lastError = null;
+        this.live.add(conn);
+        conn.socket.on('close', () => this.onConnClosed(conn));
+        if (this.closed) { conn.close(); return cb(new SqlError(ErrorCode.ER_SERVER_SHUTDOWN, 'Server shutdown in progress'), null); }
+        cb(null, conn);
+      },
+      (err: SqlError) => {
+        this.connecting--;
+        this.lastError = err;
+        this.downUntil = Date.now() + this.backoff;
+        this.log.warn({ backend: this.target.name, err: err.message, backoffMs: this.backoff }, 'backend connect failed');
+        this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
+        cb(err, null);
+        // Waiters queued behind a full pool would wait for nothing: fail them too.
+        this.failWaiters(err);
+      },
+    );
+  }
+
+  private onConnClosed(conn: BackendConnection): void {
+    if (!this.live.delete(conn)) return;
+    const i = this.idle.indexOf(conn);
+    if (i >= 0) this.idle.splice(i, 1);
+    this.wakeWaiter();
+  }
+
+  /** Returns a healthy connection to the pool (or straight to a waiter). */
+  release(conn: BackendConnection): void {
+    if (conn.closed || this.closed) return this.discard(conn);
+    conn.lastUsed = Date.now();
+    for (let i = 0; i < this.waiters.length; i++) {
+      const w = this.waiters[i];
+      if (w.profile !== conn.profile) continue;
+      this.waiters.splice(i, 1);
+      clearTimeout(w.timer);
+      return w.cb(null, conn);
+    }
+    this.idle.push(conn);
+    // A waiter for another profile can't use this one; make room for it by closing an idle one.
+    if (this.waiters.length > 0 && this.size >= this.cfg.max) {
+      const victim = this.idle.shift()!;
+      this.discard(victim);
+    }
+  }
+
+  /** Closes a connection that must not be reused (broken, or its state can't be cleaned). */
+  discard(conn: BackendConnection): void {
+    const i = this.idle.indexOf(conn);
+    if (i >= 0) this.idle.splice(i, 1);
+    this.live.delete(conn);
+    conn.destroy();
+    this.wakeWaiter();
+  }
+
+  /** A slot freed up: open a connection for the longest waiter. */
+  private wakeWaiter(): void {
+    if (this.waiters.length > 0 && this.size < this.cfg.max && !this.closed) {
+      const w = this.waiters.shift()!;
+      clearTimeout(w.timer);
+      this.open(w.profile, w.cb);
+    }
+  }
+
+  private failWaiters(err: SqlError): void {
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) { clearTimeout(w.timer); w.cb(err, null); }
+  }
+
+  /** Closes connections idle past the timeout, keeping `min`. */
+  private sweep(): void {
+    const cutoff = Date.now() - this.cfg.idleTimeoutMs;
+    while (this.idle.length > 0 && this.size > this.cfg.min && this.idle[0].lastUsed < cutoff) {
+      const c = this.idle.shift()!;
+      this.live.delete(c);
+      c.close();
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.sweeper);
+    this.failWaiters(new SqlError(ErrorCode.ER_SERVER_SHUTDOWN, 'Server shutdown in progress'));
+    for (const c of this.idle) { this.live.delete(c); c.close(); }
+    this.idle = [];
+  }
+}

@@ -1,0 +1,206 @@
+// A one-pass byte scanner that tells a forwarding session what it must know about a statement
+// before relaying it: its first keyword and whether it binds the session to its backend connection.
+// It reads the COM_QUERY payload in place (no string is made) and stops early where it can; the
+// full parser (src/sql) is for routing and rewriting, this is the forwarding fast path.
+
+/** The statement's leading keyword, as far as forwarding cares. */
+export const enum Verb {
+  Other,
+  Select,
+  Insert,
+  Update,
+  Delete,
+  Replace,
+  Set,
+  Use,
+  Begin,
+  Start,
+  Commit,
+  Rollback,
+  Lock,
+  Unlock,
+  Create,
+  Prepare,
+  Deallocate,
+  Handler,
+  Xa,
+}
+
+/** Facts found in the statement text. */
+export const enum Trait {
+  /** Session state a pooled connection can't restore (temp tables, locks, user variables, SQL
+   *  prepared statements, FOUND_ROWS, HANDLER): keep the backend connection from now on. */
+  Pin = 0x1,
+  /** UNLOCK TABLES / RELEASE_ALL_LOCKS: the matching lock pin may end. */
+  Unlock = 0x2,
+  /** Reads the previous statement's outcome (LAST_INSERT_ID(), ROW_COUNT(), FOUND_ROWS()). */
+  NeedsLastConnection = 0x4,
+  /** SET of session variables that sluice records and replays on other connections. */
+  SessionSet = 0x8,
+  /** SET GLOBAL / SET PERSIST: forwarded, not recorded. */
+  GlobalSet = 0x10,
+  /** More than one statement in the packet. */
+  Multi = 0x20,
+}
+
+export interface Classified {
+  verb: Verb;
+  traits: number;
+  /** For SessionSet: lower-cased names of the variables assigned (e.g. "names", "sql_mode"). */
+  setNames: string[] | null;
+}
+
+const VERBS: Record<string, Verb> = {
+  SELECT: Verb.Select, INSERT: Verb.Insert, UPDATE: Verb.Update, DELETE: Verb.Delete, REPLACE: Verb.Replace,
+  SET: Verb.Set, USE: Verb.Use, BEGIN: Verb.Begin, START: Verb.Start, COMMIT: Verb.Commit, ROLLBACK: Verb.Rollback,
+  LOCK: Verb.Lock, UNLOCK: Verb.Unlock, CREATE: Verb.Create, PREPARE: Verb.Prepare, DEALLOCATE: Verb.Deallocate,
+  HANDLER: Verb.Handler, XA: Verb.Xa, WITH: Verb.Select, VALUES: Verb.Select, TABLE: Verb.Select,
+};
+
+/** Words that matter anywhere in a statement, upper-case. */
+const PIN_WORDS = new Set(['TEMPORARY', 'GET_LOCK', 'SQL_CALC_FOUND_ROWS']);
+const LAST_CONN_WORDS = new Set(['LAST_INSERT_ID', 'ROW_COUNT', 'FOUND_ROWS']);
+const UNLOCK_WORDS = new Set(['RELEASE_ALL_LOCKS', 'RELEASE_LOCK']);
+
+const INTERESTING_LEN = (1 << 8) | (1 << 9) | (1 << 10) | (1 << 12) | (1 << 14) | (1 << 17) | (1 << 19);
+const INTERESTING_INITIAL = [0x54, 0x47, 0x53, 0x4c, 0x52, 0x46]; // T G S L R F
+
+const isWordByte = (c: number) =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24 || c >= 0x80;
+
+/**
+ * Classifies the SQL in buf[start, end). Words are compared upper-cased; strings, quoted
+ * identifiers and comments are skipped (executable comments /*! … *\/ are read as SQL).
+ */
+export function classify(buf: Buffer, start: number, end: number): Classified {
+  let verb = Verb.Other;
+  let traits = 0;
+  let words = 0;
+  let setNames: string[] | null = null;
+  let expectSetName = false; // in SET, at the start of an assignment
+  let depth = 0;
+  let sawSemicolon = false;
+  let i = start;
+  while (i < end) {
+    const c = buf[i];
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) { i++; continue; }
+    if (sawSemicolon) { traits |= Trait.Multi; sawSemicolon = false; }
+    // comments
+    if (c === 0x23 || (c === 0x2d && buf[i + 1] === 0x2d && (i + 2 >= end || buf[i + 2] <= 0x20))) {
+      while (i < end && buf[i] !== 0x0a) i++;
+      continue;
+    }
+    if (c === 0x2f && buf[i + 1] === 0x2a) {
+      if (buf[i + 2] === 0x21) { // /*!NNNNN executable comment: its body is SQL
+        i += 3;
+        while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+        continue;
+      }
+      const close = buf.indexOf('*/', i + 2, 'latin1');
+      i = close < 0 || close >= end ? end : close + 2;
+      continue;
+    }
+    if (c === 0x2a && buf[i + 1] === 0x2f) { i += 2; continue; } // end of an executable comment
+    // quoted strings and identifiers
+    if (c === 0x27 || c === 0x22 || c === 0x60) {
+      i++;
+      while (i < end) {
+        const d = buf[i];
+        if (d === 0x5c && c !== 0x60) { i += 2; continue; }
+        if (d === c) {
+          if (buf[i + 1] === c) { i += 2; continue; }
+          break;
+        }
+        i++;
+      }
+      i++;
+      expectSetName = false;
+      continue;
+    }
+    if (c === 0x40) { // @var or @@var
+      const system = buf[i + 1] === 0x40;
+      if (!system) {
+        // A user variable being assigned (SET @x, SELECT … INTO @x, @x := …) can't be replayed.
+        if (verb === Verb.Set && expectSetName) traits |= Trait.Pin;
+        else {
+          let j = i + 1;
+          while (j < end && (isWordByte(buf[j]) || buf[j] === 0x2e)) j++;
+          while (j < end && buf[j] === 0x20) j++;
+          if (buf[j] === 0x3a && buf[j + 1] === 0x3d) traits |= Trait.Pin;
+          else if (verb !== Verb.Set && precededByInto(buf, start, i)) traits |= Trait.Pin;
+        }
+      } else if (verb === Verb.Set && expectSetName) {
+        // @@session.x / @@global.x / @@x
+        i += 2;
+        const w0 = i;
+        while (i < end && (isWordByte(buf[i]) || buf[i] === 0x2e)) i++;
+        const name = buf.toString('latin1', w0, i).toLowerCase();
+        if (name.startsWith('global.') || name.startsWith('persist')) traits |= Trait.GlobalSet;
+        else (setNames ??= []).push(name.replace(/^(session|local)\./, ''));
+        expectSetName = false;
+        continue;
+      }
+      i++;
+      while (i < end && (isWordByte(buf[i]) || buf[i] === 0x40 || buf[i] === 0x2e)) i++;
+      expectSetName = false;
+      continue;
+    }
+    if (isWordByte(c)) {
+      const w0 = i;
+      while (i < end && isWordByte(buf[i])) i++;
+      const len = i - w0;
+      const setName = verb === Verb.Set && expectSetName;
+      // Cheap filter before making a string: the words of interest after the first have these
+      // lengths and initials (TEMPORARY, GET_LOCK, SQL_CALC_FOUND_ROWS, LAST_INSERT_ID, ROW_COUNT,
+      // FOUND_ROWS, RELEASE_LOCK, RELEASE_ALL_LOCKS).
+      if (words > 0 && !setName && !(INTERESTING_LEN & (1 << len) && INTERESTING_INITIAL.includes(buf[w0] & 0xdf))) {
+        continue;
+      }
+      const word = buf.toString('latin1', w0, i).toUpperCase();
+      if (words++ === 0) {
+        verb = VERBS[word] ?? Verb.Other;
+        if (verb === Verb.Set) expectSetName = true;
+        if (verb === Verb.Prepare || verb === Verb.Handler) traits |= Trait.Pin;
+        if (verb === Verb.Unlock) traits |= Trait.Unlock;
+        if (verb === Verb.Lock) traits |= Trait.Pin;
+        continue;
+      }
+      if (setName) {
+        const lw = word.toLowerCase();
+        if (lw === 'global' || lw === 'persist' || lw === 'persist_only') { traits |= Trait.GlobalSet; continue; }
+        if (lw === 'session' || lw === 'local') continue;
+        if (lw === 'transaction') { traits |= Trait.Pin; expectSetName = false; continue; } // next transaction only
+        (setNames ??= []).push(lw === 'character' ? 'names' : lw);
+        expectSetName = false;
+        continue;
+      }
+      if (PIN_WORDS.has(word)) traits |= Trait.Pin;
+      else if (LAST_CONN_WORDS.has(word)) traits |= Trait.NeedsLastConnection;
+      else if (UNLOCK_WORDS.has(word)) traits |= Trait.Unlock;
+      continue;
+    }
+    if (c === 0x28) depth++;
+    else if (c === 0x29) depth--;
+    else if (c === 0x2c && depth === 0 && verb === Verb.Set) expectSetName = true;
+    else if (c === 0x3b) sawSemicolon = true;
+    i++;
+  }
+  if (verb === Verb.Set && !(traits & (Trait.Pin | Trait.GlobalSet)) && setNames) traits |= Trait.SessionSet;
+  return { verb, traits, setNames };
+}
+
+/** Whether the word before position `at` (skipping spaces and commas of an INTO list) is INTO. */
+function precededByInto(buf: Buffer, start: number, at: number): boolean {
+  let j = at - 1;
+  for (;;) {
+    while (j >= start && (buf[j] === 0x20 || buf[j] === 0x0a || buf[j] === 0x09)) j--;
+    if (j >= start && buf[j] === 0x2c) { // , @a, @b: walk back over the previous variable
+      j--;
+      while (j >= start && buf[j] === 0x20) j--;
+      while (j >= start && (isWordByte(buf[j]) || buf[j] === 0x40)) j--;
+      continue;
+    }
+    break;
+  }
+  return j >= start + 3 && buf.toString('latin1', j - 3, j + 1).toUpperCase() === 'INTO';
+}

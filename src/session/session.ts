@@ -1,0 +1,551 @@
+// One client connection, from greeting to quit. It authenticates the client, then reads commands one
+// at a time (pipelined ones wait in a queue), answers what sluice owns (USE, PING, COM_INIT_DB,
+// SHOW DATABASES, ...) and relays the rest to a backend connection, streaming the response back
+// without decoding rows. Between statements the backend connection returns to the pool unless the
+// session is pinned to it (a transaction, locks, temporary tables, user variables, prepared
+// statements), as ProxySQL does.
+import type * as net from 'node:net';
+import type { Logger } from 'pino';
+import { PacketFramer } from '../protocol/framing';
+import { BufferWriter } from '../protocol/buffer-writer';
+import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType } from '../protocol/constants';
+import { encodeGreeting, decodeHandshakeResponse, isSslRequest } from '../protocol/handshake';
+import { encodeOk, encodeErr, encodeColumnDef, encodeTextRow, encodeEndOfRows, decodeOk } from '../protocol/packets';
+import { newScramble, NATIVE_PASSWORD } from '../protocol/auth';
+import { SqlError, ErrorCode } from '../protocol/errors';
+import { ResponseKind, type ResponseScanner } from '../protocol/response-scanner';
+import { collationInfo } from '../protocol/collations';
+import type { BackendConnection, RelaySink } from '../backend/connection';
+import type { BackendPool } from '../backend/pool';
+import type { SchemaConfig } from '../config/types';
+import { Counter, QueryKind } from '../metrics/layout';
+import type { MetricsWriter } from '../metrics/shared-metrics';
+import { Authenticator, type AuthContext, type Credential } from './authenticate';
+import { classify, Verb, Trait, type Classified } from './classify';
+import { SessionState, syncBackend } from './state';
+
+/** What a session needs from its worker. */
+export interface SessionHost {
+  readonly serverVersion: string;
+  readonly schemas: Record<string, SchemaConfig>;
+  readonly auth: AuthContext;
+  readonly metrics: MetricsWriter;
+  pool(backend: string): BackendPool | undefined;
+  /** Called once when the session has ended and released everything. */
+  sessionClosed(s: ClientSession): void;
+}
+
+const enum Phase {
+  Handshake,
+  Auth,
+  Command,
+  Closed,
+}
+
+/** Why the session holds on to its backend connection between statements (bit set). */
+const enum Pin {
+  Transaction = 0x1, // the server says IN_TRANS
+  Locks = 0x2, // LOCK TABLES / GET_LOCK
+  State = 0x4, // temp tables, user variables, SQL PREPARE, HANDLER: until the session ends
+  LastInsert = 0x8, // the next statement may ask LAST_INSERT_ID()/ROW_COUNT()/FOUND_ROWS()
+  Prepared = 0x10, // binary-protocol statements live on this connection
+}
+
+const VERB_KIND: Partial<Record<Verb, QueryKind>> = {
+  [Verb.Select]: QueryKind.Select, [Verb.Insert]: QueryKind.Insert, [Verb.Replace]: QueryKind.Insert,
+  [Verb.Update]: QueryKind.Update, [Verb.Delete]: QueryKind.Delete,
+};
+
+export class ClientSession implements RelaySink {
+  readonly id: number;
+  private readonly socket: net.Socket;
+  private readonly host: SessionHost;
+  private readonly log: Logger;
+  private readonly framer: PacketFramer;
+  private phase = Phase.Handshake;
+  private readonly scramble = newScramble();
+  private auth: Authenticator | null = null;
+  private credential: Credential | null = null;
+  private user = '';
+  /** Client capabilities after negotiation. */
+  private caps = 0;
+  /** Relay profile: capability bits a backend connection must share with this client. */
+  private profile = 0;
+  /** The logical schema in use (USE / COM_INIT_DB / connect-with-db); null before any. */
+  private schema: SchemaConfig | null = null;
+  private readonly state = new SessionState();
+  /** The backend connection serving the current statement or pinned between statements. */
+  private conn: BackendConnection | null = null;
+  private connPool: BackendPool | null = null;
+  private pins = 0;
+  /** Commands that arrived while another was running (copied: the framer's views are borrowed). */
+  private queue: Buffer[] = [];
+  private busy = false;
+  /** Classification of the statement being relayed (for post-processing its outcome). */
+  private current: Classified | null = null;
+  private currentSql: Buffer | null = null;
+  private started = 0;
+  /** Client socket wanted a pause for backpressure. */
+  private paused = false;
+  /** Status flags to report in sluice's own OK packets. */
+  private status = Status.AUTOCOMMIT;
+
+  constructor(socket: net.Socket, id: number, host: SessionHost, log: Logger) {
+    this.socket = socket;
+    this.id = id;
+    this.host = host;
+    this.log = log;
+    this.framer = new PacketFramer((p, seq, framed) => this.onPacket(p, seq, framed));
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      host.metrics.inc(Counter.BytesIn, chunk.length);
+      try {
+        this.framer.push(chunk);
+      } catch (e) {
+        this.protocolError(e);
+      }
+    });
+    socket.on('error', (e) => this.log.debug({ err: e.message }, 'client socket error'));
+    socket.on('close', () => this.closed());
+    this.sendGreeting();
+  }
+
+  // ---- output ----
+
+  private write(buf: Buffer): void {
+    this.host.metrics.inc(Counter.BytesOut, buf.length);
+    this.socket.write(buf);
+  }
+
+  private sendPayload(w: BufferWriter, seq: number): void {
+    const b = w.buf;
+    const len = w.pos - w.headerRoom;
+    b[0] = len & 0xff;
+    b[1] = (len >>> 8) & 0xff;
+    b[2] = (len >>> 16) & 0xff;
+    b[3] = seq;
+    this.write(b.subarray(0, w.pos));
+  }
+
+  private sendOk(seq: number, info = '', affectedRows = 0): void {
+    this.sendPayload(encodeOk(new BufferWriter(32 + info.length), { status: this.status, info, affectedRows }), seq);
+  }
+
+  private sendError(err: SqlError, seq: number): void {
+    this.host.metrics.error(err.errno);
+    const withState = this.phase !== Phase.Handshake;
+    this.sendPayload(encodeErr(new BufferWriter(64 + err.message.length), err, withState), seq);
+  }
+
+  /** A small result set that sluice builds itself (SHOW DATABASES, SELECT DATABASE(), ...). */
+  private sendRows(seq: number, columns: string[], rows: (string | null)[][]): void {
+    const w = new BufferWriter(256);
+    const packets: Buffer[] = [];
+    const push = () => {
+      const len = w.pos - w.headerRoom;
+      const p = Buffer.allocUnsafe(len + 4);
+      p[0] = len & 0xff; p[1] = (len >>> 8) & 0xff; p[2] = len >>> 16; p[3] = seq++ & 0xff;
+      w.buf.copy(p, 4, w.headerRoom, w.pos);
+      packets.push(p);
+      w.pos = w.headerRoom;
+    };
+    w.lenenc(columns.length); push();
+    for (const c of columns) {
+      encodeColumnDef(w, { name: c, type: ColumnType.VAR_STRING, length: 256 * 4, charset: Collation.UTF8MB4_GENERAL_CI });
+      push();
+    }
+    if (!(this.caps & Cap.DEPRECATE_EOF)) { encodeEndOfRows(w, this.caps, this.status); push(); }
+    for (const r of rows) { encodeTextRow(w, r); push(); }
+    encodeEndOfRows(w, this.caps, this.status); push();
+    this.write(Buffer.concat(packets));
+  }
+
+  // ---- connection phase ----
+
+  private sendGreeting(): void {
+    const w = new BufferWriter(128);
+    encodeGreeting(w, {
+      serverVersion: this.host.serverVersion,
+      connectionId: this.id,
+      scramble: this.scramble,
+      capabilities: SERVER_CAPABILITIES,
+      collation: Collation.UTF8MB4_GENERAL_CI,
+      status: Status.AUTOCOMMIT,
+      authPlugin: NATIVE_PASSWORD,
+    });
+    this.sendPayload(w, 0);
+  }
+
+  private onPacket(payload: Buffer, seq: number, framed: Buffer | null): void {
+    switch (this.phase) {
+      case Phase.Command:
+        if (this.busy) {
+          this.queue.push(Buffer.from(framed ?? this.reframe(payload)));
+          return;
+        }
+        this.command(payload, framed);
+        return;
+      case Phase.Handshake:
+        return this.onHandshakeResponse(payload, seq);
+      case Phase.Auth:
+        return this.onAuthPacket(payload, seq);
+      default:
+        return;
+    }
+  }
+
+  private reframe(payload: Buffer): Buffer {
+    const out = Buffer.allocUnsafe(payload.length + 4);
+    out[0] = payload.length & 0xff; out[1] = (payload.length >>> 8) & 0xff; out[2] = payload.length >>> 16; out[3] = 0;
+    payload.copy(out, 4);
+    return out;
+  }
+
+  private authSeq = 0;
+
+  private onHandshakeResponse(payload: Buffer, seq: number): void {
+    if (isSslRequest(payload)) {
+      this.sendError(new SqlError(ErrorCode.ER_HANDSHAKE_ERROR, 'TLS is not configured on this sluice; connect without TLS (e.g. --ssl=0, ssl-mode=DISABLED)', { fatal: true }), seq + 1);
+      return this.close();
+    }
+    const resp = decodeHandshakeResponse(payload);
+    this.caps = resp.capabilities & SERVER_CAPABILITIES;
+    this.profile = this.caps & RELAY_PROFILE_MASK;
+    this.user = resp.user;
+    this.pendingDb = resp.database;
+    const coll = collationInfo(resp.collation);
+    if (resp.collation !== Collation.UTF8MB4_GENERAL_CI && coll) {
+      this.state.record(['names'], `SET NAMES ${coll.charset} COLLATE ${coll.name}`);
+    }
+    this.auth = new Authenticator(this.host.auth, this.scramble, this.socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'localhost', false);
+    this.phase = Phase.Auth;
+    this.authStep(this.auth.start(resp), seq + 1);
+  }
+
+  private pendingDb: string | null = null;
+
+  private onAuthPacket(payload: Buffer, seq: number): void {
+    this.authStep(this.auth!.next(payload), seq + 1);
+  }
+
+  private authStep(step: ReturnType<Authenticator['start']>, seq: number): void {
+    if (step.kind === 'send') {
+      this.sendPayload(new BufferWriter(step.payload.length).bytes(step.payload), seq);
+      return;
+    }
+    if (step.kind === 'fail') {
+      this.sendError(step.error, seq);
+      this.log.info({ user: this.user, err: step.error.message }, 'authentication failed');
+      return this.close();
+    }
+    if (step.preface) this.sendPayload(new BufferWriter(2).bytes(step.preface), seq++);
+    this.credential = step.credential;
+    this.auth = null;
+    if (this.pendingDb) {
+      const err = this.useSchema(this.pendingDb);
+      if (err) {
+        this.sendError(err, seq);
+        return this.close();
+      }
+    }
+    this.phase = Phase.Command;
+    this.log.debug({ user: this.user, schema: this.schema?.name }, 'client authenticated');
+    this.sendOk(seq);
+  }
+
+  /** Switches the logical schema, or says why not (1049 unknown, 1044 not permitted). */
+  private useSchema(name: string): SqlError | null {
+    const schema = this.host.schemas[name];
+    const allowed = this.credential!.config.schemas;
+    if (!schema) {
+      return new SqlError(ErrorCode.ER_BAD_DB_ERROR, `Unknown database '${name}'`);
+    }
+    if (!allowed.includes('*') && !allowed.includes(name)) {
+      return new SqlError(ErrorCode.ER_DBACCESS_DENIED_ERROR, `Access denied for user '${this.user}'@'%' to database '${name}'`);
+    }
+    this.schema = schema;
+    return null;
+  }
+
+  // ---- command phase ----
+
+  private command(payload: Buffer, framed: Buffer | null): void {
+    if (payload.length === 0) return this.protocolError(new SqlError(ErrorCode.ER_MALFORMED_PACKET, 'Malformed communication packet', { fatal: true }));
+    const com = payload[0];
+    try {
+      switch (com) {
+        case Com.QUERY:
+          return this.query(payload, framed);
+        case Com.QUIT:
+          return this.close();
+        case Com.PING:
+          return this.sendOk(1);
+        case Com.INIT_DB: {
+          const err = this.useSchema(payload.toString('utf8', 1));
+          return err ? this.sendError(err, 1) : this.sendOk(1);
+        }
+        case Com.RESET_CONNECTION:
+          this.resetSession();
+          return this.sendOk(1);
+        case Com.STATISTICS:
+          return this.statistics();
+        case Com.FIELD_LIST:
+          return this.relayCommand(framed ?? this.reframe(payload), ResponseKind.FieldList, null);
+        case Com.SET_OPTION: {
+          // 0 = multi-statements on, 1 = off. The relay profile follows.
+          const on = payload.readUInt16LE(1) === 0;
+          this.caps = on ? this.caps | Cap.MULTI_STATEMENTS : this.caps & ~Cap.MULTI_STATEMENTS;
+          this.profile = this.caps & RELAY_PROFILE_MASK;
+          const w = encodeEndOfRows(new BufferWriter(16), this.caps, this.status);
+          return this.sendPayload(w, 1);
+        }
+        case Com.STMT_PREPARE:
+          this.pins |= Pin.Prepared;
+          return this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Prepare, null);
+        case Com.STMT_EXECUTE:
+        case Com.STMT_FETCH:
+          return this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Result, null);
+        case Com.STMT_RESET:
+          return this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Simple, null);
+        case Com.STMT_CLOSE:
+        case Com.STMT_SEND_LONG_DATA:
+          if (this.conn) this.conn.sendNoReply(Buffer.from(framed ?? this.reframe(payload)));
+          return;
+        default:
+          return this.sendError(new SqlError(ErrorCode.ER_UNKNOWN_COM_ERROR, `Unknown command 0x${com.toString(16).padStart(2, '0')}; sluice does not support it`), 1);
+      }
+    } catch (e) {
+      if (e instanceof SqlError && !e.fatal) return this.sendError(e, 1);
+      this.protocolError(e);
+    }
+  }
+
+  private query(payload: Buffer, framed: Buffer | null): void {
+    const c = classify(payload, 1, payload.length);
+    this.host.metrics.query(VERB_KIND[c.verb] ?? QueryKind.Other);
+    if (c.verb === Verb.Use && !(c.traits & Trait.Multi)) return this.useStatement(payload);
+    if (c.verb === Verb.Other && isShowDatabases(payload)) {
+      const allowed = this.credential!.config.schemas;
+      const names = Object.keys(this.host.schemas).filter((n) => allowed.includes('*') || allowed.includes(n)).sort();
+      return this.sendRows(1, ['Database'], [['information_schema'], ...names.map((n) => [n])]);
+    }
+    this.current = c;
+    this.currentSql = c.traits & Trait.SessionSet ? Buffer.from(payload.subarray(1)) : null;
+    this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Result, c);
+  }
+
+  private useStatement(payload: Buffer): void {
+    // USE name | USE `name`
+    const m = /^\s*use\s+(`(?:[^`]|``)+`|[^\s;`]+)\s*;?\s*$/i.exec(payload.toString('utf8', 1));
+    if (!m) return this.sendError(new SqlError(ErrorCode.ER_PARSE_ERROR, `You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near '${payload.toString('utf8', 1).slice(0, 80)}' at line 1`), 1);
+    const name = m[1].startsWith('`') ? m[1].slice(1, -1).replace(/``/g, '`') : m[1];
+    const err = this.useSchema(name);
+    return err ? this.sendError(err, 1) : this.sendOk(1);
+  }
+
+  private statistics(): void {
+    const text = `Uptime: ${Math.floor(process.uptime())}  Threads: ${this.host.metrics ? 1 : 0}  sluice session ${this.id}`;
+    const w = new BufferWriter(text.length).str(text);
+    this.sendPayload(w, 1);
+  }
+
+  /** Where statements of the current schema go: a backend pool and the backend database. */
+  private target(): { pool: BackendPool; database: string } {
+    let schema = this.schema;
+    if (!schema) {
+      // No schema selected: statements that need none (SELECT 1, SHOW VARIABLES, ...) go to the
+      // backend of the first forwarding schema this user may use.
+      const allowed = this.credential!.config.schemas;
+      schema = Object.values(this.host.schemas).find((s) => s.kind === 'forward' && (allowed.includes('*') || allowed.includes(s.name))) ?? null;
+      if (!schema) throw new SqlError(ErrorCode.ER_NO_DB_ERROR, 'No database selected');
+      const pool = this.host.pool((schema as { backend: string }).backend)!;
+      return { pool, database: '' };
+    }
+    if (schema.kind === 'forward') return { pool: this.host.pool(schema.backend)!, database: schema.database };
+    throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, `Schema '${schema.name}' is sharded; sharded routing is not available in this build of sluice yet (use a forwarding schema)`);
+  }
+
+  /**
+   * Runs one command on a backend connection: the pinned one, or one from the pool brought to this
+   * session's state. The response streams to the client through data()/end().
+   */
+  private relayCommand(framed: Buffer, kind: ResponseKind, c: Classified | null): void {
+    this.busy = true;
+    this.current = c;
+    this.started = performance.now();
+    let pool: BackendPool, database: string;
+    try {
+      ({ pool, database } = this.target());
+    } catch (e) {
+      return this.finishWithError(e as SqlError);
+    }
+    if (this.conn) {
+      if (this.conn.closed) return this.backendLost();
+      return this.dispatch(framed, kind, database);
+    }
+    pool.acquire(this.profile, this.state.key, (err, conn) => {
+      if (this.phase === Phase.Closed) {
+        if (conn) pool.release(conn);
+        return;
+      }
+      if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
+      this.conn = conn;
+      this.connPool = pool;
+      this.dispatch(framed, kind, database);
+    });
+  }
+
+  private dispatch(framed: Buffer, kind: ResponseKind, database: string): void {
+    const conn = this.conn!;
+    const sync = syncBackend(conn, this.state, database);
+    if (!sync) return conn.relay(framed, kind, this);
+    // framed is a view of a socket chunk: keep a copy across the asynchronous state restore.
+    const copy = Buffer.from(framed);
+    sync.then(
+      () => conn.relay(copy, kind, this),
+      (e: Error) => {
+        this.dropConnection();
+        this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `restoring session state on backend failed: ${e.message}`));
+      },
+    );
+  }
+
+  // ---- RelaySink: the backend's response streams through here ----
+
+  data(chunk: Buffer): void {
+    this.host.metrics.inc(Counter.BytesOut, chunk.length);
+    if (!this.socket.write(chunk) && !this.paused) {
+      // The client reads slower than the backend sends: stop reading the backend until it drains.
+      this.paused = true;
+      const conn = this.conn!;
+      conn.socket.pause();
+      this.socket.once('drain', () => {
+        this.paused = false;
+        conn.socket.resume();
+      });
+    }
+  }
+
+  end(scanner: ResponseScanner): void {
+    const c = this.current;
+    this.status = scanner.status & ~Status.MORE_RESULTS_EXISTS;
+    if (scanner.infile) {
+      // LOCAL INFILE is answered by the client; not relayed in this build.
+      this.dropConnection();
+      this.finishWithError(new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'LOAD DATA LOCAL INFILE is not supported through sluice yet'));
+      return;
+    }
+    if (c && !scanner.err) {
+      if (c.traits & Trait.SessionSet && this.currentSql) {
+        this.state.record(c.setNames!, this.currentSql.toString('utf8'));
+        this.conn!.stateKey = this.state.key;
+      }
+      if (c.traits & Trait.Pin) this.pins |= c.verb === Verb.Lock || c.traits & Trait.Unlock ? Pin.Locks : Pin.State;
+      if (c.verb === Verb.Lock) this.pins |= Pin.Locks;
+      if (c.traits & Trait.Unlock && c.verb === Verb.Unlock) this.pins &= ~Pin.Locks;
+    }
+    // A statement that produced an insert id keeps its connection for the next statement, which
+    // may ask LAST_INSERT_ID(); any other statement ends that.
+    this.pins &= ~Pin.LastInsert;
+    if (scanner.ok && scanner.ok[0] === 0x00 && decodeOk(scanner.ok, this.conn!.caps).lastInsertId > 0) this.pins |= Pin.LastInsert;
+    if (scanner.status & Status.IN_TRANS) this.pins |= Pin.Transaction;
+    else this.pins &= ~Pin.Transaction;
+    this.host.metrics.observe(0, (performance.now() - this.started) * 1000);
+    if (scanner.err) this.host.metrics.error(scanner.err.readUInt16LE(1));
+    this.afterStatement();
+  }
+
+  fail(err: Error): void {
+    this.log.warn({ err: err.message }, 'backend connection lost during a statement');
+    this.backendLost();
+  }
+
+  private backendLost(): void {
+    this.dropConnection();
+    this.pins = 0;
+    this.finishWithError(new SqlError(ErrorCode.CR_SERVER_LOST, 'Lost connection to backend server during query; the statement may or may not have run. Retry it.'));
+  }
+
+  /** Ends the current command with an ERR (the session goes on). */
+  private finishWithError(err: SqlError): void {
+    this.sendError(err, 1);
+    if (this.conn && !this.pins) this.releaseConnection();
+    this.afterStatement();
+  }
+
+  private afterStatement(): void {
+    this.current = null;
+    this.currentSql = null;
+    if (this.conn && this.pins === 0 && !this.paused) this.releaseConnection();
+    this.busy = false;
+    if (this.phase === Phase.Closed) return;
+    const next = this.queue.shift();
+    if (next) this.command(next.subarray(4), next);
+  }
+
+  private releaseConnection(): void {
+    const conn = this.conn!;
+    this.conn = null;
+    this.connPool!.release(conn);
+  }
+
+  private dropConnection(): void {
+    if (!this.conn) return;
+    this.connPool!.discard(this.conn);
+    this.conn = null;
+  }
+
+  private resetSession(): void {
+    this.state.clear();
+    if (this.conn) {
+      // The pinned connection carries state the client just asked to forget.
+      this.dropConnection();
+    }
+    this.pins = 0;
+    this.status = Status.AUTOCOMMIT;
+  }
+
+  // ---- ending ----
+
+  private protocolError(e: unknown): void {
+    const err = e instanceof SqlError ? e : new SqlError(ErrorCode.ER_MALFORMED_PACKET, `Malformed communication packet: ${(e as Error).message}`, { fatal: true });
+    this.log.info({ err: err.message }, 'protocol error, closing the connection');
+    try {
+      this.sendError(err, 1);
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    if (this.phase === Phase.Closed) return;
+    this.socket.end();
+    this.closed();
+  }
+
+  /** Graceful stop: finish the running statement, then close. */
+  drain(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => (this.busy ? setImmediate(check) : (this.close(), resolve()));
+      check();
+    });
+  }
+
+  private closed(): void {
+    if (this.phase === Phase.Closed) return;
+    this.phase = Phase.Closed;
+    this.queue = [];
+    if (this.conn) {
+      // Mid-statement or pinned: the connection has state (or a half-read response). Don't reuse it.
+      if (this.busy || this.pins & ~Pin.LastInsert) this.dropConnection();
+      else this.releaseConnection();
+    }
+    this.host.sessionClosed(this);
+  }
+}
+
+/** SHOW DATABASES / SHOW SCHEMAS (no LIKE/WHERE): answered with the logical schemas. */
+function isShowDatabases(payload: Buffer): boolean {
+  if (payload.length > 40) return false;
+  return /^\s*show\s+(databases|schemas)\s*;?\s*$/i.test(payload.toString('latin1', 1));
+}
