@@ -25,7 +25,8 @@ const TLS_KEYS = ['cert', 'key'] as const;
  */
 export function resolveConfig(raw: unknown, source?: string): SluiceConfig {
   const p = new Problems();
-  const top = mapping(p, '', raw, TOP_KEYS) ?? {};
+  const top = mapping(p, '', raw, TOP_KEYS);
+  if (!top) throw new ConfigError(p.lines, source);
 
   const listen = parseListen(top.listen ?? DEFAULTS.listen);
   if (typeof listen === 'string') p.add('listen', listen);

@@ -227,7 +227,7 @@ test('validation: ConfigError carries the lines and a readable message', () => {
 test('validation: a configuration that is not a mapping', () => {
   assert.throws(() => resolveConfig(['a']), (err: unknown) => {
     assert.ok(err instanceof ConfigError);
-    assert.equal(err.problems[0], 'configuration: must be a mapping (got a list)');
+    assert.deepEqual(err.problems, ['configuration: must be a mapping (got a list)']);
     return true;
   });
 });
