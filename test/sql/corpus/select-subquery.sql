@@ -41,3 +41,4 @@ SELECT * FROM t1 WHERE a > (SELECT MIN(a) FROM t2) AND a < (SELECT MAX(a) FROM t
 SELECT id, CASE WHEN EXISTS (SELECT 1 FROM orders WHERE user_id = u.id) THEN 'buyer' ELSE 'visitor' END FROM users u;
 SELECT * FROM users WHERE id IN (SELECT user_id FROM orders WHERE id IN (SELECT order_id FROM order_items WHERE product_id = ?));
 SELECT * FROM ((SELECT a FROM t1) UNION (SELECT a FROM t2)) AS both_a;
+SELECT * FROM JSON_TABLE('[1,2]', '$[*]' COLUMNS (n INT PATH '$')) AS jt;
