@@ -49,7 +49,7 @@ export class PacketFramer {
         if (this.hdrHave === 0 && !this.continuing && pos + 4 <= len) {
           const plen = chunk[pos] | (chunk[pos + 1] << 8) | (chunk[pos + 2] << 16);
           const seq = chunk[pos + 3];
-          if (plen < MAX_PACKET_PAYLOAD && pos + 4 + plen <= len) {
+          if (plen < MAX_PACKET_PAYLOAD && plen <= this.maxPayload && pos + 4 + plen <= len) {
             this.seq = seq;
             const start = pos;
             pos += 4 + plen;
