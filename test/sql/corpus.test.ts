@@ -6,17 +6,10 @@ import assert from 'node:assert/strict';
 import { parse, printSql, stripSpans, type Statement } from '../../src/sql';
 import { loadCorpus, type CorpusStatement } from '../helpers/corpus-load';
 import { startCorpusMariaDB, SYNTAX_ERRNOS, type CorpusMariaDB } from '../helpers/corpus-mariadb';
+import { assertNoFailures, where } from '../helpers/corpus-report';
 
 const corpus = loadCorpus();
 const files = [...new Set(corpus.map((s) => s.file))];
-const where = (s: CorpusStatement) => `${s.file}:${s.line}: ${s.sql.replace(/\s+/g, ' ').slice(0, 160)}`;
-
-/** Fails with one line per failing statement (the first 40), so a run names them all at once. */
-function assertNoFailures(what: string, failures: string[]): void {
-  if (failures.length === 0) return;
-  const shown = failures.slice(0, 40).join('\n  ');
-  assert.fail(`${failures.length} statement(s) ${what}:\n  ${shown}${failures.length > 40 ? '\n  ...' : ''}`);
-}
 
 function tryParse(sql: string): Statement | Error {
   try {
