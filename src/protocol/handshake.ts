@@ -81,7 +81,8 @@ export function decodeHandshakeResponse(payload: Buffer): HandshakeResponse {
   const authPlugin = capabilities & Cap.PLUGIN_AUTH && r.remaining ? r.nulString() : null;
   const attributes: Record<string, string> = {};
   if (capabilities & Cap.CONNECT_ATTRS && r.remaining) {
-    const end = r.pos + r.lenenc();
+    const attrsLength = r.lenenc(); // read first: the attributes start after this prefix
+    const end = r.pos + attrsLength;
     while (r.pos < end && r.remaining) attributes[r.lenencString()] = r.lenencString();
   }
   return { capabilities: capabilities >>> 0, maxPacketSize, collation, user, authResponse: Buffer.from(authResponse), database: database || null, authPlugin, attributes };
