@@ -53,6 +53,13 @@ export class BackendPool {
     if (conn) return this.validate(conn, profile, stateKey, cb);
     if (Date.now() < this.downUntil && this.lastError) return cb(this.lastError, null);
     if (this.size < this.cfg.max) return this.open(profile, cb);
+    if (this.idle.length > 0) {
+      // Full, but idle connections of another relay profile: trade the oldest for one of ours.
+      const victim = this.idle.shift()!;
+      this.live.delete(victim);
+      victim.close();
+      return this.open(profile, cb);
+    }
     const w: Waiter = {
       profile, cb,
       timer: setTimeout(() => {

@@ -6,7 +6,7 @@
 // statements), as ProxySQL does.
 import type * as net from 'node:net';
 import type { Logger } from 'pino';
-import { PacketFramer } from '../protocol/framing';
+import { PacketFramer, frame } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType } from '../protocol/constants';
 import { encodeGreeting, decodeHandshakeResponse, isSslRequest } from '../protocol/handshake';
@@ -194,14 +194,11 @@ export class ClientSession implements RelaySink {
     }
   }
 
+  /** Frames a reassembled command again for the backend (split when over 16 MiB); copies. */
   private reframe(payload: Buffer): Buffer {
-    const out = Buffer.allocUnsafe(payload.length + 4);
-    out[0] = payload.length & 0xff; out[1] = (payload.length >>> 8) & 0xff; out[2] = payload.length >>> 16; out[3] = 0;
-    payload.copy(out, 4);
-    return out;
+    const parts = frame(payload, 0);
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
   }
-
-  private authSeq = 0;
 
   private onHandshakeResponse(payload: Buffer, seq: number): void {
     if (isSslRequest(payload)) {
@@ -480,7 +477,7 @@ export class ClientSession implements RelaySink {
     this.busy = false;
     if (this.phase === Phase.Closed) return;
     const next = this.queue.shift();
-    if (next) this.command(next.subarray(4), next);
+    if (next) this.command(unframe(next), next);
   }
 
   private releaseConnection(): void {
@@ -548,4 +545,18 @@ export class ClientSession implements RelaySink {
 function isShowDatabases(payload: Buffer): boolean {
   if (payload.length > 40) return false;
   return /^\s*show\s+(databases|schemas)\s*;?\s*$/i.test(payload.toString('latin1', 1));
+}
+
+/** The payload of a queued command (one packet, or several when it was over 16 MiB). */
+function unframe(framed: Buffer): Buffer {
+  const first = framed[0] | (framed[1] << 8) | (framed[2] << 16);
+  if (first < 0xffffff) return framed.subarray(4);
+  const parts: Buffer[] = [];
+  let pos = 0;
+  for (;;) {
+    const n = framed[pos] | (framed[pos + 1] << 8) | (framed[pos + 2] << 16);
+    parts.push(framed.subarray(pos + 4, pos + 4 + n));
+    pos += 4 + n;
+    if (n < 0xffffff) return Buffer.concat(parts);
+  }
 }

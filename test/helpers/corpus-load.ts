@@ -9,6 +9,8 @@
 //                               prepare PREPARE/EXECUTE/DEALLOCATE); only for statements safe to run
 //     -- @parse-only: REASON    sluice must parse it, MariaDB is not asked
 //   Any other comment (`-- x`, `#`, `/* */`) is part of the statement text: comments are corpus too.
+// - ansi-quotes.sql is read with sql_mode ANSI_QUOTES: "double quotes" quote identifiers there
+//   (sluice: parse(sql, { ansiQuotes: true }); MariaDB: the check sets the mode around PREPARE).
 // - mysql-only.sql holds MySQL 8 syntax that MariaDB 10.11 does not have: every statement in it is
 //   parse-only.
 // - schema.sql is not corpus: it is the DDL the MariaDB checks run first.
@@ -29,6 +31,8 @@ export interface CorpusStatement {
   mode: CorpusMode;
   /** Why a statement is parse-only. */
   reason?: string;
+  /** Read under sql_mode ANSI_QUOTES (file ansi-quotes.sql). */
+  ansiQuotes?: boolean;
 }
 
 /** The source folder test/sql/corpus, found from both test/ and dist/test/ (tsc does not copy .sql). */
@@ -83,8 +87,10 @@ function loadDir(dir: string, exclude: Set<string>): CorpusStatement[] {
   const out: CorpusStatement[] = [];
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.sql') && !exclude.has(n)).sort()) {
     const mysqlOnly = name === 'mysql-only.sql';
-    out.push(...parseCorpusFile(readFileSync(path.join(dir, name), 'utf8'), name,
-      mysqlOnly ? 'parse-only' : 'prepare', mysqlOnly ? 'MySQL 8 only syntax' : undefined));
+    const stmts = parseCorpusFile(readFileSync(path.join(dir, name), 'utf8'), name,
+      mysqlOnly ? 'parse-only' : 'prepare', mysqlOnly ? 'MySQL 8 only syntax' : undefined);
+    if (name === 'ansi-quotes.sql') for (const s of stmts) s.ansiQuotes = true;
+    out.push(...stmts);
   }
   return out;
 }

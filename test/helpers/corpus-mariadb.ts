@@ -14,8 +14,11 @@ export interface MariaDBVerdict {
 /** A running MariaDB with the corpus schema and one TCP connection to it (database `corpus`). */
 export interface CorpusMariaDB {
   instance: MariaDBInstance;
-  /** Asks MariaDB about `sql`: through PREPARE, or run as is for mode 'direct'. */
-  check(sql: string, mode?: Exclude<CorpusMode, 'parse-only'>): Promise<MariaDBVerdict | null>;
+  /**
+   * Asks MariaDB about `sql`: through PREPARE, or run as is for mode 'direct'; with ansiQuotes, under
+   * sql_mode ANSI_QUOTES (set for this check only).
+   */
+  check(sql: string, mode?: Exclude<CorpusMode, 'parse-only'>, ansiQuotes?: boolean): Promise<MariaDBVerdict | null>;
   stop(): Promise<void>;
 }
 
@@ -38,7 +41,8 @@ export async function startCorpusMariaDB(): Promise<CorpusMariaDB> {
   const c = conn;
   return {
     instance,
-    async check(sql, mode = 'prepare') {
+    async check(sql, mode = 'prepare', ansiQuotes = false) {
+      if (ansiQuotes) await c.query("SET @corpus_sql_mode = @@sql_mode, sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')");
       try {
         if (mode === 'direct') {
           await c.query(sql);
@@ -51,6 +55,8 @@ export async function startCorpusMariaDB(): Promise<CorpusMariaDB> {
         const err = e as { errno?: number; message?: string };
         if (typeof err.errno !== 'number') throw e;
         return { errno: err.errno, message: err.message ?? '' };
+      } finally {
+        if (ansiQuotes) await c.query('SET sql_mode = @corpus_sql_mode');
       }
     },
     async stop() {

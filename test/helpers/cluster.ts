@@ -1,0 +1,47 @@
+// Starts real MariaDB sandboxes and an in-process sluice in front of them, for end-to-end tests.
+import { startMariaDB, type MariaDBInstance } from '../../scripts/sandbox';
+import { resolveConfig } from '../../src/config';
+import { startServer, type RunningServer } from '../../src/server';
+import { createLogger } from '../../src/logger';
+import type { SluiceConfig } from '../../src/config/types';
+
+export interface Cluster {
+  dbs: MariaDBInstance[];
+  sluice: RunningServer;
+  config: SluiceConfig;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `backends` MariaDB instances, runs `setup` SQL on each (as root), then sluice with the raw
+ * config that `makeConfig` builds from the instances' ports (listen on 127.0.0.1:0, logs quiet).
+ */
+export async function startCluster(opts: {
+  backends: number;
+  setup?: (db: MariaDBInstance, index: number) => string;
+  config: (dbs: MariaDBInstance[]) => Record<string, unknown>;
+  threads?: number;
+}): Promise<Cluster> {
+  const dbs = await Promise.all(Array.from({ length: opts.backends }, () => startMariaDB()));
+  try {
+    if (opts.setup) await Promise.all(dbs.map((db, i) => db.sql(opts.setup!(db, i))));
+    const config = resolveConfig({ listen: '127.0.0.1:0', threads: opts.threads ?? 2, logLevel: 'error', ...opts.config(dbs) });
+    const sluice = await startServer(config, { logger: createLogger('error') });
+    return {
+      dbs, sluice, config, port: sluice.address.port,
+      async stop() {
+        await sluice.close();
+        await Promise.all(dbs.map((d) => d.stop()));
+      },
+    };
+  } catch (e) {
+    await Promise.all(dbs.map((d) => d.stop()));
+    throw e;
+  }
+}
+
+/** A backend entry for a sandbox instance. */
+export function backendOf(db: MariaDBInstance, pool?: Record<string, number>): Record<string, unknown> {
+  return { host: db.host, port: db.port, user: db.user, password: db.password, ...(pool ? { pool } : {}) };
+}
