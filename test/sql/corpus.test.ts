@@ -11,9 +11,12 @@ import { assertNoFailures, where } from '../helpers/corpus-report';
 const corpus = loadCorpus();
 const files = [...new Set(corpus.map((s) => s.file))];
 
-function tryParse(sql: string): Statement | Error {
+/** The parse options a corpus statement is read with. */
+const optsOf = (s: CorpusStatement) => (s.ansiQuotes ? { ansiQuotes: true } : undefined);
+
+function tryParse(s: CorpusStatement): Statement | Error {
   try {
-    return parse(sql);
+    return parse(s.sql, optsOf(s));
   } catch (e) {
     return e as Error;
   }
@@ -59,7 +62,7 @@ describe('corpus: content', () => {
   it('covers every statement type of the AST', () => {
     const types = new Set<string>();
     for (const s of corpus) {
-      const r = tryParse(s.sql);
+      const r = tryParse(s);
       if (!(r instanceof Error)) types.add(r.type);
     }
     const expected = ['select', 'union', 'insert', 'update', 'delete', 'transaction', 'set', 'use', 'show', 'explain',
@@ -75,7 +78,7 @@ describe('corpus: sluice parses every statement', () => {
     it(`${file} (${stmts.length} statements)`, () => {
       const failures: string[] = [];
       for (const s of stmts) {
-        const r = tryParse(s.sql);
+        const r = tryParse(s);
         if (r instanceof Error) { failures.push(`${where(s)}\n      -> ${r.message.slice(0, 200)}`); continue; }
         if (r.start < 0 || r.end > s.sql.length || r.start >= r.end) failures.push(`${where(s)}\n      -> span [${r.start}, ${r.end}) outside the text`);
         const allowed = EXPECTED_TYPES[file];
@@ -92,12 +95,12 @@ describe('corpus: printSql(parse(s)) parses to the same tree', () => {
     it(file, () => {
       const failures: string[] = [];
       for (const s of stmts) {
-        const first = tryParse(s.sql);
+        const first = tryParse(s);
         if (first instanceof Error) continue; // reported by the parse test
         let printed = '';
         try {
           printed = printSql(first);
-          assert.deepStrictEqual(stripSpans(parse(printed)), stripSpans(first));
+          assert.deepStrictEqual(stripSpans(parse(printed, optsOf(s))), stripSpans(first));
         } catch (e) {
           failures.push(`${where(s)}\n      printed: ${printed.slice(0, 200)}\n      -> ${(e as Error).message.split('\n')[0].slice(0, 200)}`);
         }
@@ -119,7 +122,7 @@ describe('corpus: MariaDB 10.11 accepts every MariaDB-valid statement', () => {
       const syntax: string[] = [];
       const other: string[] = [];
       for (const s of stmts) {
-        const verdict = await db.check(s.sql, s.mode === 'direct' ? 'direct' : 'prepare');
+        const verdict = await db.check(s.sql, s.mode === 'direct' ? 'direct' : 'prepare', s.ansiQuotes);
         if (!verdict) continue;
         (SYNTAX_ERRNOS.has(verdict.errno) ? syntax : other).push(`${where(s)}\n      -> ${verdict.errno} ${verdict.message.slice(0, 200)}`);
       }
@@ -132,11 +135,11 @@ describe('corpus: MariaDB 10.11 accepts every MariaDB-valid statement', () => {
     const failures: string[] = [];
     for (const s of corpus) {
       if (s.mode !== 'prepare') continue;
-      const first = tryParse(s.sql);
+      const first = tryParse(s);
       if (first instanceof Error) continue; // reported by the parse test
       let printed: string;
       try { printed = printSql(first); } catch { continue; } // reported by the round-trip test
-      const verdict = await db.check(printed, 'prepare');
+      const verdict = await db.check(printed, 'prepare', s.ansiQuotes);
       if (verdict) failures.push(`${where(s)}\n      printed: ${printed.slice(0, 200)}\n      -> ${verdict.errno} ${verdict.message.slice(0, 160)}`);
     }
     assertNoFailures('print as SQL that MariaDB refuses', failures);

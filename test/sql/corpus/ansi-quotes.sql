@@ -1,0 +1,14 @@
+SELECT "id", "name" FROM "users" WHERE "status" = 'active';
+SELECT "u"."id" FROM "users" AS "u" WHERE "u"."tenant_id" = 3;
+SELECT "select", "from" FROM "order" WHERE "key" = 1;
+SELECT "weird col" FROM "order";
+SELECT "a""b" FROM (SELECT 1 AS "a""b") AS "x";
+SELECT id AS "the id", 'a string' AS "s" FROM users;
+SELECT * FROM "corpus"."users" WHERE "id" IN (1, 2);
+SELECT "status", COUNT(*) FROM "my-table" GROUP BY "status";
+INSERT INTO "t1" ("id", "a") VALUES (1, 2);
+UPDATE "t1" SET "a" = "a" + 1 WHERE "id" = 1;
+DELETE FROM "t1" WHERE "id" = ?;
+SELECT `id`, "name" FROM users WHERE name = 'x' 'y';
+SELECT 'it''s', 'say "hi"' FROM DUAL;
+CREATE TABLE "t_ansi" ("id" INT PRIMARY KEY, "value" TEXT);
