@@ -8,7 +8,8 @@
 //     -- @direct                run it on MariaDB as is instead of through PREPARE (MariaDB refuses to
 //                               prepare PREPARE/EXECUTE/DEALLOCATE); only for statements safe to run
 //     -- @parse-only: REASON    sluice must parse it, MariaDB is not asked
-//   Any other comment (`-- x`, `#`, `/* */`) is part of the statement text: comments are corpus too.
+//   Any other comment (`-- x`, `#`, `/* */`) is part of the statement text: comments are corpus too,
+//   except a file header: `--` lines at the very top of a file, ended by a blank line.
 // - ansi-quotes.sql is read with sql_mode ANSI_QUOTES: "double quotes" quote identifiers there
 //   (sluice: parse(sql, { ansiQuotes: true }); MariaDB: the check sets the mode around PREPARE).
 // - mysql-only.sql holds MySQL 8 syntax that MariaDB 10.11 does not have: every statement in it is
@@ -54,7 +55,10 @@ export function parseCorpusFile(text: string, file: string, fileMode: CorpusMode
   let first = 0;
   let mode: CorpusMode = fileMode;
   let reason = fileReason;
-  for (let i = 0; i < lines.length; i++) {
+  let i = 0;
+  while (i < lines.length && lines[i].startsWith('--') && !lines[i].startsWith('-- @')) i++;
+  if (i > 0 && lines[i]?.trim() !== '') i = 0; // no blank line after them: they belong to a statement
+  for (; i < lines.length; i++) {
     const line = lines[i];
     if (buf.length === 0) {
       const trimmed = line.trim();

@@ -8,7 +8,10 @@ import { loadInvalid } from '../helpers/corpus-load';
 import { startCorpusMariaDB, type CorpusMariaDB } from '../helpers/corpus-mariadb';
 import { assertNoFailures, where } from '../helpers/corpus-report';
 
-const invalid = loadInvalid();
+/** Invalid statements sluice must refuse; other-fallback.sql may instead be passed on as kind 'other'. */
+const all = loadInvalid();
+const invalid = all.filter((s) => s.file !== 'other-fallback.sql');
+const fallback = all.filter((s) => s.file === 'other-fallback.sql');
 
 /** The MySQL message for a syntax error, as a server of `product` words it. */
 function syntaxMessage(near: string, line: number, product = 'MySQL'): string {
@@ -51,7 +54,21 @@ function parseError(sql: string): unknown {
 describe('invalid statements', () => {
   it('are at least 100, none repeated', () => {
     assert.ok(invalid.length >= 100, `only ${invalid.length} invalid statements`);
-    assert.equal(new Set(invalid.map((s) => s.sql)).size, invalid.length);
+    assert.equal(new Set(all.map((s) => s.sql)).size, all.length);
+  });
+
+  it("of other-fallback.sql are refused with 1064 or read as kind 'other', never as a known statement", () => {
+    const failures: string[] = [];
+    for (const s of fallback) {
+      const e = parseError(s.sql);
+      if (e === undefined) {
+        const type = parse(s.sql).type;
+        if (type !== 'other') failures.push(`${where(s)}\n      -> read as '${type}'`);
+      } else if (!(e instanceof SqlSyntaxError)) {
+        failures.push(`${where(s)}\n      -> threw ${(e as Error)?.name}: ${(e as Error)?.message}`);
+      }
+    }
+    assertNoFailures('are misread', failures);
   });
 
   it('are all refused by sluice with SqlSyntaxError 1064 (42000)', () => {
@@ -85,7 +102,7 @@ describe('invalid statements', () => {
 
     it('refuses every invalid statement with 1064 (PREPARE)', async () => {
       const failures: string[] = [];
-      for (const s of invalid) {
+      for (const s of all) {
         const verdict = await db.check(s.sql);
         if (verdict?.errno !== 1064) failures.push(`${where(s)}\n      -> ${verdict ? `${verdict.errno} ${verdict.message}` : 'accepted'}`);
       }
