@@ -63,7 +63,8 @@ export class BackendConnection {
 
   private readonly scanner = new ResponseScanner();
   private sink: RelaySink | null = null;
-  private framer: PacketFramer | null = null;
+  /** Frames packets for collected commands; its handler is swapped per command (one framer per connection). */
+  private readonly framer = new PacketFramer((p, s) => this.onPacket?.(p, s));
   private onPacket: ((p: Buffer, seq: number) => void) | null = null;
   private closeListeners: ((err: Error) => void)[] = [];
 
@@ -166,7 +167,6 @@ export class BackendConnection {
   /** Routes incoming packets to a handler (connection phase and collected queries). */
   private listen(handler: ((p: Buffer, seq: number) => void) | null): void {
     this.onPacket = handler;
-    this.framer = handler ? new PacketFramer((p, s) => this.onPacket?.(p, s)) : null;
   }
 
   private onData(chunk: Buffer): void {
@@ -183,7 +183,7 @@ export class BackendConnection {
       sink.end(this.scanner);
       return;
     }
-    if (this.framer) {
+    if (this.onPacket) {
       try {
         this.framer.push(chunk);
       } catch (e) {
