@@ -189,6 +189,11 @@ export class Metrics {
     return new MetricsWriter(this.rowView(row), this.shape);
   }
 
+  /** The current value of one counter in one row. */
+  counter(row: number, counter: Counter): number {
+    return this.all[row * this.shape.stride + counter];
+  }
+
   /** Current client connections of worker slot `slot`. */
   connections(slot: number): number {
     const r = this.rowView(slot);
