@@ -202,7 +202,7 @@ export class ResponseScanner {
   /** An OK or EOF ends a result; with MORE_RESULTS_EXISTS another one follows. */
   private endPacket(p: Buffer): void {
     this.ok = p;
-    if (p[0] === Header.EOF && p.length < 9) {
+    if (p[0] === Header.EOF && p.length < 9 && !this.deprecateEof) { // old EOF; with DEPRECATE_EOF 0xfe heads an OK
       this.warnings = p.length >= 3 ? p.readUInt16LE(1) : 0;
       this.status = p.length >= 5 ? p.readUInt16LE(3) : 0;
     } else {
