@@ -67,13 +67,16 @@ export class MetricsWriter {
   /** This writer's row (a view into the shared buffer). */
   private readonly row: Float64Array;
   private readonly errors: number;
-  private readonly backends: number;
+  private readonly backendBase: number;
   private readonly histograms: number;
+  /** Backend names; the backend counters' index is the position of a name here. */
+  readonly backends: readonly string[];
 
   constructor(row: Float64Array, shape: RowShape) {
     this.row = row;
+    this.backends = shape.layout.backends;
     this.errors = shape.errors;
-    this.backends = shape.backends;
+    this.backendBase = shape.backends;
     this.histograms = shape.histograms;
   }
 
@@ -97,9 +100,9 @@ export class MetricsWriter {
     this.row[this.errors + errnoSlot(errno)]++;
   }
 
-  /** Add n to a counter of backend number `index` (position in MetricsLayout.backends). */
+  /** Add n to a counter of backend number `index` (position in `backends`; look it up once, not per call). */
   backend(index: number, counter: BackendCounter, n = 1): void {
-    this.row[this.backends + index * BackendCounter.COUNT + counter] += n;
+    this.row[this.backendBase + index * BackendCounter.COUNT + counter] += n;
   }
 
   /** Record one latency sample in microseconds. */

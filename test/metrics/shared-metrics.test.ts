@@ -21,6 +21,7 @@ test('two worker_threads write their own rows; main reads exact per-worker value
   const metrics = Metrics.create({ workers: 2, backends: ['db1', 'db2'] });
   await Promise.all([runWriter(metrics, 0, 100_000), runWriter(metrics, 1, 50_000)]);
   metrics.writer(metrics.mainRow).inc(Counter.ConnectionsRefused);
+  assert.deepEqual(metrics.writer(0).backends, ['db1', 'db2']);
 
   const snap = metrics.snapshot();
   assert.equal(snap.workers[0].queries, 100_000);

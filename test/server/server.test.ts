@@ -101,6 +101,18 @@ test('a terminated worker is replaced; the other worker keeps serving its open c
   for (const c of [...clients, ...fresh]) c.client.socket.destroy();
 });
 
+test('while the only worker is being replaced, new connections wait for the replacement', async (t) => {
+  const server = await startServer(testConfig({ threads: 1 }), { runtimeModule: ECHO });
+  t.after(() => server.close());
+  await server.workerThread(0)!.terminate();
+  await until(() => !server.workers()[0].ready, 'slot 0 seen dead');
+  const [held] = await openEcho(server, 1);
+  assert.equal(held.worker, 0);
+  await echoes(held.client, 0, 'served by the replacement');
+  assert.equal(server.metrics.snapshot().total.counters.connectionsRefused, 0);
+  held.client.socket.destroy();
+});
+
 test('maxConnectionsPerWorker: when every worker is full, ERR 1040 Too many connections', async (t) => {
   const server = await startServer(testConfig({ maxConnectionsPerWorker: 1 }), { runtimeModule: ECHO });
   t.after(() => server.close());
