@@ -1,0 +1,66 @@
+// What the planner tells the merger about a multi-shard result: inert data, built once per plan
+// (and cached with it), read by the merger for every execution.
+
+/** One sort key: a column of the shard results and its direction. */
+export interface OrderKey {
+  /** Index into the shard result's columns (derived columns included). */
+  index: number;
+  desc: boolean;
+}
+
+export type AggregateFn = 'COUNT' | 'SUM' | 'MIN' | 'MAX' | 'AVG';
+
+/**
+ * An aggregate select item to combine across shards. Shards each return a partial value in column
+ * `index`; the merger combines partials: COUNT and SUM add, MIN/MAX compare, AVG divides the summed
+ * SUM (column sumIndex) by the summed COUNT (column countIndex) — the planner rewrote AVG(x) into
+ * derived SUM(x), COUNT(x) columns. The result keeps MySQL's type: COUNT is BIGINT, SUM of an
+ * integer is DECIMAL(precision+22, 0), AVG is DECIMAL with scale + 4 (div_precision_increment).
+ */
+export interface AggregateSpec {
+  index: number;
+  fn: AggregateFn;
+  sumIndex?: number;
+  countIndex?: number;
+}
+
+/** A HAVING condition (or any post-merge expression) over merged row values. */
+export type PostExpr =
+  | { op: 'col'; index: number }
+  | { op: 'lit'; value: string | number | null }
+  | { op: 'and' | 'or' | 'xor'; args: PostExpr[] }
+  | { op: 'not'; arg: PostExpr }
+  | { op: '=' | '<>' | '<' | '<=' | '>' | '>=' | '<=>'; left: PostExpr; right: PostExpr }
+  | { op: '+' | '-' | '*' | '/'; left: PostExpr; right: PostExpr }
+  | { op: 'isnull' | 'isnotnull'; arg: PostExpr }
+  | { op: 'in'; arg: PostExpr; list: PostExpr[]; not: boolean }
+  | { op: 'between'; arg: PostExpr; low: PostExpr; high: PostExpr; not: boolean };
+
+/**
+ * How to merge the results of several shards into the one result a single MySQL would return.
+ * The shard queries were rewritten so that each shard's rows are already in `orderBy` order
+ * (when orderBy is non-empty) and carry every column the merge needs.
+ */
+export interface MergeSpec {
+  /** Columns in each shard result, derived ones included. */
+  columnCount: number;
+  /** The first `visible` columns go to the client; the rest were added for the merge. */
+  visible: number;
+  /** Final sort order; each shard's result is already sorted this way. Empty: no order. */
+  orderBy: OrderKey[];
+  /**
+   * Group key columns. null: no grouping (rows pass through). []: one group over all rows
+   * (aggregates without GROUP BY: SELECT COUNT(*) FROM t).
+   */
+  groupBy: number[] | null;
+  /** Shards return rows ordered by the group key (ORDER BY matches GROUP BY): group in a stream. */
+  groupsSorted: boolean;
+  aggregates: AggregateSpec[];
+  /** Evaluated after merging groups; rows where it is not true are dropped. */
+  having: PostExpr | null;
+  /** SELECT DISTINCT: drop duplicate rows (over the visible columns) after merging. */
+  distinct: boolean;
+  offset: number;
+  /** null: no LIMIT. */
+  limit: number | null;
+}
