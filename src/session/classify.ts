@@ -91,8 +91,9 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
       continue;
     }
     if (c === 0x2f && buf[i + 1] === 0x2a) {
-      if (buf[i + 2] === 0x21) { // /*!NNNNN executable comment: its body is SQL
-        i += 3;
+      const bang = buf[i + 2] === 0x21 ? 3 : buf[i + 2] === 0x4d && buf[i + 3] === 0x21 ? 4 : 0; // /*! or MariaDB's /*M!
+      if (bang) { // /*!NNNNN executable comment: its body is SQL
+        i += bang;
         while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
         continue;
       }
