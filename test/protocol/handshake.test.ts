@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
@@ -9,7 +9,8 @@ import {
 } from '../../src/protocol/handshake';
 import { nativeToken } from '../../src/protocol/auth';
 import { Cap } from '../../src/protocol/constants';
-import { startMariaDB } from '../../scripts/sandbox';
+import { startMariaDB, type MariaDBInstance } from '../../scripts/sandbox';
+import { collationInfo } from '../../src/protocol/collations';
 import { cat, int1, int2, int4, lenInt, lenStr, nulStr, packet, readFrames } from './helpers/wire';
 
 const SCRAMBLE = Buffer.from('3b55\x22\x5c7h%jQ.rT=oY|s\x7f', 'latin1');
@@ -154,9 +155,11 @@ async function readPackets(socket: net.Socket, have: Buffer[], count: number): P
   }
 }
 
+let db: MariaDBInstance;
+before(async () => { db = await startMariaDB(); });
+after(() => db?.stop());
+
 test('greeting and login against a real MariaDB 10.11 sandbox', async (t) => {
-  const db = await startMariaDB();
-  t.after(() => db.stop());
   const socket = net.connect(db.port, '127.0.0.1');
   t.after(() => socket.destroy());
   const have: Buffer[] = [];
@@ -188,4 +191,17 @@ test('greeting and login against a real MariaDB 10.11 sandbox', async (t) => {
   const frames = await readPackets(socket, have, 2);
   assert.deepEqual(frames[1].seqs, [2]);
   assert.equal(frames[1].payload[0], 0x00, `OK expected, got ${frames[1].payload.subarray(3).toString()}`);
+});
+
+test('collation ids map to the names and charsets MariaDB itself reports', async () => {
+  const ids = [5, 8, 11, 28, 33, 45, 46, 47, 48, 63, 83, 192, 224, 246];
+  const out = await db.sql(`SELECT ID, COLLATION_NAME, CHARACTER_SET_NAME FROM information_schema.COLLATIONS WHERE ID IN (${ids.join(',')}) ORDER BY ID`);
+  const rows = out.trim().split('\n').map((l) => l.split('\t'));
+  assert.deepEqual(rows.map((r) => Number(r[0])), ids);
+  for (const [id, name, charset] of rows) {
+    assert.deepEqual(collationInfo(Number(id)), { charset, name }, `collation ${id}`);
+  }
+  // MySQL 8's utf8mb4_0900_ai_ci (255) is not a MariaDB id: it maps to the nearest MariaDB collation.
+  assert.deepEqual(collationInfo(255), { charset: 'utf8mb4', name: 'utf8mb4_general_ci' });
+  assert.equal(collationInfo(9999), null);
 });
