@@ -86,14 +86,14 @@ test('Pin: state a pooled connection cannot restore', () => {
   const pins = [
     "SELECT GET_LOCK('x', 1)", 'select get_lock("x",1)', 'CREATE TEMPORARY TABLE t (a INT)', 'SET @a = 1', 'SET @a=1',
     "SET @`a b` = 'x'", 'SELECT 1 INTO @x', 'SELECT a, b INTO @x, @y FROM t', 'SELECT a INTO\n@x FROM t', 'SELECT @a := 1',
-    'SELECT @a:=1', 'UPDATE t SET a = (@n := @n + 1)', 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED',
+    'SELECT @a:=1', 'SELECT @`a b` := 5', "SELECT @'x':=1", 'UPDATE t SET a = (@n := @n + 1)', 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED',
     'SET SESSION TRANSACTION READ ONLY', 'LOCK TABLES t WRITE', 'LOCK TABLE t READ', 'SELECT SQL_CALC_FOUND_ROWS * FROM t LIMIT 1',
     "PREPARE s FROM 'SELECT 1'", 'HANDLER t OPEN',
   ];
   for (const sql of pins) assert.ok(traits(sql).includes('Pin'), sql);
   assert.equal(run('CREATE TEMPORARY TABLE t (a INT)').verb, Verb.Create);
   // Reading user or system variables is fine.
-  for (const sql of ['SELECT @a', 'SELECT @a, @b + 1', 'SELECT @@version', 'SELECT * FROM t WHERE a = @a', "SET sql_mode = @saved",
+  for (const sql of ['SELECT @a', 'SELECT @a, @b + 1', 'SELECT @`a b`, @\'c\' FROM t', 'SELECT @@version', 'SELECT * FROM t WHERE a = @a', "SET sql_mode = @saved",
     'SELECT @@session.sql_mode', 'SELECT a FROM t WHERE b = 2 INTO OUTFILE \'/tmp/x\'']) {
     assert.ok(!traits(sql).includes('Pin'), sql);
   }
@@ -116,6 +116,9 @@ test('SET: session variables are recorded by name; GLOBAL/PERSIST are not', () =
     { traits: ['SessionSet'], setNames: ['sql_mode', 'time_zone'] });
   assert.deepEqual(set("SET /* c */ autocommit = 1 , SESSION wait_timeout = 60, @@session.sql_mode = ''"),
     { traits: ['SessionSet'], setNames: ['autocommit', 'wait_timeout', 'sql_mode'] });
+  // A back-quoted variable name is a name too (MariaDB accepts SET `sql_mode` = ...).
+  assert.deepEqual(set("SET `sql_mode` = 'ANSI'"), { traits: ['SessionSet'], setNames: ['sql_mode'] });
+  assert.deepEqual(set("SET SESSION `Time_Zone` = 'UTC', `autocommit` = 1"), { traits: ['SessionSet'], setNames: ['time_zone', 'autocommit'] });
   // GLOBAL and PERSIST: forwarded, never replayed.
   for (const sql of ['SET GLOBAL x=1', 'SET @@global.max_connections = 100', 'SET PERSIST max_connections = 100',
     'SET PERSIST_ONLY max_connections = 100', 'set global max_connections=1, global wait_timeout=2']) {
@@ -147,6 +150,9 @@ test('Multi: a second statement after a semicolon, not a trailing semicolon or o
   assert.deepEqual(traits("select ';'"), []);
   assert.deepEqual(traits('select 1 /* ; */'), []);
   assert.deepEqual(traits('USE shop; SELECT 1'), ['Multi']);
+  // MariaDB answers a comment after the semicolon with a second result (an OK): that is Multi too.
+  assert.deepEqual(traits('select 1; -- done'), ['Multi']);
+  assert.deepEqual(traits('select 1; /* done */'), ['Multi']);
 });
 
 test('classify reads only buf[start, end)', () => {
