@@ -104,7 +104,7 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
     if (c === 0x2a && buf[i + 1] === 0x2f) { i += 2; continue; } // end of an executable comment
     // quoted strings and identifiers
     if (c === 0x27 || c === 0x22 || c === 0x60) {
-      i++;
+      const q0 = i++;
       while (i < end) {
         const d = buf[i];
         if (d === 0x5c && c !== 0x60) { i += 2; continue; }
@@ -115,6 +115,7 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
         i++;
       }
       i++;
+      if (c === 0x60 && verb === Verb.Set && expectSetName) (setNames ??= []).push(buf.toString('latin1', q0 + 1, i - 1).toLowerCase()); // SET `name`
       expectSetName = false;
       continue;
     }
@@ -125,7 +126,8 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
         if (verb === Verb.Set && expectSetName) traits |= Trait.Pin;
         else {
           let j = i + 1;
-          while (j < end && (isWordByte(buf[j]) || buf[j] === 0x2e)) j++;
+          if (buf[j] === 0x60 || buf[j] === 0x27 || buf[j] === 0x22) j = Math.min(end, buf.indexOf(buf[j], j + 1) + 1 || end); // @`quoted name`
+          else while (j < end && (isWordByte(buf[j]) || buf[j] === 0x2e)) j++;
           while (j < end && buf[j] === 0x20) j++;
           if (buf[j] === 0x3a && buf[j + 1] === 0x3d) traits |= Trait.Pin;
           else if (verb !== Verb.Set && precededByInto(buf, start, i)) traits |= Trait.Pin;
