@@ -8,7 +8,7 @@ import { PacketFramer, framePayload } from '../protocol/framing';
 import { Cap, Com, Collation, Header } from '../protocol/constants';
 import { decodeGreeting, encodeHandshakeResponse, decodeAuthSwitch } from '../protocol/handshake';
 import { nativeToken, sha2Token, sha2EncryptPassword, NATIVE_PASSWORD, CACHING_SHA2, Sha2Status } from '../protocol/auth';
-import { decodeErr, decodeOk, decodeColumnDef, decodeTextRow, type OkPacket, type ColumnInfo } from '../protocol/packets';
+import { decodeErr, decodeOk, decodeColumnDef, decodeTextRow, type OkPacket, type ErrPacket, type ColumnInfo } from '../protocol/packets';
 import { ResponseScanner, ResponseKind } from '../protocol/response-scanner';
 import { SqlError, ErrorCode } from '../protocol/errors';
 
@@ -28,6 +28,16 @@ export interface RelaySink {
   /** The response is complete; scanner tells how it ended. */
   end(scanner: ResponseScanner): void;
   /** The connection failed mid-response. */
+  fail(err: Error): void;
+}
+
+/** Receives a streamed result (see stream()). */
+export interface StreamListener {
+  columns(columns: ColumnInfo[]): void;
+  /** A row payload (borrowed). Return false to pause the connection until resume(). */
+  row(payload: Buffer): boolean;
+  /** The end: ok for an OK/EOF (null for an old-style EOF), err for an ERR packet. */
+  end(ok: OkPacket | null, err: ErrPacket | null): void;
   fail(err: Error): void;
 }
 
@@ -294,6 +304,71 @@ export class BackendConnection {
 
   query(sql: string): Promise<QueryResult> {
     return this.command(Com.QUERY, sql);
+  }
+
+  /**
+   * Runs a query and streams its response packet by packet (the merge path): column definitions,
+   * then each row payload (borrowed: valid only during the call), then the end. A result with
+   * several result sets is reported as one (sluice's shard queries have one).
+   */
+  stream(sql: string, l: StreamListener): void {
+    if (this.closed) {
+      l.fail(new SqlError(ErrorCode.CR_SERVER_LOST, 'Lost connection to backend server'));
+      return;
+    }
+    const deprecateEof = (this.caps & Cap.DEPRECATE_EOF) !== 0;
+    let phase = 0; // 0 first, 1 columns, 2 column EOF, 3 rows
+    let columnCount = 0;
+    let columns: ColumnInfo[] = [];
+    const finish = () => {
+      this.closeListeners = this.closeListeners.filter((f) => f !== onClose);
+      this.listen(null);
+      this.lastUsed = Date.now();
+    };
+    const onClose = (e: Error) => { finish(); l.fail(e); };
+    this.closeListeners.push(onClose);
+    this.listen((p) => {
+      if (phase === 3) {
+        if (p[0] === Header.EOF && p.length < (deprecateEof ? 0xffffff : 9)) {
+          finish();
+          return l.end(deprecateEof ? decodeOk(p, this.caps) : null, null);
+        }
+        if (p[0] === Header.ERR) { finish(); return l.end(null, decodeErr(p)); }
+        if (!l.row(p)) this.socket.pause();
+        return;
+      }
+      if (phase === 0) {
+        if (p[0] === Header.ERR) { finish(); return l.end(null, decodeErr(p)); }
+        if (p[0] === Header.OK) {
+          const ok = decodeOk(p, this.caps);
+          if (ok.status & 0x8) return; // more results: keep reading (only the last OK is reported)
+          finish();
+          return l.end(ok, null);
+        }
+        columnCount = new BufferReader(p).lenenc();
+        columns = [];
+        phase = 1;
+        return;
+      }
+      if (phase === 1) {
+        columns.push(decodeColumnDef(p));
+        if (columns.length === columnCount) {
+          phase = deprecateEof ? 3 : 2;
+          if (deprecateEof) l.columns(columns);
+        }
+        return;
+      }
+      phase = 3; // the EOF after the column definitions
+      l.columns(columns);
+    });
+    const w = new BufferWriter(Buffer.byteLength(sql) + 1);
+    w.u8(Com.QUERY).str(sql);
+    this.send(w, 0);
+  }
+
+  /** Resumes reading after a StreamListener.row() returned false. */
+  resume(): void {
+    this.socket.resume();
   }
 
   /** Closes politely (COM_QUIT) if idle, otherwise abruptly. */

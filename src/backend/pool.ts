@@ -42,6 +42,11 @@ export class BackendPool {
     return this.live.size + this.connecting;
   }
 
+  /** True while connects fail and the back-off period runs (read/write split skips such replicas). */
+  get down(): boolean {
+    return this.lastError !== null && Date.now() < this.downUntil;
+  }
+
   get idleCount(): number {
     return this.idle.length;
   }

@@ -18,6 +18,12 @@ export class BufferWriter {
     this.pos = headerRoom;
   }
 
+  /** Starts a new payload in the same buffer (the previous payload view becomes invalid). */
+  reset(): this {
+    this.pos = this.headerRoom;
+    return this;
+  }
+
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
