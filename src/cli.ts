@@ -15,6 +15,7 @@ import {
   parseListen,
   type ConfigOverrides,
 } from './config';
+import { addBenchCommand } from './loadgen/command';
 
 const EXIT_CONFIG = 1;
 const EXIT_USAGE = 2;
@@ -38,6 +39,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`sluice: ${text.replace(/^error: /, '')}`) });
   addServeCommand(program);
   addCheckConfigCommand(program);
+  addBenchCommand(program);
   return program;
 }
 
