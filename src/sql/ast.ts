@@ -269,6 +269,10 @@ export interface Call extends Span {
   using?: string;
   as?: DataType;
   returning?: DataType;
+  /** GROUP_CONCAT(... LIMIT n) (MariaDB). */
+  limit?: Limit;
+  /** PERCENTILE_CONT(x) WITHIN GROUP (ORDER BY ...) (MariaDB). */
+  withinGroup?: OrderItem[];
   over?: WindowSpec;
   bare?: boolean;
 }
@@ -392,8 +396,32 @@ export interface NamedWindow extends Span {
 
 // ---------------------------------------------------------------- queries
 
-/** A query expression: a SELECT, a set operation (UNION/EXCEPT/INTERSECT). */
-export type Query = Select | Union;
+/** A query expression: a SELECT, a set operation (UNION/EXCEPT/INTERSECT), VALUES rows, TABLE t. */
+export type Query = Select | Union | ValuesQuery | TableQuery;
+
+/** VALUES ROW(1, 2), ROW(3, 4) (MySQL 8) or VALUES (1, 2), (3, 4) (MariaDB) as a query. */
+export interface ValuesQuery extends Span {
+  type: 'values';
+  with?: With;
+  rows: ValuesRow[];
+  /** Rows written with ROW(...). */
+  rowKeyword: boolean;
+  orderBy?: OrderItem[];
+  limit?: Limit;
+  lock?: LockClause;
+  into?: Into;
+}
+
+/** TABLE t (MySQL 8): all rows of a table. */
+export interface TableQuery extends Span {
+  type: 'table';
+  with?: With;
+  table: TableName;
+  orderBy?: OrderItem[];
+  limit?: Limit;
+  lock?: LockClause;
+  into?: Into;
+}
 
 /** A statement-level optimizer hint: the text between /*+ and *\/. */
 export interface Hint extends Span {
@@ -482,11 +510,13 @@ export interface OrderItem extends Span {
   direction?: 'ASC' | 'DESC';
 }
 
-/** LIMIT count [OFFSET offset]; both Number, Param or Variable. */
+/** LIMIT [offset,] count | LIMIT count OFFSET offset; values are Number, Param or (in stored programs) Column. */
 export interface Limit extends Span {
   type: 'Limit';
   count: Expr;
   offset?: Expr;
+  /** Written `LIMIT count OFFSET offset` (the order of `?` markers differs from `LIMIT offset, count`). */
+  offsetKeyword?: boolean;
 }
 
 /** FOR UPDATE / FOR SHARE [OF t, ...] [NOWAIT | SKIP LOCKED | WAIT n], LOCK IN SHARE MODE. */
@@ -499,7 +529,15 @@ export interface LockClause extends Span {
 
 // ---------------------------------------------------------------- tables
 
-export type TableRef = Table | Derived | Join | TableGroup;
+export type TableRef = Table | Derived | Join | TableGroup | JsonTable;
+
+/** JSON_TABLE(expr, path COLUMNS (...)) [AS] alias: the arguments kept as written. */
+export interface JsonTable extends Span {
+  type: 'JsonTable';
+  /** The parenthesized arguments as written, parentheses included. */
+  args: string;
+  alias?: string;
+}
 
 /** A schema-qualified name as written. */
 export interface TableName extends Span {
@@ -559,6 +597,8 @@ export interface TableGroup extends Span {
 export type Statement =
   | Select
   | Union
+  | ValuesQuery
+  | TableQuery
   | InsertStatement
   | UpdateStatement
   | DeleteStatement
@@ -606,6 +646,8 @@ export interface InsertStatement extends Span {
   rowAlias?: string;
   rowAliasColumns?: string[];
   onDuplicate?: Assignment[];
+  /** INSERT/REPLACE ... RETURNING (MariaDB). */
+  returning?: SelectItem[];
 }
 
 /** UPDATE; several tables (or joins) in `tables` make the multi-table form. */
@@ -641,6 +683,8 @@ export interface DeleteStatement extends Span {
   where?: Expr;
   orderBy?: OrderItem[];
   limit?: Limit;
+  /** DELETE ... RETURNING (MariaDB). */
+  returning?: SelectItem[];
 }
 
 /**
@@ -698,9 +742,11 @@ export interface UseStatement extends Span {
 }
 
 /**
- * SHOW. `what` is the object in upper case: DATABASES, TABLES, COLUMNS, CREATE TABLE, VARIABLES, STATUS,
- * PROCESSLIST, WARNINGS, ERRORS, INDEX, TABLE STATUS, ENGINES, GRANTS, CREATE DATABASE, ... ; forms this
- * parser does not detail keep their words in `what` and the rest of the text in `rest`.
+ * SHOW of the forms sluice answers or routes. `what` is the object in upper case, synonyms folded:
+ * DATABASES (SCHEMAS), TABLES, COLUMNS (FIELDS), INDEX (INDEXES, KEYS), TABLE STATUS, OPEN TABLES,
+ * CREATE TABLE, CREATE VIEW, CREATE DATABASE (SCHEMA), VARIABLES, STATUS, PROCESSLIST, WARNINGS, ERRORS,
+ * COUNT(*) WARNINGS, COUNT(*) ERRORS, ENGINES, CHARACTER SET (CHARSET), COLLATION, TRIGGERS, EVENTS,
+ * PLUGINS, PRIVILEGES. Other SHOW forms (GRANTS, MASTER STATUS, CREATE PROCEDURE ...) are kind 'other'.
  */
 export interface ShowStatement extends Span {
   type: 'show';
@@ -709,12 +755,12 @@ export interface ShowStatement extends Span {
   extended?: boolean;
   scope?: 'GLOBAL' | 'SESSION';
   table?: TableName;
-  /** FROM|IN db (SHOW TABLES FROM db, SHOW COLUMNS FROM t FROM db). */
+  /** FROM|IN db (SHOW TABLES FROM db, SHOW COLUMNS FROM t FROM db), or the database of SHOW CREATE DATABASE. */
   database?: string;
+  ifNotExists?: boolean;
   like?: string;
   where?: Expr;
   limit?: Limit;
-  rest?: string;
 }
 
 /** EXPLAIN|DESCRIBE|DESC [FORMAT=x] [ANALYZE] statement, or EXPLAIN table [column]. */
@@ -723,6 +769,9 @@ export interface ExplainStatement extends Span {
   verb: 'EXPLAIN' | 'DESCRIBE' | 'DESC';
   analyze?: boolean;
   extended?: boolean;
+  partitions?: boolean;
+  /** EXPLAIN FORMAT=JSON INTO @var (MySQL 8.0.32). */
+  into?: Variable;
   format?: string;
   statement?: Statement;
   table?: TableName;
@@ -771,8 +820,8 @@ export interface DdlStatement extends Span {
   options?: string;
   /** ALTER TABLE: each alter specification as written. */
   alterations?: string[];
-  /** RENAME TABLE a TO b, ...: pairs (also listed in tables). */
-  renames?: { from: TableName; to: TableName }[];
+  /** RENAME TABLE a [WAIT n | NOWAIT] TO b, ...: pairs (also listed in tables); wait is MariaDB's. */
+  renames?: { from: TableName; to: TableName; wait?: string }[];
   /** CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX name ON t (parts) / DROP INDEX name ON t. */
   index?: string;
   indexKind?: 'UNIQUE' | 'FULLTEXT' | 'SPATIAL';
@@ -788,7 +837,7 @@ export interface LockTablesStatement extends Span {
 export interface LockTableItem extends Span {
   type: 'LockTable';
   table: Table;
-  mode: 'READ' | 'READ LOCAL' | 'WRITE' | 'LOW_PRIORITY WRITE';
+  mode: 'READ' | 'READ LOCAL' | 'WRITE' | 'LOW_PRIORITY WRITE' | 'WRITE CONCURRENT';
 }
 
 /** XA START|BEGIN|END|PREPARE|COMMIT|ROLLBACK xid [options], XA RECOVER [CONVERT XID]. */
@@ -801,19 +850,24 @@ export interface XaStatement extends Span {
   option?: string;
 }
 
+/** KILL [HARD|SOFT] [CONNECTION | QUERY [ID]] id, KILL [HARD|SOFT] USER name (HARD/SOFT/ID/USER: MariaDB). */
 export interface KillStatement extends Span {
   type: 'kill';
-  target?: 'CONNECTION' | 'QUERY';
+  force?: 'HARD' | 'SOFT';
+  target?: 'CONNECTION' | 'QUERY' | 'QUERY ID' | 'USER';
   id: Expr;
 }
 
-/** PREPARE name FROM text|@var, EXECUTE name [USING @a, ...], DEALLOCATE|DROP PREPARE name. */
+/**
+ * PREPARE name FROM text|@var|expr, EXECUTE name [USING @a, ...], DEALLOCATE|DROP PREPARE name,
+ * EXECUTE IMMEDIATE text [USING ...] (MariaDB; `name` is empty, `from` the text).
+ */
 export interface PrepareStatement extends Span {
   type: 'prepare';
-  action: 'PREPARE' | 'EXECUTE' | 'DEALLOCATE';
+  action: 'PREPARE' | 'EXECUTE' | 'DEALLOCATE' | 'EXECUTE IMMEDIATE';
   name: string;
   from?: Expr;
-  using?: Variable[];
+  using?: Expr[];
   /** DROP PREPARE (true) vs DEALLOCATE PREPARE. */
   drop?: boolean;
 }

@@ -14,7 +14,7 @@
 //   `123abc` is an identifier; `1e5` is a float.
 // - Strings take backslash escapes and doubled quotes; adjacent strings concatenate (the parser does it).
 import moo from 'moo';
-import { keywordKind, isReservedKind, KEYWORDS, KW_BASE } from './keywords';
+import { keywordKind, isReservedKind, K, KEYWORDS, KW_BASE } from './keywords';
 
 /** Token kinds below KW_BASE: lexical classes and operators. Keywords are KW_BASE + index (keywords.ts). */
 export const enum T {
@@ -121,7 +121,8 @@ function regexRules(withStar: boolean): moo.Rules {
     hint: { match: /\/\*\+[^]*?\*\//, lineBreaks: true },
     execOpen: { match: /\/\*M?![0-9]*/, push: 'exec' },
     blockComment: { match: /\/\*[^]*?\*\//, lineBreaks: true, type: () => 'comment' },
-    sysVar: /@@[a-zA-Z0-9_$.]+/,
+    sysVar: new RegExp(`@@(?:[a-zA-Z0-9_$]+|${BQ})(?:\\.(?:[a-zA-Z0-9_$]+|${BQ}))*`),
+    nullEscape: '\\N',
     userVar: { match: new RegExp(`@(?:[${IDENT_CHAR}.]+|${BQ}|${SQ}|${DQ})`), lineBreaks: true },
     op: ops,
     error: moo.error,
@@ -241,6 +242,10 @@ export function tokenize(sql: string, opts?: LexOptions): Token[] {
       case '?':
         type = 'param';
         break;
+      case 'nullEscape':
+        type = 'keyword';
+        value = 'NULL';
+        break;
       case 'ws':
       case 'comment':
       case 'hint':
@@ -294,6 +299,7 @@ const RULE_KIND = new Map<string, number>([
   ['sysVar', T.SYSVAR],
   ['userVar', T.USERVAR],
   ['error', T.ERROR],
+  ['nullEscape', K.NULL],
 ]);
 
 const OP_KIND = new Map<string, number>([
@@ -362,6 +368,12 @@ export class TokenBuffer {
         kind = keywordKind(sql, t.offset, t.offset + t.text.length) || T.IDENT;
       } else if (type === 'ws' || type === 'comment' || type === 'execOpen' || type === 'execClose') {
         continue;
+      } else if (type === 'hint') {
+        // A hint counts only right after the statement's verb (or another hint); elsewhere MySQL takes it for a comment.
+        const prev = n > 0 ? this.kinds[n - 1] : -1;
+        if (prev !== K.SELECT && prev !== K.INSERT && prev !== K.REPLACE && prev !== K.UPDATE && prev !== K.DELETE && prev !== T.HINT)
+          continue;
+        kind = T.HINT;
       } else if (type === 'op') {
         kind = OP_KIND.get(t.text)!;
       } else {
