@@ -101,8 +101,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     if (++iv.threads < opts.threads) return;
     intervals.delete(seq);
     elapsed += ms / 1000;
-    // The last interval holds the drain of a phase; a sliver of a second would show a meaningless rate.
-    if (ms < 250) return;
+    // With one target the last interval is what remains after the last full second; a sliver of a
+    // second would show a meaningless rate. (With several, each interval is one slice.)
+    if (ms < 250 && n === 1) return;
     const second = Math.round(elapsed * 10) / 10;
     const parts: string[] = [];
     iv.histograms.forEach((h, t) => {

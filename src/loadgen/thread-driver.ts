@@ -103,13 +103,15 @@ export class ThreadDriver implements ClientOwner {
       this.post({ type: 'ready' });
       await go;
       this.tickStart = performance.now();
-      const ticker = setInterval(() => this.tick(), 1000);
+      // One target: a tick each second. Several: a tick at the end of each slice instead, so an
+      // interval never mixes two targets and every thread sends the same sequence of ticks.
+      const ticker = this.plan.targets.length === 1 ? setInterval(() => this.tick(), 1000) : undefined;
       try {
         await this.measure();
       } finally {
         clearInterval(ticker);
       }
-      this.tick();
+      if (this.plan.targets.length === 1) this.tick();
       this.post({
         type: 'done',
         tallies: this.stats.map((s) => ({
@@ -172,7 +174,9 @@ export class ThreadDriver implements ClientOwner {
         this.issue(ph, ph.idle.pop()!, performance.now());
       }
     }).then(() => {
-      if (record) this.stats[target].activeMs += performance.now() - start;
+      if (!record) return;
+      this.stats[target].activeMs += performance.now() - start;
+      if (this.plan.targets.length > 1) this.tick();
     });
   }
 
@@ -257,7 +261,7 @@ export class ThreadDriver implements ClientOwner {
 
   private tick(): void {
     const now = performance.now();
-    const ms = now - this.tickStart;
+    const ms = now - this.tickStart; // includes the drain of a slice's last requests
     this.tickStart = now;
     const ticks: Tick[] = [];
     this.stats.forEach((s, target) => {
