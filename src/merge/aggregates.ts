@@ -1,0 +1,220 @@
+// Combining the shards' partial aggregates of one group: COUNT adds as BigInt; SUM adds exactly
+// (DECIMAL / integer partials as scaled BigInt) or as doubles (FLOAT/DOUBLE partials); MIN/MAX keep
+// the extreme by the column's comparison; AVG divides the summed SUM(x) by the summed COUNT(x) to the
+// result column's scale, rounding half up. NULL partials are ignored: SUM/MIN/MAX/AVG of no values is
+// NULL, COUNT of none is 0.
+import { ColumnType } from '../protocol/constants';
+import type { ColumnDef, ColumnInfo } from '../protocol/packets';
+import type { AggregateSpec, MergeSpec } from './spec';
+import { valueKind, type ValueComparator } from './compare';
+import { addDecimal, divideDecimal, formatDecimal, formatDouble, parseDecimal, type Decimal } from './decimal';
+import type { OutValue, RowFormat } from './row-format';
+
+/** One aggregate's running value within one group. */
+interface Accumulator {
+  add(row: Buffer, offs: Int32Array): void;
+  result(): string | null;
+}
+
+class CountAcc implements Accumulator {
+  private n = 0n;
+  constructor(private readonly format: RowFormat, private readonly at: number) {}
+  add(row: Buffer, offs: Int32Array): void {
+    const s = offs[2 * this.at];
+    if (s >= 0) this.n += BigInt(this.format.text(row, s, offs[2 * this.at + 1]));
+  }
+  result(): string {
+    return this.n.toString();
+  }
+  count(): bigint {
+    return this.n;
+  }
+}
+
+/** SUM of partial sums, exact or as doubles; also the numerator of AVG. */
+class SumAcc implements Accumulator {
+  private exact: Decimal | null = null;
+  private real: number | null = null;
+  constructor(private readonly format: RowFormat, private readonly at: number, private readonly isReal: boolean) {}
+  add(row: Buffer, offs: Int32Array): void {
+    const s = offs[2 * this.at];
+    if (s < 0) return;
+    const text = this.format.text(row, s, offs[2 * this.at + 1]);
+    if (this.isReal) this.real = (this.real ?? 0) + Number(text);
+    else this.exact = this.exact === null ? parseDecimal(text) : addDecimal(this.exact, parseDecimal(text));
+  }
+  result(): string | null {
+    if (this.isReal) return this.real === null ? null : formatDouble(this.real);
+    return this.exact === null ? null : formatDecimal(this.exact);
+  }
+  value(): Decimal | number | null {
+    return this.isReal ? this.real : this.exact;
+  }
+}
+
+/** MIN or MAX: keeps a copy of the extreme value's bytes. */
+class ExtremeAcc implements Accumulator {
+  private best: Buffer | null = null;
+  constructor(
+    private readonly format: RowFormat, private readonly at: number,
+    private readonly cmp: ValueComparator, private readonly sign: 1 | -1,
+  ) {}
+  add(row: Buffer, offs: Int32Array): void {
+    const s = offs[2 * this.at], e = offs[2 * this.at + 1];
+    if (s < 0) return;
+    const best = this.best;
+    if (best === null || this.sign * this.cmp.compare(row, s, e, best, 0, best.length) < 0) {
+      this.best = Buffer.from(row.subarray(s, e)); // copied: the row is borrowed
+    }
+  }
+  result(): string | null {
+    return this.best === null ? null : this.format.text(this.best, 0, this.best.length);
+  }
+}
+
+class AvgAcc implements Accumulator {
+  constructor(private readonly sum: SumAcc, private readonly count: CountAcc, private readonly scale: number) {}
+  add(row: Buffer, offs: Int32Array): void {
+    this.sum.add(row, offs);
+    this.count.add(row, offs);
+  }
+  result(): string | null {
+    const n = this.count.count(), s = this.sum.value();
+    if (n === 0n || s === null) return null;
+    if (typeof s === 'number') return formatDouble(s / Number(n));
+    return formatDecimal(divideDecimal(s, { units: n, scale: 0 }, this.scale)!);
+  }
+}
+
+/** The per-column recipe: which aggregate (if any) produces each output column. */
+type Recipe = (format: RowFormat) => Accumulator;
+
+/** A group being merged: a copy of its first row (for non-aggregate columns) and its accumulators. */
+export interface GroupState {
+  first: Buffer;
+  accs: (Accumulator | null)[];
+}
+
+/**
+ * Merges the rows of groups. Built once per merger from the spec; columns not produced by an
+ * aggregate take the group's first row's value (MySQL returns any row's value for them).
+ */
+export class Aggregation {
+  private readonly recipes: (Recipe | null)[];
+  private readonly offs: Int32Array;
+
+  constructor(
+    private readonly spec: MergeSpec, shardColumns: ColumnInfo[], mergedColumns: ColumnDef[],
+    private readonly format: RowFormat,
+  ) {
+    this.recipes = new Array<Recipe | null>(spec.columnCount).fill(null);
+    this.offs = new Int32Array(2 * spec.columnCount);
+    const isReal = (i: number) => valueKind(shardColumns[i]) === 'real';
+    const listed = new Set(spec.aggregates.map((a) => a.index));
+    for (const a of spec.aggregates) {
+      this.recipes[a.index] = recipeFor(a, shardColumns, mergedColumns, isReal);
+      // AVG's derived SUM and COUNT columns are merged too, unless the planner listed them itself.
+      if (a.fn === 'AVG') {
+        const { sumIndex, countIndex } = avgColumns(a);
+        if (!listed.has(sumIndex)) this.recipes[sumIndex] = (f) => new SumAcc(f, sumIndex, isReal(sumIndex));
+        if (!listed.has(countIndex)) this.recipes[countIndex] = (f) => new CountAcc(f, countIndex);
+      }
+    }
+  }
+
+  /** Starts a group with its first row (copied). */
+  start(row: Buffer, offs: Int32Array): GroupState {
+    const state: GroupState = { first: Buffer.from(row), accs: this.recipes.map((r) => (r ? r(this.format) : null)) };
+    this.add(state, row, offs);
+    return state;
+  }
+
+  add(state: GroupState, row: Buffer, offs: Int32Array): void {
+    for (const acc of state.accs) if (acc) acc.add(row, offs);
+  }
+
+  /** The merged row of a group. */
+  finish(state: GroupState): Buffer {
+    const { first, accs } = state;
+    this.format.locate(first, this.spec.columnCount, this.offs);
+    const values: OutValue[] = [];
+    for (let i = 0; i < accs.length; i++) {
+      const acc = accs[i];
+      const s = this.offs[2 * i];
+      values.push(acc ? acc.result() : s < 0 ? null : first.subarray(s, this.offs[2 * i + 1]));
+    }
+    return this.format.encode(values);
+  }
+
+  /** The row MySQL returns for aggregates over no rows at all: COUNT 0, everything else NULL. */
+  emptyGroup(): Buffer {
+    return this.format.encode(this.recipes.map((r, i) => (r && this.countsAt(i) ? '0' : null)));
+  }
+
+  private countsAt(i: number): boolean {
+    return this.spec.aggregates.some((a) => a.index === i && a.fn === 'COUNT') ||
+      this.spec.aggregates.some((a) => a.fn === 'AVG' && avgColumns(a).countIndex === i);
+  }
+}
+
+function avgColumns(a: AggregateSpec): { sumIndex: number; countIndex: number } {
+  if (a.sumIndex === undefined || a.countIndex === undefined) {
+    throw new Error(`BUG: AVG at column ${a.index} without sumIndex/countIndex`);
+  }
+  return { sumIndex: a.sumIndex, countIndex: a.countIndex };
+}
+
+function recipeFor(a: AggregateSpec, shard: ColumnInfo[], merged: ColumnDef[], isReal: (i: number) => boolean): Recipe {
+  const at = a.index;
+  switch (a.fn) {
+    case 'COUNT': return (f) => new CountAcc(f, at);
+    case 'SUM': return (f) => new SumAcc(f, at, isReal(at));
+    case 'MIN': case 'MAX': {
+      const sign = a.fn === 'MIN' ? 1 : -1;
+      return (f) => new ExtremeAcc(f, at, f.comparator(shard[at]), sign);
+    }
+    case 'AVG': {
+      const { sumIndex, countIndex } = avgColumns(a);
+      const scale = merged[at].decimals ?? 0;
+      return (f) => new AvgAcc(new SumAcc(f, sumIndex, isReal(sumIndex)), new CountAcc(f, countIndex), scale);
+    }
+  }
+}
+
+/** Largest DECIMAL scale MySQL produces (DECIMAL_MAX_SCALE) and precision (DECIMAL_MAX_PRECISION). */
+const MAX_SCALE = 30, MAX_PRECISION = 65;
+/** MySQL's div_precision_increment default: AVG's scale is its argument's + 4. */
+const DIV_PRECISION_INCREMENT = 4;
+/** SUM(DECIMAL(p, s)) is DECIMAL(p + 22, s) (DECIMAL_LONGLONG_DIGITS). */
+const SUM_EXTRA_DIGITS = 22;
+/** NOT_FIXED_DEC: a DOUBLE without a fixed number of decimals. */
+const NOT_FIXED_DEC = 31;
+
+/**
+ * The column definitions MySQL would send for the merged result (all columns, derived included):
+ * shard columns as they are, except COUNT typed BIGINT, SUM of integers typed DECIMAL, and AVG typed
+ * from its SUM column: DOUBLE for float arguments, else DECIMAL with the argument's scale + 4.
+ */
+export function mergedColumns(spec: MergeSpec, shard: ColumnInfo[]): ColumnDef[] {
+  const out: ColumnDef[] = shard.slice(0, spec.columnCount).map((c) => ({ ...c }));
+  for (const a of spec.aggregates) {
+    const col = out[a.index];
+    if (a.fn === 'COUNT') Object.assign(col, { type: ColumnType.LONGLONG, length: 21, decimals: 0 });
+    else if (a.fn === 'SUM' && valueKind(col) === 'int') {
+      Object.assign(col, { type: ColumnType.NEWDECIMAL, length: Math.min((col.length ?? 0) + SUM_EXTRA_DIGITS, MAX_PRECISION + 2), decimals: 0 });
+    } else if (a.fn === 'AVG') {
+      const sum = shard[avgColumns(a).sumIndex];
+      if (valueKind(sum) === 'real') {
+        Object.assign(col, { type: ColumnType.DOUBLE, length: 23, decimals: NOT_FIXED_DEC });
+      } else {
+        // length = precision + '.' (when scaled) + sign; AVG precision = argument's + 4 = SUM's - 22 + 4.
+        const sumScale = valueKind(sum) === 'int' ? 0 : sum.decimals;
+        const sumPrecision = sum.length - (sumScale > 0 ? 1 : 0) - 1;
+        const scale = Math.min(sumScale + DIV_PRECISION_INCREMENT, MAX_SCALE);
+        const precision = Math.min(Math.max(sumPrecision - SUM_EXTRA_DIGITS, 1) + DIV_PRECISION_INCREMENT, MAX_PRECISION);
+        Object.assign(col, { type: ColumnType.NEWDECIMAL, length: precision + 2, decimals: scale });
+      }
+    }
+  }
+  return out;
+}

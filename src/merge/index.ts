@@ -1,0 +1,116 @@
+// The merger: turns several shards' result rows into the one result a single MySQL would return.
+// createMerger() is the one place that picks the strategy from the MergeSpec and chains the stages:
+//
+//   shards -> stream-concat | order-by-stream -> [group-by-stream | group-by-memory] -> [having]
+//          -> [distinct] -> limit-decorator -> visible-columns -> out (the client)
+import type { ColumnDef, ColumnInfo } from '../protocol/packets';
+import type { MergeSpec, OrderKey } from './spec';
+import { Aggregation, mergedColumns } from './aggregates';
+import { DistinctFilter } from './distinct';
+import { GroupByMemory } from './group-by-memory';
+import { GroupByStream } from './group-by-stream';
+import { HavingFilter, PostEvaluator } from './having';
+import { KeyColumns } from './key-columns';
+import { LimitDecorator } from './limit-decorator';
+import { MemoryBudget } from './memory-budget';
+import { OrderByStream } from './order-by-stream';
+import { TEXT_ROWS, type RowFormat } from './row-format';
+import { SortKeys, type RowSink, type ShardSource } from './row-sink';
+import { StreamConcat } from './stream-concat';
+import { VisibleColumns } from './visible-columns';
+
+/** A merge in progress: the executor pushes shard rows in, merged rows come out through `out`. */
+export interface Merger {
+  /**
+   * Column definitions for the client: the first spec.visible columns, typed as MySQL types the
+   * merged result (COUNT BIGINT, SUM of integers DECIMAL, AVG DECIMAL with scale + 4 or DOUBLE).
+   */
+  readonly columns: ColumnDef[];
+  /**
+   * A row from a shard (borrowed: valid only during the call). Returns false when that shard's
+   * queue is full: the caller pauses it until onResume(shard).
+   */
+  push(shard: number, row: Buffer): boolean;
+  /** That shard has no more rows. After the last end(), every remaining row has been sent to out. */
+  end(shard: number): void;
+  /** Set by the caller: called when a paused shard may send again. */
+  onResume: ((shard: number) => void) | null;
+  /** Rows emitted so far (after offset/limit). */
+  readonly emitted: number;
+  /** True once LIMIT is satisfied: the caller may stop/cancel the remaining shard queries. */
+  readonly satisfied: boolean;
+}
+
+export interface MergerOptions {
+  /** Bytes GROUP BY in memory and DISTINCT may hold (maxQueryMemoryMB); default 256 MiB. */
+  memoryLimitBytes?: number;
+  /** Rows an ORDER BY merge queues per shard before push() asks to pause it; default 256. */
+  queueRows?: number;
+  /** How rows are encoded; default text-protocol rows. */
+  format?: RowFormat;
+}
+
+const DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024;
+const DEFAULT_QUEUE_ROWS = 256;
+
+/**
+ * Builds the merge for one execution. columns: shard 0's column definitions (every shard returns the
+ * same); out receives each merged row's payload (visible columns only; borrowed for the call).
+ */
+export function createMerger(
+  spec: MergeSpec, columns: ColumnInfo[], shards: number, out: (row: Buffer) => void, options: MergerOptions = {},
+): Merger {
+  if (columns.length < spec.columnCount || spec.visible > spec.columnCount || spec.visible < 1) {
+    throw new Error(`BUG: merge spec of ${spec.columnCount} columns (${spec.visible} visible) over ${columns.length} shard columns`);
+  }
+  const format = options.format ?? TEXT_ROWS;
+  const merged = mergedColumns(spec, columns);
+  const budget = new MemoryBudget(options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
+
+  // Built from the client end upstream.
+  const limit = new LimitDecorator(spec.offset, spec.limit, new VisibleColumns(spec.visible, spec.columnCount, format, out));
+  let sink: RowSink = limit;
+  if (spec.distinct) {
+    const visible = Array.from({ length: spec.visible }, (_, i) => i);
+    sink = new DistinctFilter(spec.visible, new KeyColumns(visible, merged, format), budget, format, sink);
+  }
+  if (spec.having) sink = new HavingFilter(spec.having, new PostEvaluator(merged, format), sink);
+
+  let sorted = spec.orderBy.length > 0;
+  const groupBy = spec.groupBy ?? (spec.aggregates.length > 0 ? [] : null);
+  if (groupBy !== null) {
+    const agg = new Aggregation(spec, columns, merged, format);
+    const keys = new KeyColumns(groupBy, columns, format);
+    if (groupBy.length === 0 || (spec.groupsSorted && sorted)) {
+      sink = new GroupByStream(spec.columnCount, keys, groupBy.length === 0, agg, format, sink);
+      sorted &&= groupBy.length > 0;
+    } else {
+      const order: OrderKey[] = sorted ? spec.orderBy : groupBy.map((index) => ({ index, desc: false }));
+      sink = new GroupByMemory(spec.columnCount, keys, new SortKeys(order, merged, format), agg, budget, format, sink);
+      sorted = false;
+    }
+  }
+
+  const source: ShardSource = sorted
+    ? new OrderByStream(shards, new SortKeys(spec.orderBy, columns, format), format, sink, options.queueRows ?? DEFAULT_QUEUE_ROWS)
+    : new StreamConcat(shards, sink);
+  limit.onSatisfied = () => source.releaseAll();
+
+  return {
+    columns: merged.slice(0, spec.visible),
+    push: (shard, row) => limit.satisfied || source.push(shard, row),
+    end: (shard) => source.end(shard),
+    get onResume() {
+      return source.onResume;
+    },
+    set onResume(fn) {
+      source.onResume = fn;
+    },
+    get emitted() {
+      return limit.emitted;
+    },
+    get satisfied() {
+      return limit.satisfied;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// The stages of a merged result pass rows down a chain of sinks:
+//   shard sources -> group-by -> having -> distinct -> limit -> visible columns -> client
+import type { ColumnDef } from '../protocol/packets';
+import type { OrderKey } from './spec';
+import type { ValueComparator } from './compare';
+import type { RowFormat } from './row-format';
+
+/**
+ * A stage that receives merged rows in output order. row(): a full row (every column of the spec,
+ * derived ones included), borrowed: valid only during the call. end(): no more rows; a stage that
+ * held rows flushes them before passing end() on.
+ */
+export interface RowSink {
+  row(row: Buffer): void;
+  end(): void;
+}
+
+/** Compares rows by ORDER BY keys as MySQL does: NULL first ascending, last descending. */
+export class SortKeys {
+  /** How many leading columns must be located to read every key. */
+  readonly width: number;
+  private readonly cmps: ValueComparator[];
+  private readonly at: Int32Array;
+  private readonly sign: Int8Array;
+
+  constructor(keys: readonly OrderKey[], columns: readonly ColumnDef[], format: RowFormat) {
+    this.width = keys.reduce((w, k) => Math.max(w, k.index + 1), 0);
+    this.cmps = keys.map((k) => format.comparator(columns[k.index]));
+    this.at = Int32Array.from(keys, (k) => 2 * k.index);
+    this.sign = Int8Array.from(keys, (k) => (k.desc ? -1 : 1));
+  }
+
+  /** a vs b, each with its located values (offsets from RowFormat.locate). */
+  compare(a: Buffer, ao: Int32Array, b: Buffer, bo: Int32Array): number {
+    const n = this.cmps.length;
+    for (let k = 0; k < n; k++) {
+      const j = this.at[k];
+      const as = ao[j], bs = bo[j];
+      let r: number;
+      if (as < 0 || bs < 0) r = as < 0 ? (bs < 0 ? 0 : -1) : 1;
+      else r = this.cmps[k].compare(a, as, ao[j + 1], b, bs, bo[j + 1]);
+      if (r !== 0) return r * this.sign[k];
+    }
+    return 0;
+  }
+}
+
+/** Where shard rows enter a merge: the first stage, fed by the executor. */
+export interface ShardSource {
+  /** A shard row (borrowed). false: that shard's queue is full, pause it until onResume(shard). */
+  push(shard: number, row: Buffer): boolean;
+  /** That shard has no more rows; after the last shard's end() every row has gone downstream. */
+  end(shard: number): void;
+  /** Set by the merger: called when a paused shard may send again. */
+  onResume: ((shard: number) => void) | null;
+  /** Stop holding anything back (the LIMIT is satisfied): resume every paused shard. */
+  releaseAll(): void;
+}
+
+/** Tracks which shards have ended; ending one twice is the caller's bug. */
+export class ShardEnds {
+  private readonly ended: Uint8Array;
+  /** Shards that have not ended yet. */
+  live: number;
+
+  constructor(shards: number) {
+    this.ended = new Uint8Array(shards);
+    this.live = shards;
+  }
+
+  /** Marks a shard ended; true when it was the last one. */
+  end(shard: number): boolean {
+    if (this.ended[shard]) throw new Error(`BUG: shard ${shard} ended twice`);
+    this.ended[shard] = 1;
+    return --this.live === 0;
+  }
+
+  has(shard: number): boolean {
+    return this.ended[shard] === 1;
+  }
+}
