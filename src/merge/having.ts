@@ -136,23 +136,16 @@ export class PostEvaluator {
     switch (e.op) {
       case 'col': return this.column(e.index);
       case 'lit': return literal(e.value);
-      case 'and': {
+      case 'and': case 'or': {
+        // FALSE decides an AND, TRUE decides an OR; otherwise any unknown makes the result unknown.
+        const decisive = e.op === 'or';
         let unknown = false;
         for (const a of e.args) {
           const t = truth(this.eval(a));
-          if (t === false) return FALSE;
+          if (t === decisive) return bool(decisive);
           if (t === null) unknown = true;
         }
-        return unknown ? null : TRUE;
-      }
-      case 'or': {
-        let unknown = false;
-        for (const a of e.args) {
-          const t = truth(this.eval(a));
-          if (t === true) return TRUE;
-          if (t === null) unknown = true;
-        }
-        return unknown ? null : FALSE;
+        return unknown ? null : bool(!decisive);
       }
       case 'xor': {
         let odd = false;
