@@ -98,6 +98,35 @@ for (let i = 0; i < KEYWORDS.length; i++) {
   table[slot] = i + 1;
 }
 
+/** FNV-1a seed and step of the case-folded hash (scanner.ts computes it while it scans a word). */
+export const HASH_SEED = 0x811c9dc5 | 0;
+export const HASH_PRIME = 0x01000193;
+
+/**
+ * keywordKind for a word whose case-folded FNV-1a hash `h` (seeded with HASH_SEED, one
+ * Math.imul(h ^ upper(c), HASH_PRIME) step per character) the caller computed while scanning it.
+ */
+export function keywordKindHashed(s: string, start: number, end: number, h: number): number {
+  const len = end - start;
+  if (len > 32 || len < 2) return 0;
+  let slot = (h ^ (h >>> 15)) & TABLE_MASK;
+  for (;;) {
+    const e = table[slot];
+    if (e === 0) return 0;
+    const kw = kwCodes[e - 1];
+    if (kw.length === len) {
+      let i = 0;
+      for (; i < len; i++) {
+        let c = s.charCodeAt(start + i);
+        if (c >= 97 && c <= 122) c -= 32;
+        if (c !== kw[i]) break;
+      }
+      if (i === len) return KW_BASE + e - 1;
+    }
+    slot = (slot + 1) & TABLE_MASK;
+  }
+}
+
 /**
  * The keyword token kind of the word s[start, end), or 0 when it is no keyword.
  * Case-insensitive for ASCII letters (MySQL keywords are ASCII).

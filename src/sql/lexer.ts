@@ -334,15 +334,16 @@ const OP_KIND = new Map<string, number>([
  * The last entry (index `count`) is an EOF token at the end of the text.
  */
 export class TokenBuffer {
-  kinds = new Int32Array(256);
-  starts = new Int32Array(256);
-  ends = new Int32Array(256);
+  kinds: Int32Array = new Int32Array(256);
+  starts: Int32Array = new Int32Array(256);
+  ends: Int32Array = new Int32Array(256);
   /** The token's source text (moo slices it anyway; the parser keeps it for names and literals). */
   texts: string[] = [];
   count = 0;
   source = '';
 
-  private grow(): void {
+  /** Doubles the arrays' capacity (texts grows by assignment). */
+  grow(): void {
     const n = this.kinds.length * 2;
     const k = new Int32Array(n);
     k.set(this.kinds);

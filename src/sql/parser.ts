@@ -14,12 +14,25 @@
 // The parse functions below are named for those levels (parseOr ... parseSimple, parsePrimary).
 import type * as A from './ast';
 import { SqlSyntaxError } from './errors';
-import { isReservedKind, K, KW_BASE } from './keywords';
+import { isReservedKind, K, KEYWORDS, KW_BASE } from './keywords';
 import { T, TokenBuffer, unescapeString, unquoteIdent, userVarName } from './lexer';
+import { scanFast } from './scanner';
 
 export interface ParseOptions {
   /** ANSI_QUOTES: "x" is an identifier, not a string. */
   ansiQuotes?: boolean;
+  /**
+   * Which lexer feeds the parser: 'moo' (the reference lexer) or 'fast' (scanner.ts, the same tokens
+   * without per-token objects). Both give the same tree; the default is set by setDefaultLexer.
+   */
+  lexer?: 'moo' | 'fast';
+}
+
+let defaultLexer: 'moo' | 'fast' = 'moo';
+
+/** Chooses the lexer parse() uses when ParseOptions.lexer is not given. */
+export function setDefaultLexer(lexer: 'moo' | 'fast'): void {
+  defaultLexer = lexer;
 }
 
 const INTERVAL_UNITS = new Set([
@@ -99,7 +112,6 @@ class Parser {
   private k: Int32Array = this.buf.kinds;
   private s: Int32Array = this.buf.starts;
   private e: Int32Array = this.buf.ends;
-  private texts: string[] = this.buf.texts;
   private src = '';
   private pos = 0;
   private count = 0;
@@ -108,11 +120,11 @@ class Parser {
 
   reset(sql: string, opts: ParseOptions | undefined): void {
     const buf = this.buf;
-    buf.scan(sql);
+    if ((opts?.lexer ?? defaultLexer) === 'fast') scanFast(buf, sql);
+    else buf.scan(sql);
     this.k = buf.kinds;
     this.s = buf.starts;
     this.e = buf.ends;
-    this.texts = buf.texts;
     this.count = buf.count;
     this.src = sql;
     this.pos = 0;
@@ -164,9 +176,15 @@ class Parser {
       this.paramIndex = saveParam;
     }
   }
+  /** The current token's source text. */
+  private text(): string {
+    return this.src.slice(this.s[this.pos], this.e[this.pos]);
+  }
   /** The upper-case text of the current word token (keywords and identifiers alike). */
   private upperText(): string {
-    return this.texts[this.pos].toUpperCase();
+    const k = this.k[this.pos];
+    if (k >= KW_BASE && this.e[this.pos] - this.s[this.pos] > 1) return KEYWORDS[k - KW_BASE];
+    return this.text().toUpperCase();
   }
 
   // ------------------------------------------------------------ identifiers
@@ -190,7 +208,7 @@ class Parser {
   private tokenName(): string {
     const k = this.k[this.pos];
     if (k === T.QIDENT || k === T.DSTRING) return unquoteIdent(this.src, this.s[this.pos], this.e[this.pos]);
-    return this.texts[this.pos];
+    return this.text();
   }
   /** An identifier (non-reserved keywords allowed). */
   private ident(): string {
@@ -748,7 +766,7 @@ class Parser {
       lc.wait = 'SKIP LOCKED';
     } else if (this.optional(K.WAIT)) {
       if (this.tok() !== T.INT) this.fail();
-      lc.wait = Number(this.texts[this.pos]);
+      lc.wait = Number(this.text());
       this.next();
     }
   }
@@ -1006,7 +1024,7 @@ class Parser {
     if (this.tok() !== T.RPAREN) {
       do {
         if (this.tok() === K.PRIMARY) {
-          h.indexes.push(this.texts[this.pos]);
+          h.indexes.push(this.text());
           this.next();
         } else h.indexes.push(this.ident());
       } while (this.optional(T.COMMA));
@@ -1280,7 +1298,7 @@ class Parser {
       case T.INT:
       case T.DECIMAL:
       case T.FLOAT: {
-        const value = this.texts[this.pos];
+        const value = this.text();
         this.next();
         return { type: 'Number', value, start, end: this.lastEnd() };
       }
@@ -1316,7 +1334,7 @@ class Parser {
         return v;
       }
       case T.SYSVAR: {
-        const v = this.sysVar(this.texts[this.pos], start, this.e[this.pos]);
+        const v = this.sysVar(this.text(), start, this.e[this.pos]);
         this.next();
         return v;
       }
@@ -1405,12 +1423,12 @@ class Parser {
     }
     if (k >= KW_BASE) {
       if (this.peek(1) === T.LPAREN) {
-        const name = this.texts[this.pos];
+        const name = this.text();
         this.next();
         return this.parseCall(start, undefined, name);
       }
       if (NILADIC.has(k)) {
-        const name = this.texts[this.pos];
+        const name = this.text();
         this.next();
         return { type: 'Call', name, args: [], bare: true, start, end: this.lastEnd() };
       }
@@ -1421,7 +1439,7 @@ class Parser {
   private parseIdentPrimary(start: number): A.Expr {
     {
       {
-        const t = this.texts[this.pos];
+        const t = this.text();
         if (t.charCodeAt(0) === 95 /* _ */ && INTRODUCERS.has(t.slice(1).toLowerCase())) {
           const n = this.peek(1);
           if (n === T.STRING || (n === T.DSTRING && !this.ansi)) {
@@ -1529,7 +1547,7 @@ class Parser {
 
   private parseBitsLiteral(start: number, charset: string | undefined): A.HexLit | A.BitLit {
     const k = this.tok();
-    const text = this.texts[this.pos];
+    const text = this.text();
     this.next();
     let lit: A.HexLit | A.BitLit;
     if (k === T.HEXSTR) lit = { type: 'Hex', value: text.slice(2, -1), form: 'X', start, end: this.lastEnd() };
@@ -1784,7 +1802,7 @@ class Parser {
       if (this.tok() !== T.RPAREN) {
         do {
           const k = this.tok();
-          if (k === T.INT || k === T.DECIMAL) params.push(this.texts[this.pos]);
+          if (k === T.INT || k === T.DECIMAL) params.push(this.text());
           else if (k === T.STRING || (k === T.DSTRING && !this.ansi)) {
             params.push(unescapeString(this.src, this.start(), this.e[this.pos]));
             // ENUM/SET values may be adjacent strings too
@@ -2125,7 +2143,7 @@ class Parser {
       return { type: 'Variable', scope: 'USER', name, system: false, start, end: this.lastEnd() };
     }
     if (k === T.SYSVAR) {
-      const v = this.sysVar(this.texts[this.pos], start, this.e[this.pos]);
+      const v = this.sysVar(this.text(), start, this.e[this.pos]);
       this.next();
       if (this.tok() === T.DOT) {
         // @@component.var
@@ -2421,7 +2439,7 @@ class Parser {
         if (this.optional(K.NOWAIT)) wait = 'NOWAIT';
         else if (this.optional(K.WAIT)) {
           if (this.tok() !== T.INT) this.fail();
-          wait = 'WAIT ' + this.texts[this.pos];
+          wait = 'WAIT ' + this.text();
           this.next();
         }
         this.expect(K.TO);
