@@ -12,7 +12,7 @@ export interface RouteUnit {
 
 export type RouteKind = 'single' | 'multi' | 'broadcast';
 
-export interface ShardPlan {
+export interface ShardPlan extends ShardPlanExtras {
   /** single: one unit; multi: some partitions/tables chosen by the shard key; broadcast: all of them. */
   route: RouteKind;
   units: RouteUnit[];
@@ -33,3 +33,20 @@ export interface ShardPlan {
   /** Human-readable merge steps for PREVIEW / EXPLAIN (e.g. "order-by merge on 2 keys", "limit 10"). */
   steps: string[];
 }
+
+/**
+ * Extra facts a plan carries for the session and for PREVIEW (added by the planner; optional so that
+ * hand-built plans stay valid).
+ */
+export interface ShardPlanExtras {
+  /** Snowflake ids generated for INSERT rows that omitted the keyGenerator column, in row order (LAST_INSERT_ID is the first). */
+  generatedIds?: bigint[];
+  /**
+   * Physical table index (0 … tablesPerPartition-1) of each unit, parallel to `units`; absent for
+   * statements on tables that are not table-sharded.
+   */
+  tables?: number[];
+}
+
+/** A value bound to a `?` marker (COM_STMT_EXECUTE parameters, or tests). */
+export type ParamValue = string | number | bigint | null | Buffer;

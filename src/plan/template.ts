@@ -1,0 +1,142 @@
+// Statement templates: the text with its literal values taken out, the plan cache's key.
+//
+// `SELECT c FROM sbtest1 WHERE id=5` and `... id=6` share the template `SELECT c FROM sbtest1 WHERE id=?`
+// (comments and spacing kept: the template is the original text with each literal's span replaced by `?`).
+// The template is what gets parsed and analysed; a statement is its template plus its slot values.
+// Slot i is the template's i-th `?`: either a literal taken out of the text or one of the statement's
+// own `?` markers (then bound from the caller's parameters). The key records which is which.
+//
+// Literals that carry structure stay in the text (so they are part of the key): a number that is a
+// whole ORDER BY / GROUP BY item (a column position), strings after a charset introducer or
+// DATE/TIME/TIMESTAMP, adjacent strings ('a' 'b'), and every literal of DDL and other statements.
+import { K } from '../sql/keywords';
+import { T, TokenBuffer, unescapeString } from '../sql/lexer';
+import { missingParam } from './errors';
+import type { ParamValue } from './types';
+
+/** Where slot i's value comes from. */
+export type SlotSource = { lit: number } | { param: number };
+
+export interface Template {
+  /** The text parsed and analysed: literals replaced by `?`. */
+  text: string;
+  /** The cache key: text plus which slots are literals. */
+  key: string;
+  /** Slot i of the text: the index of the literal in `literals`, or of the statement's parameter. */
+  slots: SlotSource[];
+}
+
+/** One statement's values for its template's slots. */
+export interface Bound {
+  /** Literal spans in the original text: start, end pairs. */
+  litSpans: number[];
+  /** Literal token kinds (T.INT, T.STRING, ...). */
+  litKinds: number[];
+  sql: string;
+  params: readonly ParamValue[];
+}
+
+const buf = new TokenBuffer();
+
+const LITERAL_KINDS = new Set<number>([T.INT, T.DECIMAL, T.FLOAT, T.STRING, T.DSTRING]);
+const TYPED = new Set<number>([K.DATE, K.TIME, K.TIMESTAMP]);
+const AFTER_POSITION = new Set<number>([T.COMMA, T.EOF, T.RPAREN, T.SEMI, K.ASC, K.DESC, K.LIMIT, K.HAVING, K.WITH, K.WINDOW, K.ORDER, K.FOR, K.LOCK, K.UNION, K.INTO]);
+const TEMPLATE_VERBS = new Set<number>([K.SELECT, K.INSERT, K.REPLACE, K.UPDATE, K.DELETE, K.WITH, T.LPAREN]);
+
+/**
+ * Split `sql` into its template and this statement's values. Statements other than SELECT, INSERT,
+ * REPLACE, UPDATE, DELETE keep every literal in the text, and so does every statement when `literals`
+ * is false (the fallback for a text whose template does not parse, like CAST(x AS CHAR(?))).
+ */
+export function makeTemplate(
+  sql: string,
+  params: readonly ParamValue[],
+  literals = true,
+): { template: Template; bound: Bound } {
+  buf.scan(sql);
+  const { kinds, starts, ends, count } = buf;
+  const litSpans: number[] = [];
+  const litKinds: number[] = [];
+  const slots: SlotSource[] = [];
+  let text = '';
+  let mask = '';
+  let from = 0;
+  let paramIndex = 0;
+  const templ = literals && count > 0 && TEMPLATE_VERBS.has(kinds[0]);
+  let byDepth = -1;
+  let depth = 0;
+  for (let i = 0; i < count; i++) {
+    const k = kinds[i];
+    if (k === T.LPAREN) depth++;
+    else if (k === T.RPAREN) {
+      depth--;
+      if (depth < byDepth) byDepth = -1;
+    } else if (k === K.BY) byDepth = depth;
+    else if (k === K.LIMIT && depth === byDepth) byDepth = -1;
+    if (k === T.PARAM) {
+      slots.push({ param: paramIndex++ });
+      mask += 'p';
+      continue;
+    }
+    if (!templ || !LITERAL_KINDS.has(k)) continue;
+    const prev = i > 0 ? kinds[i - 1] : -1;
+    const next = kinds[i + 1];
+    if (k === T.STRING || k === T.DSTRING) {
+      if (TYPED.has(prev) || prev === T.STRING || next === T.STRING || next === T.DSTRING) continue;
+      if (prev === T.IDENT && sql.charCodeAt(starts[i - 1]) === 95 /* _ */) continue;
+    } else if (byDepth === depth && (prev === K.BY || prev === T.COMMA) && AFTER_POSITION.has(next)) continue;
+    text += sql.slice(from, starts[i]) + '?';
+    from = ends[i];
+    litSpans.push(starts[i], ends[i]);
+    litKinds.push(k);
+    slots.push({ lit: litKinds.length - 1 });
+    mask += 'l';
+  }
+  text += sql.slice(from);
+  return { template: { text, key: mask + '\n' + text, slots }, bound: { litSpans, litKinds, sql, params } };
+}
+
+/** The value of slot `i` of a bound statement. */
+export function slotValue(t: Template, b: Bound, i: number): ParamValue {
+  const s = t.slots[i];
+  if ('param' in s) {
+    if (s.param >= b.params.length) throw missingParam(s.param);
+    return b.params[s.param];
+  }
+  const start = b.litSpans[2 * s.lit];
+  const end = b.litSpans[2 * s.lit + 1];
+  switch (b.litKinds[s.lit]) {
+    case T.INT:
+      return BigInt(b.sql.slice(start, end));
+    case T.DECIMAL:
+    case T.FLOAT:
+      return Number(b.sql.slice(start, end));
+    default:
+      return unescapeString(b.sql, start, end);
+  }
+}
+
+/** Slot `i` as SQL text: the literal as written, or the bound parameter quoted as a literal. */
+export function slotText(t: Template, b: Bound, i: number): string {
+  const s = t.slots[i];
+  if ('lit' in s) return b.sql.slice(b.litSpans[2 * s.lit], b.litSpans[2 * s.lit + 1]);
+  if (s.param >= b.params.length) throw missingParam(s.param);
+  return sqlLiteral(b.params[s.param]);
+}
+
+/**
+ * A value as an SQL literal. Strings are quoted with '' doubling; one holding a backslash or a
+ * control character is sent as _utf8mb4 X'…' so that no sql_mode (NO_BACKSLASH_ESCAPES) changes it.
+ */
+export function sqlLiteral(v: ParamValue): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return 'NULL';
+    return String(v);
+  }
+  if (typeof v !== 'string') return `X'${v.toString('hex')}'`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\\\x00-\x1f]/.test(v)) return `_utf8mb4 X'${Buffer.from(v, 'utf8').toString('hex')}'`;
+  return `'${v.replace(/'/g, "''")}'`;
+}
