@@ -125,6 +125,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       for (let i = 0; i < opts.threads; i++) {
         const w = new Worker(path.join(__dirname, 'bench-worker.js'), { workerData: threadPlan(opts, i) });
         workers.push(w);
+        let finished = false;
         w.on('message', (m: ThreadMessage) => {
           switch (m.type) {
             case 'ready':
@@ -142,6 +143,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
                 into.firstError ??= tally.firstError;
                 addEncoded(into.histogram, tally.histogram);
               });
+              finished = true;
               if (++done === opts.threads) resolve();
               return;
             case 'error':
@@ -150,7 +152,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         });
         w.on('error', reject);
         w.on('exit', (code) => {
-          if (done < opts.threads) reject(new Error(`a load generator thread exited (code ${code}) before finishing`));
+          if (!finished) reject(new Error(`a load generator thread exited (code ${code}) before finishing`));
         });
       }
     });

@@ -140,6 +140,16 @@ test('errors are counted, and the first one is shown', async () => {
   assert.match(r.stdout, /first error: Table 'bt\.no_such_table' doesn't exist/);
 });
 
+test('connections the server kills end the run with errors, not a hang', async () => {
+  const file = path.join(dir, 'kill.sql');
+  fs.writeFileSync(file, 'KILL CONNECTION CONNECTION_ID()\n');
+  const res = await benchJson('--sql', file, '--requests', '10', '--connections', '2');
+  const t = res.targets[0];
+  assert.equal(t.requests, 2); // one ERR per connection, then each connection is gone
+  assert.equal(t.errors, 4); // the two ERRs and the two lost connections
+  assert.equal(t.firstError, 'Connection was killed');
+});
+
 test('--rate keeps roughly the arrival rate (open loop)', async () => {
   const res = await benchJson('--rate', '200', '--duration', '1.5', '--connections', '2');
   assert.equal(res.rate, 200);
