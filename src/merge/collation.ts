@@ -94,12 +94,27 @@ const byteAt: WeightAt = (b, p) => {
   return b[p];
 };
 
-/** A PAD SPACE comparator over per-character weights: the shorter value is padded with spaces. */
-function padSpace(weightAt: WeightAt): ValueComparator {
+/** ASCII weights of the case-insensitive collations: letters upper-cased. */
+const ASCII_CI = Uint8Array.from({ length: 128 }, (_, c) => (c >= 0x61 && c <= 0x7a ? c - 0x20 : c));
+/** ASCII weights of the binary-ordered ones. */
+const ASCII_BYTES = Uint8Array.from({ length: 128 }, (_, c) => c);
+
+/**
+ * A PAD SPACE comparator over per-character weights: the shorter value is padded with spaces.
+ * `ascii` holds the weights of bytes below 0x80, compared inline (the common case) without a call.
+ */
+function padSpace(weightAt: WeightAt, ascii: Uint8Array): ValueComparator {
   return {
     compare(a, as, ae, b, bs, be) {
       let i = as, j = bs;
       while (i < ae && j < be) {
+        const ca = a[i], cb = b[j];
+        if (ca < 0x80 && cb < 0x80) {
+          if (ca !== cb && ascii[ca] !== ascii[cb]) return ascii[ca] < ascii[cb] ? -1 : 1;
+          i++;
+          j++;
+          continue;
+        }
         const wa = weightAt(a, i, ae);
         i += charLen;
         const wb = weightAt(b, j, be);
@@ -144,12 +159,12 @@ const BINARY: ValueComparator = {
 };
 
 const BIN_PAD: ValueComparator = {
-  compare: padSpace(byteAt).compare,
+  compare: padSpace(byteAt, ASCII_BYTES).compare,
   key: (buf, s, e) => buf.toString('latin1', s, trimEnd(buf, s, e)),
 };
 
-const GENERAL_CI = padSpace(generalAt);
-const LATIN1_CI = padSpace(latin1At);
+const GENERAL_CI = padSpace(generalAt, ASCII_CI);
+const LATIN1_CI = padSpace(latin1At, ASCII_CI);
 
 const uca = new Intl.Collator('und', { sensitivity: 'base' });
 
