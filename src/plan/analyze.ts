@@ -521,6 +521,8 @@ export function analyze(template: Template, stmt: A.Statement, schema: ShardedSc
       const layout = (r: ShardRule): number => r.tablesPerPartition;
       const other = sharded.find((u) => layout(u.rule!) !== layout(firstRule));
       if (other) throw notSupported(`DDL naming ${sharded[0].name} and ${other.name} (different tablesPerPartition) is not supported: run one statement per table`);
+      if (kinds.has('broadcast') && ddl.action !== 'CREATE' && ddl.action !== 'ALTER')
+        throw notSupported(`${ddl.action} naming sharded table ${sharded[0].name} and broadcast table ${all.find((u) => u.kind === 'broadcast')!.name} is not supported: run one statement per table`);
       if (kinds.has('plain')) throw notSupported(`DDL naming sharded table ${sharded[0].name} and ${all.find((u) => u.kind === 'plain')!.name} (not sharded) is not supported: run one statement per table`);
       base.space = { k: 'sharded', rule: firstRule, every: true };
     } else if (kinds.has('broadcast')) {

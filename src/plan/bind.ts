@@ -68,14 +68,15 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
       genById.set(r, id);
       generated.push(id);
     }
-    rowTargets = ins.rowKeys.map((k, r) => {
+    // INSERT ... SELECT copying the key column has rowKeys ['gen'] and no generated id: the source decides.
+    rowTargets = ins.fromSelect && ins.rowKeys[0] === 'gen' ? [] : ins.rowKeys.map((k, r) => {
       const v = k === 'gen' ? genById.get(r)! : refValue(k, value);
       return insertTarget(placeValue(rule, P, v), v, ins.table, ins.keyColumn, r + 1);
     });
     if (ins.fromSelect) {
       const src = evaluate(ins.fromSelect, rule, P, value);
       const one = src === 'all' ? null : [...src];
-      if (!one || one.length !== 1 || (ins.rowKeys[0] !== 'gen' && one[0] !== rowTargets[0]))
+      if (!one || one.length !== 1 || (rowTargets.length > 0 && one[0] !== rowTargets[0]))
         throw notSupported(
           `INSERT ... SELECT into sharded table ${ins.table} is supported only within one shard: the SELECT must name one shard key value, the same one it inserts`,
         );

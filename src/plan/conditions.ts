@@ -4,11 +4,8 @@ import type * as A from '../sql/ast';
 import { boundNumber, placeInterval, placeValue, type ShardRule } from './placement';
 import type { ParamValue } from './types';
 
-/** A key value in the template: slot `slot`, negated when written `-?`. */
-export interface ValueRef {
-  slot: number;
-  neg: boolean;
-}
+/** A key value in the template: slot `slot` (negated when written `-?`), or a literal kept in the text. */
+export type ValueRef = { slot: number; neg: boolean } | { lit: ParamValue };
 
 /**
  * What a condition says about the key. any: nothing (all targets); eq: one of these values (list: the
@@ -22,10 +19,13 @@ export type Cond =
 
 export const ANY: Cond = { k: 'any' };
 
-/** A value expression usable for routing: `?` or `-?`. */
+/** A value expression usable for routing: `?`, `-?`, or a number or string kept in the text. */
 export function valueRef(e: A.Expr): ValueRef | null {
   if (e.type === 'Param') return { slot: e.index, neg: false };
   if (e.type === 'Unary' && e.op === '-' && e.operand.type === 'Param') return { slot: e.operand.index, neg: true };
+  if (e.type === 'Number') return { lit: /^\d+$/.test(e.value) ? BigInt(e.value) : Number(e.value) };
+  if (e.type === 'Unary' && e.op === '-' && e.operand.type === 'Number') return { lit: -Number(e.operand.value) };
+  if (e.type === 'String' && e.charset === undefined) return { lit: e.value };
   return null;
 }
 
@@ -91,6 +91,7 @@ export function or(parts: Cond[]): Cond {
 
 /** A slot's value, negated for `-?`. */
 export function refValue(ref: ValueRef, value: (slot: number) => ParamValue): ParamValue {
+  if ('lit' in ref) return ref.lit;
   const v = value(ref.slot);
   if (!ref.neg || v === null) return v;
   if (typeof v === 'bigint') return -v;

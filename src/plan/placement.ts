@@ -55,7 +55,7 @@ export function canonicalText(v: ParamValue): string | null {
   const i = integerValue(v);
   if (i !== null) return i.toString();
   if (typeof v === 'number') return String(v);
-  let s = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+  let s = (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)).replace(/ +$/, '');
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(s)) s = s.normalize('NFD').replace(/\p{M}/gu, '');
   return s.toLowerCase();

@@ -113,6 +113,15 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
     return i >= 0 ? { item: i } : null;
   };
   const findOrAdd = (e: A.Expr): ColRef => find(e) ?? addDerived(exprOps(e));
+  // After a cross-shard GROUP BY: a derived aggregate must be combined like the selected ones.
+  const findOrAddMerged = (e: A.Expr): ColRef => {
+    const found = find(e);
+    if (found) return found;
+    if (hasAggregate(e) && !isAggregate(e)) throw notSupported(`ORDER BY ${ctx.text.slice(e.start, e.end)} across shards is not supported: order by an aggregate itself or by a selected column`);
+    const ref = addDerived(exprOps(e));
+    if (isAggregate(e)) aggregates.push(aggregateOf(e, ref));
+    return ref;
+  };
 
   const groupItems = sel.groupBy?.items ?? [];
   if (sel.groupBy?.rollup) throw notSupported('GROUP BY ... WITH ROLLUP is not supported across shards: query one shard by its key');
@@ -146,7 +155,7 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
       remove(kw, sel.having.end);
       steps.push('having after merge');
     }
-    for (const o of sel.orderBy ?? []) orderRefs.push({ ref: findOrAdd(o.expr), desc: o.direction === 'DESC' });
+    for (const o of sel.orderBy ?? []) orderRefs.push({ ref: findOrAddMerged(o.expr), desc: o.direction === 'DESC' });
     if (orderRefs.length === 0) groupRefs.forEach((ref) => orderRefs.push({ ref, desc: false }));
     // Shards return groups in group-key order; ORDER BY (and LIMIT) apply to the merged groups.
     if (sel.orderBy) {
@@ -212,13 +221,7 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
       case 'Between':
         return { op: 'between', arg: havingTemplate(e.expr), low: havingTemplate(e.low), high: havingTemplate(e.high), not: e.not };
       case 'Call':
-        if (isAggregate(e)) {
-          const found = find(e);
-          if (found) return { op: 'col', ref: found };
-          const ref = addDerived(exprOps(e));
-          aggregates.push(aggregateOf(e, ref));
-          return { op: 'col', ref };
-        }
+        if (isAggregate(e)) return { op: 'col', ref: findOrAddMerged(e) };
         break;
       default:
         break;
@@ -270,7 +273,7 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
     ops: splicer.compose(sel.start, sel.end, edits),
     merge: {
       columnCount: starAt >= 0 ? -1 : n + d,
-      visible: starAt >= 0 ? -d : n,
+      visible: starAt >= 0 ? 0 - d || 0 : n,
       orderBy,
       groupBy,
       groupsSorted,
