@@ -80,6 +80,7 @@ export class OrderByStream implements ShardSource {
 
   end(shard: number): void {
     const last = this.ends.end(shard);
+    this.paused[shard] = 0; // an ended shard is never resumed
     if (this.queues[shard].length === this.qhead[shard]) this.waiting--;
     this.drain();
     if (last) this.sink.end();
