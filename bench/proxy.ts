@@ -66,7 +66,8 @@ function cpuSeconds(pid: number): number {
 
 /** Starts a child and resolves it once `ready()` succeeds (polled), or rejects if the child exits. */
 async function startChild(args: string[], ready: () => Promise<boolean>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Its log lines (warnings and worse) go to this terminal; an unread pipe could fill and stall it.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   let exited = false;
   child.once('exit', () => (exited = true));
   const deadline = Date.now() + 30_000;
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
       mix: builtinMix('point-select'), threads: flags.loadThreads, sliceSec: flags.slice, prepared: false,
       tables: 1, tableSize: flags.tableSize, progress: process.stderr,
     };
-    const rows = [['connections', 'target', 'qps', 'ratio', 'p50 ms', 'p99 ms', 'proxy CPU µs/q', 'loadgen CPU µs/q', 'errors']];
+    const rows = [['connections', 'target', 'qps', 'ratio', 'p50 ms', 'p99 ms', 'proxy CPU µs/q', 'loadgen CPU µs/q (all targets)', 'errors']];
     for (const connections of flags.connections) {
       process.stderr.write(`-- ${connections} connections: warm-up ${flags.warmup} s per target, then ${flags.duration} s per target in ${flags.slice} s slices\n`);
       // Warm-up is its own run, so the CPU readings below cover measured queries only.
