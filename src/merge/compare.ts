@@ -98,7 +98,7 @@ const compareDecimal: ByteCompare = (a, as, ae, b, bs, be) => {
 };
 
 /** Canonical decimal text: no leading integer zeros, no trailing fraction zeros, no "-0". */
-export function canonicalDecimal(text: string): string {
+function canonicalDecimal(text: string): string {
   let neg = text.startsWith('-');
   let s = neg || text.startsWith('+') ? text.slice(1) : text;
   if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
@@ -128,7 +128,7 @@ const REAL: ValueComparator = {
 };
 
 /** TIME text ([-]H..H:MM:SS[.ffffff]) as microseconds (|TIME| < 839 h: well within 2^53). */
-export function timeMicros(b: Buffer, s: number, e: number): number {
+function timeMicros(b: Buffer, s: number, e: number): number {
   const neg = b[s] === MINUS;
   if (neg) s++;
   let h = 0, m = 0, sec = 0, frac = 0, fracDigits = 0, field = 0;
