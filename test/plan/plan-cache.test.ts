@@ -1,0 +1,109 @@
+// The plan cache, key generation in INSERTs, parameters and describePlan.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { describePlan, PlanCache, planStatement, SnowflakeGenerator, splitSnowflake } from '../../src/plan/index';
+import { SCHEMAS } from './schemas';
+
+const schema = SCHEMAS.mod;
+
+describe('plan cache', () => {
+  it('statements differing in literals share one analysis and get their own values', () => {
+    const cache = new PlanCache();
+    const a = planStatement('SELECT c FROM users WHERE uid=5', schema, { cache });
+    const b = planStatement('SELECT c FROM users WHERE uid=6', schema, { cache });
+    assert.equal(cache.size, 1);
+    assert.equal(cache.hits, 1);
+    assert.deepEqual(a.units, [{ partition: 0, sql: 'SELECT c FROM users_1 WHERE uid=5' }]);
+    assert.deepEqual(b.units, [{ partition: 1, sql: 'SELECT c FROM users_0 WHERE uid=6' }]);
+    assert.deepEqual(b, planStatement('SELECT c FROM users WHERE uid=6', schema));
+  });
+  it('a cached multi-shard plan re-cuts IN lists and re-checks LIMIT for the new values', () => {
+    const cache = new PlanCache();
+    planStatement('SELECT c FROM users WHERE uid IN (1, 2) ORDER BY c LIMIT 3', schema, { cache });
+    const p = planStatement("SELECT c FROM users WHERE uid IN (4, 8) ORDER BY c LIMIT 999", schema, { cache });
+    assert.equal(cache.hits, 1);
+    assert.deepEqual(p.units, [{ partition: 0, sql: 'SELECT c FROM users_0 WHERE uid IN (4, 8) ORDER BY c LIMIT 999' }]);
+    const q = planStatement('SELECT c FROM users WHERE uid IN (4, 9) ORDER BY c LIMIT 999', schema, { cache });
+    assert.deepEqual(q.units.map((u) => u.sql), ['SELECT c FROM users_0 WHERE uid IN (4) ORDER BY c LIMIT 999', 'SELECT c FROM users_1 WHERE uid IN (9) ORDER BY c LIMIT 999']);
+    assert.throws(() => planStatement('SELECT c FROM users WHERE uid IN (4, 9) ORDER BY c LIMIT 1001', schema, { cache }), /maxLimitRows 1000/);
+  });
+  it('a literal and a ? marker in the same place are different templates', () => {
+    const cache = new PlanCache();
+    planStatement('SELECT c FROM users WHERE uid = 5', schema, { cache });
+    const p = planStatement('SELECT c FROM users WHERE uid = ?', schema, { cache, params: [5] });
+    assert.equal(cache.size, 2);
+    assert.equal(p.units[0].sql, 'SELECT c FROM users_1 WHERE uid = 5');
+  });
+  it('column positions in ORDER BY stay part of the template', () => {
+    const cache = new PlanCache();
+    const a = planStatement('SELECT a, b FROM users ORDER BY 1', schema, { cache });
+    const b = planStatement('SELECT a, b FROM users ORDER BY 2', schema, { cache });
+    assert.deepEqual(a.merge!.orderBy, [{ index: 0, desc: false }]);
+    assert.deepEqual(b.merge!.orderBy, [{ index: 1, desc: false }]);
+    assert.equal(cache.size, 2);
+  });
+  it('evicts the least recently used analysis', () => {
+    const cache = new PlanCache(2);
+    planStatement('SELECT a FROM users WHERE uid = 1', schema, { cache });
+    planStatement('SELECT b FROM users WHERE uid = 1', schema, { cache });
+    planStatement('SELECT a FROM users WHERE uid = 2', schema, { cache });
+    planStatement('SELECT c FROM users WHERE uid = 1', schema, { cache });
+    assert.equal(cache.size, 2);
+    planStatement('SELECT a FROM users WHERE uid = 3', schema, { cache });
+    assert.equal(cache.hits, 2);
+  });
+});
+
+describe('key generator', () => {
+  it('fills omitted snowflake columns per row and routes by the key', () => {
+    const keys = new SnowflakeGenerator({ nodeId: 3 });
+    const cache = new PlanCache();
+    const sql = "INSERT INTO orders (uid, total) VALUES (1, 10), (2, 20), (5, 30)";
+    const p = planStatement(sql, schema, { keys, cache });
+    const ids = p.generatedIds!;
+    assert.equal(ids.length, 3);
+    assert.ok(ids[0] < ids[1] && ids[1] < ids[2]);
+    assert.equal(splitSnowflake(ids[0]).nodeId, 3);
+    assert.deepEqual(p.units, [
+      { partition: 0, sql: `INSERT INTO orders_1 (uid, total, oid) VALUES (1, 10, ${ids[0]}), (5, 30, ${ids[2]})` },
+      { partition: 1, sql: `INSERT INTO orders_0 (uid, total, oid) VALUES (2, 20, ${ids[1]})` },
+    ]);
+    const again = planStatement(sql, schema, { keys, cache });
+    assert.ok(again.generatedIds![0] > ids[2]);
+    assert.equal(cache.hits, 1);
+  });
+  it('fills a NULL in the generated column', () => {
+    const p = planStatement('INSERT INTO orders (uid, oid) VALUES (4, NULL)', schema);
+    assert.equal(p.units[0].sql, `INSERT INTO orders_0 (uid, oid) VALUES (4, ${p.generatedIds![0]})`);
+  });
+});
+
+describe('parameters', () => {
+  it('inlines bound values as literals, quoting strings safely', () => {
+    const p = planStatement('SELECT * FROM users WHERE uid = ? AND name = ? AND pic = ?', schema, {
+      params: [7n, "a\\b'c", Buffer.from([1, 2])],
+    });
+    assert.equal(p.units[0].sql, "SELECT * FROM users_1 WHERE uid = 7 AND name = _utf8mb4 X'615c622763' AND pic = X'0102'");
+  });
+  it('a missing parameter is an error', () => {
+    assert.throws(() => planStatement('SELECT * FROM users WHERE uid = ?', schema), (e: { errno?: number }) => e.errno === 1210);
+  });
+  it('syntax errors propagate as 1064', () => {
+    assert.throws(() => planStatement('SELEC 1', schema), (e: { errno?: number }) => e.errno === 1064);
+  });
+});
+
+describe('describePlan', () => {
+  it('one line per unit, then the merge steps', () => {
+    const p = planStatement('SELECT name FROM users WHERE uid IN (1, 2) ORDER BY name LIMIT 1, 2', schema);
+    assert.equal(
+      describePlan(p, schema),
+      [
+        'route: multi, 2 units, primary: no, returns rows',
+        '[0] partition 0 (write db0, database shop_0, table _1): SELECT name FROM users_1 WHERE uid IN (1) ORDER BY name LIMIT 3',
+        '[1] partition 1 (write db1, database shop_1, table _0): SELECT name FROM users_0 WHERE uid IN (2) ORDER BY name LIMIT 3',
+        'merge: order-by merge on 1 key; offset 1, limit 2',
+      ].join('\n'),
+    );
+  });
+});
