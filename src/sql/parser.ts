@@ -995,7 +995,9 @@ class Parser {
       while (this.tok() === K.USE || this.tok() === K.IGNORE || this.tok() === K.FORCE) {
         if (this.peek(1) !== K.INDEX && this.peek(1) !== K.KEY) break;
         hints.push(this.parseIndexHint());
-        this.optional(T.COMMA);
+        // hints may be separated by commas; a comma before anything else separates table references
+        const n = this.peek(1);
+        if (this.tok() === T.COMMA && (n === K.USE || n === K.IGNORE || n === K.FORCE)) this.next();
       }
       if (hints.length) t.indexHints = hints;
     }
