@@ -820,6 +820,8 @@ export interface DdlStatement extends Span {
   options?: string;
   /** ALTER TABLE: each alter specification as written. */
   alterations?: string[];
+  /** ALTER TABLE t WAIT n | NOWAIT (MariaDB). */
+  wait?: string;
   /** RENAME TABLE a [WAIT n | NOWAIT] TO b, ...: pairs (also listed in tables); wait is MariaDB's. */
   renames?: { from: TableName; to: TableName; wait?: string }[];
   /** CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX name ON t (parts) / DROP INDEX name ON t. */

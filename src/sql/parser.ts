@@ -2393,26 +2393,6 @@ class Parser {
     return false;
   }
 
-  /** Consumes tokens up to (not including) a depth-0 `,` / `)` / end; returns the text. */
-  private rawUntilComma(stopAtParen: boolean, refs?: A.TableName[]): string {
-    const start = this.start();
-    let depth = 0;
-    for (;;) {
-      const k = this.tok();
-      if (k === T.EOF || (k === T.SEMI && depth === 0)) break;
-      if (depth === 0 && (k === T.COMMA || (stopAtParen && k === T.RPAREN))) break;
-      if (k === T.LPAREN) depth++;
-      else if (k === T.RPAREN) depth--;
-      if (k === K.REFERENCES && refs) {
-        this.next();
-        refs.push(this.tableName());
-        continue;
-      }
-      this.next();
-    }
-    return this.pos > 0 && this.s[this.pos - 1] >= start ? this.src.slice(start, this.lastEnd()) : '';
-  }
-
   private rawRest(): string {
     const start = this.start();
     while (!this.atEnd()) this.next();
@@ -2503,15 +2483,18 @@ class Parser {
     this.next();
     const t = this.tableName();
     const st: A.DdlStatement = { type: 'ddl', action: 'ALTER', object: 'TABLE', tables: [t], start, end: start };
+    // MariaDB: ALTER TABLE t WAIT n | NOWAIT ...
+    if (this.optional(K.NOWAIT)) st.wait = 'NOWAIT';
+    else if (this.optional(K.WAIT)) {
+      if (this.tok() !== T.INT) this.fail();
+      st.wait = 'WAIT ' + this.text();
+      this.next();
+    }
     const alterations: string[] = [];
     while (!this.atEnd()) {
-      if (this.tok() === K.RENAME && this.peek(1) !== K.COLUMN && this.peek(1) !== K.INDEX && this.peek(1) !== K.KEY) {
-        const as = this.start();
-        this.next();
-        if (!this.optional(K.TO)) this.optional(K.AS);
-        st.tables.push(this.tableName());
-        alterations.push(this.src.slice(as, this.lastEnd()));
-      } else alterations.push(this.rawUntilComma(false, st.tables));
+      const as = this.start();
+      this.parseAlterSpec(st.tables);
+      alterations.push(this.sliceFrom(as));
       if (!this.optional(T.COMMA)) break;
     }
     if (!this.atEnd()) this.fail();
@@ -2553,7 +2536,8 @@ class Parser {
           k === K.CONSTRAINT || k === K.FOREIGN || k === K.CHECK
         ) {
           const refs: A.TableName[] = [];
-          const text = this.rawUntilComma(true, refs);
+          this.parseKeyDefinition(refs);
+          const text = this.sliceFrom(ds);
           const c: A.TableConstraint = { type: 'TableConstraint', text, start: ds, end: this.lastEnd() };
           if (refs.length) {
             c.references = refs[0];
@@ -2565,7 +2549,9 @@ class Parser {
           const dataType = this.parseDataType(false);
           const cd: A.ColumnDef = { type: 'ColumnDef', name, dataType, start: ds, end: ds };
           const refs: A.TableName[] = [];
-          const options = this.rawUntilComma(true, refs);
+          const os = this.start();
+          this.parseColumnAttributes(refs);
+          const options = this.sliceFrom(os);
           if (options) cd.options = options;
           st.tables.push(...refs);
           cd.end = this.lastEnd();
@@ -2578,14 +2564,9 @@ class Parser {
     }
     // table options, then an optional [IGNORE | REPLACE] [AS] SELECT
     const os = this.start();
-    while (!this.atEnd()) {
-      const k = this.tok();
-      if (k === K.SELECT || (k === K.WITH && this.atCte())) break;
-      if ((k === K.AS || k === K.IGNORE || k === K.REPLACE || k === T.LPAREN) && this.atQueryStart(k === T.LPAREN ? 0 : 1)) break;
-      if ((k === K.IGNORE || k === K.REPLACE) && this.peek(1) === K.AS) break;
-      this.next();
-    }
-    if (this.pos > 0 && this.s[this.pos - 1] >= os && this.lastEnd() > os) st.options = this.src.slice(os, this.lastEnd());
+    this.parseTableOptions();
+    const options = this.sliceFrom(os);
+    if (options) st.options = options;
     if (!this.atEnd()) {
       let prefix = '';
       if (this.tok() === K.IGNORE || this.tok() === K.REPLACE) {
@@ -2623,14 +2604,582 @@ class Parser {
     st.tables.push(this.tableName());
     if (action === 'CREATE') {
       const ps = this.start();
-      this.skipParens();
+      this.parseKeyParts();
       st.indexParts = this.src.slice(ps, this.lastEnd());
     }
-    const rest = this.rawRest();
+    const rs = this.start();
+    if (action === 'CREATE') this.parseIndexOptions();
+    // ALGORITHM [=] x | LOCK [=] x
+    while (this.tok() === K.ALGORITHM || this.tok() === K.LOCK) {
+      this.next();
+      this.optional(T.EQ);
+      this.anyWord();
+    }
+    if (!this.atEnd()) this.fail();
+    const rest = this.sliceFrom(rs);
     const opts = [usingText, rest].filter(Boolean).join(' ');
     if (opts) st.options = opts;
     st.end = this.lastEnd();
     return st;
+  }
+
+  // ------------------------------------------------------------ DDL validation
+  // Column attributes, key definitions, table options and ALTER specifications are kept as written in
+  // the tree (sluice routes DDL, it does not interpret it), but they are checked against MySQL's grammar
+  // so that malformed DDL fails with 1064 here, as it would on the server. REFERENCES parents and
+  // EXCHANGE PARTITION ... WITH TABLE targets are collected into `refs`.
+
+  /** The text from `start` to the last consumed token, or '' when nothing was consumed. */
+  private sliceFrom(start: number): string {
+    return this.pos > 0 && this.s[this.pos - 1] >= start ? this.src.slice(start, this.lastEnd()) : '';
+  }
+
+  private atDefinitionEnd(): boolean {
+    const k = this.tok();
+    return k === T.COMMA || k === T.RPAREN || k === T.EOF || k === T.SEMI;
+  }
+
+  /** A word (any keyword or identifier) whose upper-case text is `w`. */
+  private atWordText(w: string): boolean {
+    return this.atWord() && this.upperText() === w;
+  }
+
+  private expectWord(w: string): void {
+    if (!this.atWordText(w)) this.fail();
+    this.next();
+  }
+
+  /** column_definition after the data type: NOT NULL, DEFAULT x, AUTO_INCREMENT, ... up to `,` / `)`. */
+  private parseColumnAttributes(refs: A.TableName[]): void {
+    while (!this.atDefinitionEnd()) {
+      if (!this.atWord()) this.fail();
+      switch (this.upperText()) {
+        case 'FIRST':
+        case 'AFTER':
+          return; // ALTER TABLE's column position follows the attributes
+        case 'NOT':
+          this.next();
+          this.expect(K.NULL);
+          break;
+        case 'NULL':
+        case 'AUTO_INCREMENT':
+        case 'VISIBLE':
+        case 'INVISIBLE':
+        case 'VIRTUAL':
+        case 'STORED':
+        case 'PERSISTENT':
+        case 'BINARY':
+        case 'ASCII':
+        case 'UNICODE':
+          this.next();
+          break;
+        case 'DEFAULT':
+          this.next();
+          this.parseSimple();
+          break;
+        case 'UNIQUE':
+          this.next();
+          this.optional(K.KEY);
+          break;
+        case 'PRIMARY':
+          this.next();
+          this.expect(K.KEY);
+          break;
+        case 'KEY':
+          this.next();
+          break;
+        case 'COMMENT':
+          this.next();
+          this.expectString();
+          break;
+        case 'COLLATE':
+          this.next();
+          this.identOrString();
+          break;
+        case 'CHARACTER':
+          this.next();
+          this.expect(K.SET);
+          this.charsetName();
+          break;
+        case 'CHARSET':
+          this.next();
+          this.charsetName();
+          break;
+        case 'ON':
+          this.next();
+          this.expect(K.UPDATE);
+          this.parseSimple();
+          break;
+        case 'GENERATED':
+          this.next();
+          this.expectWord('ALWAYS');
+          if (this.tok() !== K.AS) this.fail();
+          break;
+        case 'AS':
+          this.next();
+          this.expect(T.LPAREN);
+          this.parseExpr();
+          this.expect(T.RPAREN);
+          break;
+        case 'CONSTRAINT':
+          this.next();
+          if (this.tok() !== K.CHECK) this.ident();
+          if (this.tok() !== K.CHECK) this.fail();
+          break;
+        case 'CHECK':
+          this.parseCheck();
+          break;
+        case 'REFERENCES':
+          this.next();
+          refs.push(this.tableName());
+          this.parseReferenceTail();
+          break;
+        case 'COLUMN_FORMAT':
+        case 'STORAGE':
+          this.next();
+          this.anyWord();
+          break;
+        case 'SRID':
+          this.next();
+          this.expect(T.INT);
+          break;
+        case 'SERIAL':
+          this.next();
+          this.expect(K.DEFAULT);
+          this.expect(K.VALUE);
+          break;
+        case 'WITH':
+        case 'WITHOUT':
+          this.next();
+          this.expectWord('SYSTEM');
+          this.expectWord('VERSIONING');
+          break;
+        case 'COMPRESSED':
+          this.next();
+          if (this.optional(T.EQ)) this.anyWord();
+          break;
+        case 'ENGINE_ATTRIBUTE':
+        case 'SECONDARY_ENGINE_ATTRIBUTE':
+          this.next();
+          this.optional(T.EQ);
+          this.expectString();
+          break;
+        default:
+          this.fail();
+      }
+    }
+  }
+
+  private expectString(): void {
+    const k = this.tok();
+    if (k !== T.STRING && !(k === T.DSTRING && !this.ansi) && k !== T.NSTRING) this.fail();
+    this.next();
+    while (this.tok() === T.STRING) this.next();
+  }
+
+  /** CHECK (expr) [[NOT] ENFORCED] */
+  private parseCheck(): void {
+    this.expect(K.CHECK);
+    this.expect(T.LPAREN);
+    this.parseExpr();
+    this.expect(T.RPAREN);
+    if (this.atWordText('ENFORCED')) this.next();
+    else if (this.tok() === K.NOT && this.lookAhead(() => (this.next(), this.atWordText('ENFORCED')))) {
+      this.next();
+      this.next();
+    }
+  }
+
+  /** After REFERENCES tbl: (cols) [MATCH FULL|PARTIAL|SIMPLE] [ON DELETE opt] [ON UPDATE opt]. */
+  private parseReferenceTail(): void {
+    this.parseKeyParts();
+    if (this.tok() === K.MATCH) {
+      this.next();
+      this.anyWord();
+    }
+    while (this.tok() === K.ON && (this.peek(1) === K.DELETE || this.peek(1) === K.UPDATE)) {
+      this.next();
+      this.next();
+      const k = this.tok();
+      if (k === K.RESTRICT || k === K.CASCADE) this.next();
+      else if (k === K.SET) {
+        this.next();
+        if (!this.optional(K.NULL)) this.expect(K.DEFAULT);
+      } else if (k === K.NO) {
+        this.next();
+        this.expect(K.ACTION);
+      } else this.fail();
+    }
+  }
+
+  /** (key_part, ...): col [(len)] [ASC|DESC] or (expr) [ASC|DESC]; never empty. */
+  private parseKeyParts(): void {
+    this.expect(T.LPAREN);
+    do {
+      if (this.tok() === T.LPAREN) {
+        this.next();
+        this.parseExpr();
+        this.expect(T.RPAREN);
+      } else {
+        this.ident();
+        if (this.tok() === T.LPAREN) {
+          this.next();
+          this.expect(T.INT);
+          this.expect(T.RPAREN);
+        }
+      }
+      if (!this.optional(K.ASC)) this.optional(K.DESC);
+    } while (this.optional(T.COMMA));
+    this.expect(T.RPAREN);
+  }
+
+  /** index_option ...: KEY_BLOCK_SIZE [=] n, USING BTREE|HASH, WITH PARSER p, COMMENT 's', [IN]VISIBLE, [NOT] IGNORED. */
+  private parseIndexOptions(): void {
+    for (;;) {
+      if (this.tok() === K.USING) {
+        this.next();
+        this.anyWord();
+      } else if (this.tok() === K.KEY_BLOCK_SIZE) {
+        this.next();
+        this.optional(T.EQ);
+        this.expect(T.INT);
+      } else if (this.tok() === K.WITH && this.peek(1) === K.PARSER) {
+        this.next();
+        this.next();
+        this.ident();
+      } else if (this.tok() === K.COMMENT) {
+        this.next();
+        this.expectString();
+      } else if (this.tok() === K.VISIBLE || this.tok() === K.INVISIBLE || this.atWordText('IGNORED')) {
+        this.next();
+      } else if (this.tok() === K.NOT && this.lookAhead(() => (this.next(), this.atWordText('IGNORED')))) {
+        this.next();
+        this.next();
+      } else if (this.atWordText('ENGINE_ATTRIBUTE') || this.atWordText('SECONDARY_ENGINE_ATTRIBUTE') || this.atWordText('CLUSTERING')) {
+        this.next();
+        this.optional(T.EQ);
+        this.parsePrimary();
+      } else return;
+    }
+  }
+
+  private atKeyDefinition(): boolean {
+    const k = this.tok();
+    return (
+      k === K.PRIMARY || k === K.UNIQUE || k === K.KEY || k === K.INDEX || k === K.FULLTEXT || k === K.SPATIAL ||
+      k === K.CONSTRAINT || k === K.FOREIGN || k === K.CHECK
+    );
+  }
+
+  /** An index or constraint definition (CREATE TABLE, ALTER TABLE ADD). */
+  private parseKeyDefinition(refs: A.TableName[]): void {
+    if (this.optional(K.CONSTRAINT)) {
+      const k = this.tok();
+      if (k !== K.PRIMARY && k !== K.UNIQUE && k !== K.FOREIGN && k !== K.CHECK) this.ident();
+    }
+    const k = this.tok();
+    const optName = () => {
+      if (this.atIdent() && this.tok() !== K.USING) this.ident();
+    };
+    this.next();
+    switch (k) {
+      case K.PRIMARY:
+        this.expect(K.KEY);
+        if (this.tok() === K.USING) this.parseIndexOptions();
+        break;
+      case K.UNIQUE:
+      case K.FULLTEXT:
+      case K.SPATIAL:
+        if (!this.optional(K.INDEX)) this.optional(K.KEY);
+        optName();
+        if (this.tok() === K.USING) this.parseIndexOptions();
+        break;
+      case K.INDEX:
+      case K.KEY:
+        optName();
+        if (this.tok() === K.USING) this.parseIndexOptions();
+        break;
+      case K.FOREIGN:
+        this.expect(K.KEY);
+        optName();
+        this.parseKeyParts();
+        this.expect(K.REFERENCES);
+        refs.push(this.tableName());
+        this.parseReferenceTail();
+        return;
+      case K.CHECK:
+        this.pos--;
+        this.parseCheck();
+        return;
+      default:
+        this.fail();
+    }
+    this.parseKeyParts();
+    this.parseIndexOptions();
+  }
+
+  /** A column definition: name type attributes. */
+  private parseColumnDefinition(refs: A.TableName[]): void {
+    this.ident();
+    this.parseDataType(false);
+    this.parseColumnAttributes(refs);
+  }
+
+  /** One table option: [DEFAULT] name [=] value (ENGINE=InnoDB, DEFAULT CHARSET utf8mb4, COMMENT 'x', UNION=(a,b)). */
+  private parseTableOption(): void {
+    if (this.tok() === K.DEFAULT) this.next();
+    if (!this.atWord()) this.fail();
+    const name = this.upperText();
+    this.next();
+    if (name === 'CHARACTER') this.expect(K.SET);
+    else if (name === 'DATA' || name === 'INDEX') this.expectWord('DIRECTORY');
+    this.optional(T.EQ);
+    const k = this.tok();
+    if (k === T.LPAREN) this.skipParens();
+    else if (k === T.STRING || k === T.INT || k === T.DECIMAL || k === T.HEXNUM || k === T.QIDENT || k === T.IDENT || (k === T.DSTRING && !this.ansi) || k >= KW_BASE) this.next();
+    else this.fail();
+  }
+
+  /** PARTITION BY ... / partition definitions: balanced tokens up to the end of the statement. */
+  private skipToStatementEnd(): void {
+    let depth = 0;
+    while (this.tok() !== T.EOF && (depth > 0 || this.tok() !== T.SEMI)) {
+      if (this.tok() === T.LPAREN) depth++;
+      else if (this.tok() === T.RPAREN && --depth < 0) this.fail();
+      this.next();
+    }
+    if (depth !== 0) this.fail();
+  }
+
+  /** Table options of CREATE TABLE, up to its end or its [IGNORE|REPLACE] [AS] SELECT. */
+  private parseTableOptions(): void {
+    while (!this.atEnd()) {
+      const k = this.tok();
+      if (k === K.SELECT || (k === K.WITH && this.atCte())) return;
+      if ((k === K.AS || k === K.IGNORE || k === K.REPLACE || k === T.LPAREN) && this.atQueryStart(k === T.LPAREN ? 0 : 1)) return;
+      if ((k === K.IGNORE || k === K.REPLACE) && this.peek(1) === K.AS) return;
+      if (k === T.COMMA) {
+        this.next();
+        continue;
+      }
+      if (k === K.PARTITION) {
+        this.skipPartitionClause();
+        continue;
+      }
+      if ((k === K.WITH || k === K.WITHOUT) && this.peek(1) === T.IDENT) {
+        this.next();
+        this.expectWord('SYSTEM');
+        this.expectWord('VERSIONING');
+        continue;
+      }
+      this.parseTableOption();
+    }
+  }
+
+  /** PARTITION BY ... [PARTITIONS n] [SUBPARTITION BY ...] [(partition definitions)]: balanced, up to a SELECT. */
+  private skipPartitionClause(): void {
+    let depth = 0;
+    this.next();
+    while (this.tok() !== T.EOF && (depth > 0 || (this.tok() !== T.SEMI && !(this.tok() === K.SELECT || ((this.tok() === K.AS || this.tok() === K.IGNORE || this.tok() === K.REPLACE) && this.atQueryStart(1)))))) {
+      if (this.tok() === T.LPAREN) depth++;
+      else if (this.tok() === T.RPAREN && --depth < 0) this.fail();
+      this.next();
+    }
+    if (depth !== 0) this.fail();
+  }
+
+  /** FIRST | AFTER col */
+  private parseColumnPosition(): void {
+    if (this.atWordText('FIRST')) this.next();
+    else if (this.atWordText('AFTER')) {
+      this.next();
+      this.ident();
+    }
+  }
+
+  /** One ALTER TABLE specification (returns with the cursor on the `,` or the end after it). */
+  private parseAlterSpec(tables: A.TableName[]): void {
+    if (!this.atWord()) this.fail();
+    const w = this.upperText();
+    switch (w) {
+      case 'ADD':
+        this.next();
+        if (this.optional(K.COLUMN)) {
+          this.ifNotExists();
+          if (this.tok() === T.LPAREN) {
+            this.next();
+            do this.parseColumnDefinition(tables);
+            while (this.optional(T.COMMA));
+            this.expect(T.RPAREN);
+          } else {
+            this.parseColumnDefinition(tables);
+            this.parseColumnPosition();
+          }
+        } else if (this.tok() === K.PARTITION) {
+          this.next();
+          this.skipParens();
+        } else if (this.atKeyDefinition()) {
+          this.parseKeyDefinition(tables);
+        } else if (this.atWordText('SYSTEM')) {
+          this.next();
+          this.expectWord('VERSIONING');
+        } else {
+          this.ifNotExists();
+          if (this.tok() === T.LPAREN) {
+            this.next();
+            do this.parseColumnDefinition(tables);
+            while (this.optional(T.COMMA));
+            this.expect(T.RPAREN);
+          } else {
+            this.parseColumnDefinition(tables);
+            this.parseColumnPosition();
+          }
+        }
+        return;
+      case 'DROP': {
+        this.next();
+        const k = this.tok();
+        if (k === K.PRIMARY) {
+          this.next();
+          this.expect(K.KEY);
+        } else if (k === K.FOREIGN) {
+          this.next();
+          this.expect(K.KEY);
+          this.ifExists();
+          this.ident();
+        } else if (k === K.PARTITION) {
+          this.next();
+          this.identList();
+        } else if (this.atWordText('SYSTEM')) {
+          this.next();
+          this.expectWord('VERSIONING');
+        } else {
+          if (k === K.COLUMN || k === K.INDEX || k === K.KEY || k === K.CHECK || k === K.CONSTRAINT) this.next();
+          this.ifExists();
+          this.ident();
+        }
+        return;
+      }
+      case 'MODIFY':
+      case 'CHANGE':
+        this.next();
+        this.optional(K.COLUMN);
+        this.ifExists();
+        if (w === 'CHANGE') this.ident();
+        this.parseColumnDefinition(tables);
+        this.parseColumnPosition();
+        return;
+      case 'RENAME': {
+        this.next();
+        const k = this.tok();
+        if (k === K.COLUMN || k === K.INDEX || k === K.KEY) {
+          this.next();
+          this.ident();
+          this.expect(K.TO);
+          this.ident();
+        } else {
+          if (!this.optional(K.TO)) this.optional(K.AS);
+          tables.push(this.tableName());
+        }
+        return;
+      }
+      case 'ALTER': {
+        this.next();
+        const k = this.tok();
+        if (k === K.INDEX || k === K.KEY) {
+          this.next();
+          this.ident();
+          this.parseIndexOptions();
+          return;
+        }
+        if (k === K.CHECK || k === K.CONSTRAINT) {
+          this.next();
+          this.ident();
+          this.optional(K.NOT);
+          this.expectWord('ENFORCED');
+          return;
+        }
+        this.optional(K.COLUMN);
+        this.ident();
+        if (this.optional(K.SET)) {
+          if (this.optional(K.DEFAULT)) this.parseSimple();
+          else if (!this.optional(K.VISIBLE)) this.expect(K.INVISIBLE);
+        } else {
+          this.expect(K.DROP);
+          this.expect(K.DEFAULT);
+        }
+        return;
+      }
+      case 'CONVERT':
+        this.next();
+        this.expect(K.TO);
+        if (this.tok() === K.CHARACTER) {
+          this.next();
+          this.expect(K.SET);
+        } else this.expect(K.CHARSET);
+        this.charsetName();
+        if (this.optional(K.COLLATE)) this.identOrString();
+        return;
+      case 'ORDER':
+        this.next();
+        this.expect(K.BY);
+        do {
+          this.parseNamed(this.start());
+          if (!this.optional(K.ASC)) this.optional(K.DESC);
+        } while (this.optional(T.COMMA));
+        return;
+      case 'ENABLE':
+      case 'DISABLE':
+        this.next();
+        this.expect(K.KEYS);
+        return;
+      case 'DISCARD':
+      case 'IMPORT':
+        this.next();
+        if (this.optional(K.PARTITION)) {
+          if (!this.optional(K.ALL)) this.identList();
+        }
+        this.expect(K.TABLESPACE);
+        return;
+      case 'FORCE':
+        this.next();
+        return;
+      case 'WITH':
+      case 'WITHOUT':
+        this.next();
+        this.expect(K.VALIDATION);
+        return;
+      case 'PARTITION':
+        this.skipToStatementEnd();
+        return;
+      case 'COALESCE':
+      case 'REORGANIZE':
+      case 'TRUNCATE':
+      case 'ANALYZE':
+      case 'CHECK':
+      case 'OPTIMIZE':
+      case 'REBUILD':
+      case 'REPAIR':
+      case 'EXCHANGE':
+      case 'REMOVE':
+      case 'UPGRADE': {
+        // partition maintenance: kept as written; EXCHANGE ... WITH TABLE t names a table
+        this.next();
+        if (this.atEnd() || this.tok() === T.COMMA) this.fail();
+        let depth = 0;
+        while (!this.atEnd() && (depth > 0 || this.tok() !== T.COMMA)) {
+          if (this.tok() === T.LPAREN) depth++;
+          else if (this.tok() === T.RPAREN) depth--;
+          const k = this.tok();
+          this.next();
+          if (k === K.TABLE && w === 'EXCHANGE') tables.push(this.tableName());
+        }
+        return;
+      }
+      default:
+        // table options (ENGINE=InnoDB, AUTO_INCREMENT=5, ALGORITHM=INPLACE, LOCK=NONE, COMMENT 'x', ...)
+        this.parseTableOption();
+    }
   }
 
   // ------------------------------------------------------------ LOCK, XA, KILL, PREPARE

@@ -638,7 +638,7 @@ class Printer {
       return 'DROP' + (st.temporary ? ' TEMPORARY' : '') + ' TABLE' + (st.ifExists ? ' IF EXISTS' : '') + ' ' + st.tables.map((t) => this.tableName(t)).join(', ') + opt;
     }
     if (st.action === 'ALTER') {
-      return 'ALTER TABLE ' + this.tableName(st.tables[0]) + (st.alterations ? ' ' + st.alterations.join(', ') : '');
+      return 'ALTER TABLE ' + this.tableName(st.tables[0]) + (st.wait ? ' ' + st.wait : '') + (st.alterations ? ' ' + st.alterations.join(', ') : '');
     }
     let s = 'CREATE' + (st.temporary ? ' TEMPORARY' : '') + ' TABLE' + (st.ifNotExists ? ' IF NOT EXISTS' : '') + ' ' + this.tableName(st.tables[0]);
     if (st.like) return s + ' LIKE ' + this.tableName(st.like);

@@ -62,6 +62,21 @@ describe('syntax errors', () => {
     for (const [sql, near] of cases) assert.equal(err(sql).near, near, sql);
   });
 
+  it('checks DDL against the grammar though the tree keeps it as written', () => {
+    const cases: [string, string][] = [
+      ['CREATE TABLE t (id INT PRIMARY)', ')'],
+      ['CREATE TABLE t (id INT DEFAULT)', ')'],
+      ['CREATE TABLE t (id INT, KEY (a) BOGUS)', 'BOGUS)'],
+      ['CREATE TABLE t (id INT) ENGINE =', ''],
+      ['CREATE INDEX i ON t ()', ')'],
+      ['ALTER TABLE t ADD COLUMN', ''],
+      ['ALTER TABLE t CHANGE a', ''],
+      ['ALTER TABLE t RENAME COLUMN a TO', ''],
+      ['ALTER TABLE t ALTER COLUMN a SET', ''],
+    ];
+    for (const [sql, near] of cases) assert.equal(err(sql).near, near, sql);
+  });
+
   it('reports the rest of the whole text in a multi-statement text', () => {
     try {
       parseMany('SELECT 1; SELECT FROM t; SELECT 3');
