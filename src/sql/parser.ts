@@ -107,6 +107,9 @@ const OTHER_VERBS = new Set([
   'TABLE', 'UNINSTALL', 'VALUES', 'BEGIN', 'SET', 'EXECUTE', 'DEALLOCATE', 'USE', 'EXPLAIN', 'DESCRIBE', 'DESC',
 ]);
 
+// A comment or an executable-comment marker inside a raw text slice.
+const COMMENT_MARK = /\/\*|\*\/|#|--/;
+
 class Parser {
   private buf = new TokenBuffer();
   private k: Int32Array = this.buf.kinds;
@@ -347,6 +350,11 @@ class Parser {
     this.fail();
   }
 
+  /** A syntax error at the current token. */
+  errorHere(): SqlSyntaxError {
+    return new SqlSyntaxError(this.src, this.s[this.pos]);
+  }
+
   /** Fails unless the whole text has been consumed. */
   expectEnd(): void {
     if (this.tok() !== T.EOF) this.fail();
@@ -413,7 +421,7 @@ class Parser {
       }
     }
     const end = this.pos > 0 && this.pos - 1 >= 0 && this.s[this.pos - 1] >= start ? this.lastEnd() : start;
-    return { type: 'other', keyword, tables, text: this.src.slice(start, end), start, end };
+    return { type: 'other', keyword, tables, text: end > start ? this.sliceFrom(start) : '', start, end };
   }
 
   /** CREATE PROCEDURE/FUNCTION/TRIGGER/EVENT with a body: the whole text is one statement. */
@@ -658,7 +666,8 @@ class Parser {
           this.next();
         else break;
       }
-      if (this.lastEnd() > os && this.s[this.pos - 1] >= os) into.options = this.src.slice(os, this.lastEnd());
+      const options = this.sliceFrom(os);
+      if (options) into.options = options;
       into.end = this.lastEnd();
       return into;
     }
@@ -939,7 +948,7 @@ class Parser {
       this.next();
       const as = this.start();
       this.skipParens();
-      const jt: A.JsonTable = { type: 'JsonTable', args: this.src.slice(as, this.lastEnd()), start, end: start };
+      const jt: A.JsonTable = { type: 'JsonTable', args: this.sliceFrom(as), start, end: start };
       const alias = this.tableAlias();
       if (alias !== undefined) jt.alias = alias;
       jt.end = this.lastEnd();
@@ -1613,8 +1622,7 @@ class Parser {
     const ms = this.start();
     if (this.tok() === K.IN || this.tok() === K.WITH) {
       while (this.tok() !== T.RPAREN && this.tok() !== T.EOF) this.next();
-      m.mode = this.src
-        .slice(ms, this.lastEnd())
+      m.mode = this.sliceFrom(ms)
         .toUpperCase()
         .replace(/\s+/g, ' ');
     }
@@ -2396,7 +2404,7 @@ class Parser {
   private rawRest(): string {
     const start = this.start();
     while (!this.atEnd()) this.next();
-    return this.pos > 0 && this.s[this.pos - 1] >= start ? this.src.slice(start, this.lastEnd()) : '';
+    return this.sliceFrom(start);
   }
 
   private parseDdl(): A.Statement {
@@ -2599,13 +2607,13 @@ class Parser {
       this.next();
       this.next();
     }
-    const usingText = this.pos > 0 && this.s[this.pos - 1] >= pre ? this.src.slice(pre, this.lastEnd()) : '';
+    const usingText = this.sliceFrom(pre);
     this.expect(K.ON);
     st.tables.push(this.tableName());
     if (action === 'CREATE') {
       const ps = this.start();
       this.parseKeyParts();
-      st.indexParts = this.src.slice(ps, this.lastEnd());
+      st.indexParts = this.sliceFrom(ps);
     }
     const rs = this.start();
     if (action === 'CREATE') this.parseIndexOptions();
@@ -2631,7 +2639,19 @@ class Parser {
 
   /** The text from `start` to the last consumed token, or '' when nothing was consumed. */
   private sliceFrom(start: number): string {
-    return this.pos > 0 && this.s[this.pos - 1] >= start ? this.src.slice(start, this.lastEnd()) : '';
+    let i = this.pos - 1;
+    if (i < 0 || this.s[i] < start) return '';
+    const text = this.src.slice(start, this.e[i]);
+    if (!COMMENT_MARK.test(text)) return text;
+    // comments or executable-comment markers inside: rebuild from the tokens (markers dropped, their
+    // content kept, each gap one space), so the text stands alone and reads as the same SQL
+    while (i > 0 && this.s[i - 1] >= start) i--;
+    let out = '';
+    for (let j = i; j < this.pos; j++) {
+      if (j > i && this.s[j] > this.e[j - 1]) out += ' ';
+      out += this.src.slice(this.s[j], this.e[j]);
+    }
+    return out;
   }
 
   private atDefinitionEnd(): boolean {
@@ -3242,8 +3262,7 @@ class Parser {
     const os = this.start();
     while (!this.atEnd()) this.next();
     if (this.pos > 0 && this.s[this.pos - 1] >= os) {
-      st.option = this.src
-        .slice(os, this.lastEnd())
+      st.option = this.sliceFrom(os)
         .toUpperCase()
         .replace(/\s+/g, ' ');
       const valid = ['JOIN', 'RESUME', 'SUSPEND', 'SUSPEND FOR MIGRATE', 'ONE PHASE', 'CONVERT XID'];
@@ -3274,7 +3293,7 @@ class Parser {
       const us = this.start();
       // user names: 'u'@'h', u@h, CURRENT_USER
       while (!this.atEnd()) this.next();
-      st.id = { type: 'Keyword', name: this.src.slice(us, this.lastEnd()), start: us, end: this.lastEnd() };
+      st.id = { type: 'Keyword', name: this.sliceFrom(us), start: us, end: this.lastEnd() };
       st.end = this.lastEnd();
       return st;
     }
@@ -3316,22 +3335,37 @@ class Parser {
 
 const parser = new Parser();
 
+/**
+ * Runs a parse; nesting too deep for the stack (thousands of parentheses) fails like MySQL's parser
+ * stack overflow: ERR 1064 at the token reached.
+ */
+function guarded<R>(f: () => R): R {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError) throw parser.errorHere();
+    throw e;
+  }
+}
+
 /** Parses exactly one statement (a trailing `;` is allowed). Throws SqlSyntaxError (ERR 1064). */
 export function parse(sql: string, opts?: ParseOptions): A.Statement {
   parser.reset(sql, opts);
-  return parser.parseOne();
+  return guarded(() => parser.parseOne());
 }
 
 /** Parses `;`-separated statements (empty statements are skipped). Throws SqlSyntaxError on the first bad one. */
 export function parseMany(sql: string, opts?: ParseOptions): A.Statement[] {
   parser.reset(sql, opts);
-  return parser.parseAll();
+  return guarded(() => parser.parseAll());
 }
 
 /** Parses one expression (for tests and tools): the whole text must be the expression. */
 export function parseExpression(sql: string, opts?: ParseOptions): A.Expr {
   parser.reset(sql, opts);
-  const e = parser.parseExpr();
-  parser.expectEnd();
-  return e;
+  return guarded(() => {
+    const e = parser.parseExpr();
+    parser.expectEnd();
+    return e;
+  });
 }
