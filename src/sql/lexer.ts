@@ -98,35 +98,95 @@ function fastRules(withStar: boolean): moo.Rules {
   return r;
 }
 
-// Order matters: moo takes the first rule that matches at a position, not the longest.
+// Order matters: moo takes the first rule that matches at a position, not the longest. Related classes
+// share a rule (moo puts one capture group per rule in its RegExp and allocates a match array of that
+// size per token, so fewer rules lex faster); classify() tells them apart by their first characters.
 function regexRules(withStar: boolean): moo.Rules {
   const ops = ['<=>', '->>', '<<', '>>', '<=', '>=', '<>', '!=', ':=', '->', '&&', '||', '<', '>', '!', '&', '|', '-', '/', '.', ':', '@'];
   if (withStar) ops.push('*');
   return {
     ws: { match: /[ \t\n\r\f\v]+/, lineBreaks: true },
-    hexString: /[xX]'[0-9a-fA-F]*'/,
-    bitString: /[bB]'[01]*'/,
     nationalString: { match: new RegExp(`[nN]${SQ}`), lineBreaks: true },
-    word: new RegExp(`[a-zA-Z_$\\u0080-\\uffff][${IDENT_CHAR}]*`),
-    hexNumber: new RegExp(`0x[0-9a-fA-F]+${NOT_IDENT_AFTER}`),
-    bitNumber: new RegExp(`0b[01]+${NOT_IDENT_AFTER}`),
-    float: /(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+/,
-    numIdent: new RegExp(`[0-9]+[a-zA-Z_$\\u0080-\\uffff][${IDENT_CHAR}]*`),
-    decimal: /[0-9]+\.[0-9]*|\.[0-9]+/,
-    int: /[0-9]+/,
-    string: { match: new RegExp(SQ), lineBreaks: true },
-    dstring: { match: new RegExp(DQ), lineBreaks: true },
-    quotedIdent: { match: new RegExp(BQ), lineBreaks: true },
+    // X'1F' | B'101' | a word
+    word: new RegExp(`[xX]'[0-9a-fA-F]*'|[bB]'[01]*'|[a-zA-Z_$\\u0080-\\uffff][${IDENT_CHAR}]*`),
+    // 0x1F | 0b101 | float | 123abc (an identifier) | decimal | int
+    number: new RegExp(
+      `0x[0-9a-fA-F]+${NOT_IDENT_AFTER}|0b[01]+${NOT_IDENT_AFTER}|(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)[eE][+-]?[0-9]+` +
+        `|[0-9]+[a-zA-Z_$\\u0080-\\uffff][${IDENT_CHAR}]*|[0-9]+\\.[0-9]*|\\.[0-9]+|[0-9]+`,
+    ),
+    // 'string' | "string or ANSI identifier" | `identifier`
+    quoted: { match: new RegExp(`${SQ}|${DQ}|${BQ}`), lineBreaks: true },
     comment: [/#[^\n]*/, /--(?=[\x00-\x20]|$)[^\n]*/],
     hint: { match: /\/\*\+[^]*?\*\//, lineBreaks: true },
     execOpen: { match: /\/\*M?![0-9]*/, push: 'exec' },
     blockComment: { match: /\/\*[^]*?\*\//, lineBreaks: true, type: () => 'comment' },
-    sysVar: new RegExp(`@@(?:[a-zA-Z0-9_$]+|${BQ})(?:\\.(?:[a-zA-Z0-9_$]+|${BQ}))*`),
+    // @@[scope.]name | @name, @'name', @"name", @`name`
+    variable: {
+      match: new RegExp(`@@(?:[a-zA-Z0-9_$]+|${BQ})(?:\\.(?:[a-zA-Z0-9_$]+|${BQ}))*|@(?:[${IDENT_CHAR}.]+|${BQ}|${SQ}|${DQ})`),
+      lineBreaks: true,
+    },
     nullEscape: '\\N',
-    userVar: { match: new RegExp(`@(?:[${IDENT_CHAR}.]+|${BQ}|${SQ}|${DQ})`), lineBreaks: true },
     op: ops,
     error: moo.error,
   };
+}
+
+/**
+ * The class of a token of a merged rule: 'word' -> hexString | bitString | word; 'number' -> hexNumber |
+ * bitNumber | float | numIdent | decimal | int; 'quoted' -> string | dstring | quotedIdent;
+ * 'variable' -> sysVar | userVar. Other rule names are classes already.
+ */
+function classify(rule: string, text: string): string {
+  switch (rule) {
+    case 'word':
+      return text.charCodeAt(1) === 39 ? ((text.charCodeAt(0) | 32) === 120 ? 'hexString' : 'bitString') : 'word';
+    case 'quoted': {
+      const q = text.charCodeAt(0);
+      return q === 39 ? 'string' : q === 34 ? 'dstring' : 'quotedIdent';
+    }
+    case 'variable':
+      return text.charCodeAt(1) === 64 ? 'sysVar' : 'userVar';
+    case 'number':
+      return classifyNumber(text);
+    default:
+      return rule;
+  }
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Which alternative of the number rule produced `text` (they are tried in this order). */
+function classifyNumber(text: string): string {
+  const n = text.length;
+  const c1 = text.charCodeAt(1);
+  if (text.charCodeAt(0) === 48 && (c1 === 120 || c1 === 98) && n > 2) {
+    let i = 2;
+    if (c1 === 120) while (i < n && /[0-9a-fA-F]/.test(text[i])) i++;
+    else while (i < n && (text.charCodeAt(i) === 48 || text.charCodeAt(i) === 49)) i++;
+    if (i === n) return c1 === 120 ? 'hexNumber' : 'bitNumber';
+  }
+  let i = 0;
+  while (i < n && isDigitCode(text.charCodeAt(i))) i++;
+  const intEnd = i;
+  if (text.charCodeAt(i) === 46) {
+    i++;
+    while (i < n && isDigitCode(text.charCodeAt(i))) i++;
+  }
+  const mantEnd = i;
+  const e = text.charCodeAt(i);
+  if (e === 101 || e === 69) {
+    let j = i + 1;
+    const sign = text.charCodeAt(j);
+    if (sign === 43 || sign === 45) j++;
+    if (j < n && isDigitCode(text.charCodeAt(j))) {
+      while (j < n && isDigitCode(text.charCodeAt(j))) j++;
+      if (j === n) return 'float';
+    }
+  }
+  if (intEnd > 0 && intEnd < n && text.charCodeAt(intEnd) !== 46) return 'numIdent';
+  return mantEnd > intEnd ? 'decimal' : 'int';
 }
 
 function compile(): moo.Lexer {
@@ -192,7 +252,7 @@ export function tokenize(sql: string, opts?: LexOptions): Token[] {
   const out: Token[] = [];
   lexer.reset(sql);
   for (let t = lexer.next(); t !== undefined; t = lexer.next()) {
-    const mt = t.type as string;
+    const mt = classify(t.type as string, t.text);
     let type: TokenType;
     let value = t.text;
     switch (mt) {
@@ -363,9 +423,9 @@ export class TokenBuffer {
     let n = 0;
     const texts = this.texts;
     for (let t = lexer.next(); t !== undefined; t = lexer.next()) {
-      const type = t.type as string;
+      let type = t.type as string;
       let kind: number;
-      if (type === 'word') {
+      if (type === 'word' && t.text.charCodeAt(1) !== 39) {
         kind = keywordKind(sql, t.offset, t.offset + t.text.length) || T.IDENT;
       } else if (type === 'ws' || type === 'comment' || type === 'execOpen' || type === 'execClose') {
         continue;
@@ -378,6 +438,7 @@ export class TokenBuffer {
       } else if (type === 'op') {
         kind = OP_KIND.get(t.text)!;
       } else {
+        type = classify(type, t.text);
         kind = RULE_KIND.get(type)!;
       }
       if (n + 1 >= this.kinds.length) this.grow();
