@@ -2,12 +2,12 @@
 // sharding or sockets.
 export { tokenize } from './lexer';
 export type { Token, TokenType, LexOptions } from './lexer';
-export { parse, parseMany } from './parser';
+export { parse, parseMany, parseExpression, setDefaultLexer } from './parser';
 export type { ParseOptions } from './parser';
-export { printSql } from './printer';
+export { printSql, quoteIdent, quoteString } from './printer';
 export type { PrintOptions } from './printer';
 export { digest } from './digest';
-export type { Digest } from './digest';
-export { SqlSyntaxError } from './errors';
+export type { Digest, DigestOptions } from './digest';
+export { SqlSyntaxError, ER_PARSE_ERROR, SQLSTATE_SYNTAX } from './errors';
 export * from './ast';
 export * from './inspect';

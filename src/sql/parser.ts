@@ -1406,7 +1406,6 @@ class Parser {
         if (this.peek(1) === T.LPAREN) return this.parseMatch();
         break;
       case K.NEXT:
-      case K.PREV:
       case T.IDENT:
         if (this.peek(1) === K.VALUE && this.peek(2) === K.FOR) {
           // MariaDB sequences: NEXT VALUE FOR s == NEXTVAL(s), PREVIOUS VALUE FOR s == LASTVAL(s)
@@ -1447,24 +1446,21 @@ class Parser {
     return this.parseNamed(start);
   }
 
+  /** An identifier in an expression: a charset introducer before a literal (_utf8mb4'x'), or a name. */
   private parseIdentPrimary(start: number): A.Expr {
-    {
-      {
-        const t = this.text();
-        if (t.charCodeAt(0) === 95 /* _ */ && INTRODUCERS.has(t.slice(1).toLowerCase())) {
-          const n = this.peek(1);
-          if (n === T.STRING || (n === T.DSTRING && !this.ansi)) {
-            this.next();
-            return this.parseString(start, t.slice(1), false);
-          }
-          if (n === T.HEXSTR || n === T.HEXNUM || n === T.BITSTR || n === T.BITNUM) {
-            this.next();
-            return this.parseBitsLiteral(start, t.slice(1));
-          }
-        }
-        return this.parseNamed(start);
+    const t = this.text();
+    if (t.charCodeAt(0) === 95 /* _ */ && INTRODUCERS.has(t.slice(1).toLowerCase())) {
+      const n = this.peek(1);
+      if (n === T.STRING || (n === T.DSTRING && !this.ansi)) {
+        this.next();
+        return this.parseString(start, t.slice(1), false);
+      }
+      if (n === T.HEXSTR || n === T.HEXNUM || n === T.BITSTR || n === T.BITNUM) {
+        this.next();
+        return this.parseBitsLiteral(start, t.slice(1));
       }
     }
+    return this.parseNamed(start);
   }
 
   /** A column reference, t.col, db.t.col, t.*, a function call fn(...) or db.fn(...), and col->'$.path'. */
