@@ -69,6 +69,7 @@ OP_TEXT[T.RBRACE] = '}';
 OP_TEXT[T.AT] = '@';
 
 const INTRODUCER = /^_[A-Za-z0-9]+$/;
+const SPACED_KEYWORDS = KEYWORDS.map((k) => ' ' + k);
 
 class DigestBuilder {
   private k!: Int32Array;
@@ -132,11 +133,15 @@ class DigestBuilder {
     return { text: this.text, values: this.values };
   }
 
+  /** True when a token of `kind` written now takes a space before it. */
+  private spaceBefore(kind: number): boolean {
+    const last = this.last;
+    return last !== -1 && last !== T.LPAREN && last !== T.DOT && last !== T.AT && kind !== T.RPAREN && kind !== T.COMMA && kind !== T.DOT;
+  }
+
   /** Writes one token's text with the spacing rules. */
   private write(kind: number, text: string, spaced: boolean): void {
-    const last = this.last;
-    if (last !== -1 && spaced && last !== T.LPAREN && last !== T.DOT && last !== T.AT && kind !== T.RPAREN && kind !== T.COMMA && kind !== T.DOT)
-      this.text += ' ' + text;
+    if (spaced && this.spaceBefore(kind)) this.text += ' ' + text;
     else this.text += text;
     this.last = kind;
   }
@@ -144,7 +149,10 @@ class DigestBuilder {
   private token(i: number): void {
     const kind = this.k[i];
     if (kind >= KW_BASE) {
-      this.write(kind, KEYWORDS[kind - KW_BASE], true);
+      // ' KEYWORD' is prepared once: one concatenation instead of two
+      if (this.spaceBefore(kind)) this.text += SPACED_KEYWORDS[kind - KW_BASE];
+      else this.text += KEYWORDS[kind - KW_BASE];
+      this.last = kind;
       return;
     }
     if (kind === T.LPAREN) {
@@ -160,9 +168,15 @@ class DigestBuilder {
     }
     // identifiers (function names upper-cased: they are case-insensitive), quoted identifiers,
     // variables, hints, markers, DSTRING under ANSI_QUOTES
-    let text = this.src.slice(this.s[i], this.e[i]);
-    if (kind === T.IDENT && this.k[i + 1] === T.LPAREN && this.s[i + 1] === this.e[i]) text = text.toUpperCase();
-    this.write(kind === T.PARAM ? T.PARAM : T.IDENT, text, true);
+    const s = this.s[i];
+    const wkind = kind === T.PARAM ? T.PARAM : T.IDENT;
+    if (kind === T.IDENT && this.k[i + 1] === T.LPAREN && this.s[i + 1] === this.e[i]) {
+      this.write(wkind, this.src.slice(s, this.e[i]).toUpperCase(), true);
+    } else if (s > 0 && this.src.charCodeAt(s - 1) === 32 && this.spaceBefore(wkind)) {
+      // the source's own single space before the name comes along in the same slice
+      this.text += this.src.slice(s - 1, this.e[i]);
+      this.last = wkind;
+    } else this.write(wkind, this.src.slice(s, this.e[i]), true);
     if (kind === T.PARAM) this.last = T.INT;
   }
 
