@@ -5,7 +5,7 @@
 // As a command:  node dist/scripts/sandbox.js start --count 2 [--state FILE]   (prints the ports)
 //                node dist/scripts/sandbox.js stop [--state FILE]
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as net from 'node:net';
@@ -77,15 +77,18 @@ export async function startMariaDB(opts: MariaDBOptions = {}): Promise<MariaDBIn
   const base = mkdtempSync(path.join(tmpdir(), 'sluice-mariadb-'));
   const datadir = path.join(base, 'data');
   const socket = path.join(base, 'sock');
+  // A private tmpdir: concurrent instances bootstrapping in a shared /tmp collide on temp-table names.
+  const tmp = path.join(base, 'tmp');
+  mkdirSync(tmp);
   await run('mariadb-install-db', [
-    '--no-defaults', `--datadir=${datadir}`, '--user=root',
+    '--no-defaults', `--datadir=${datadir}`, '--user=root', `--tmpdir=${tmp}`,
     '--auth-root-authentication-method=normal', '--skip-test-db',
   ]);
   const port = await freePort();
   const errLog = path.join(base, 'error.log');
   const child = spawn('mariadbd', [
     '--no-defaults', `--datadir=${datadir}`, `--port=${port}`, '--bind-address=127.0.0.1',
-    `--socket=${socket}`, '--user=root', '--skip-name-resolve', `--log-error=${errLog}`,
+    `--socket=${socket}`, '--user=root', '--skip-name-resolve', `--log-error=${errLog}`, `--tmpdir=${tmp}`,
     '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M', '--max-allowed-packet=64M',
     '--character-set-server=utf8mb4', '--collation-server=utf8mb4_general_ci',
     `--pid-file=${path.join(base, 'pid')}`,
@@ -135,7 +138,7 @@ async function main(argv: string[]): Promise<void> {
     const count = Number(flag('--count', '1'));
     const instances = await Promise.all(Array.from({ length: count }, () => startMariaDB({ detached: true })));
     const state: StateFile = { instances: instances.map((i) => ({ port: i.port, pid: i.pid, datadir: i.datadir, socket: i.socket })) };
-    require('node:fs').mkdirSync(path.dirname(stateFile), { recursive: true });
+    mkdirSync(path.dirname(stateFile), { recursive: true });
     writeFileSync(stateFile, JSON.stringify(state, null, 2));
     console.log(instances.map((i) => i.port).join(' '));
     // The servers were spawned attached; detach from them so this command can exit and they live on.

@@ -77,22 +77,32 @@ export function createMerger(
   if (spec.having) sink = new HavingFilter(spec.having, new PostEvaluator(merged, format), sink);
 
   let sorted = spec.orderBy.length > 0;
+  let shardOrder = spec.orderBy;
   const groupBy = spec.groupBy ?? (spec.aggregates.length > 0 ? [] : null);
   if (groupBy !== null) {
     const agg = new Aggregation(spec, columns, merged, format);
     const keys = new KeyColumns(groupBy, columns, format);
-    if (groupBy.length === 0 || (spec.groupsSorted && sorted)) {
-      sink = new GroupByStream(spec.columnCount, keys, groupBy.length === 0, agg, format, sink);
-      sorted &&= groupBy.length > 0;
+    // With groupsSorted, each shard returns its groups in ascending group-key order: merge them in
+    // that order and group in a stream — unless the final ORDER BY is another order, in which case
+    // the groups are sorted in memory after grouping.
+    const byKeyAsc = groupBy.map((index) => ({ index, desc: false }));
+    const finalIsKeyOrder = !sorted || (spec.orderBy.length === groupBy.length && spec.orderBy.every((o, i) => o.index === groupBy[i] && !o.desc));
+    if (groupBy.length === 0) {
+      sink = new GroupByStream(spec.columnCount, keys, true, agg, format, sink);
+      sorted = false;
+    } else if (spec.groupsSorted && finalIsKeyOrder) {
+      sink = new GroupByStream(spec.columnCount, keys, false, agg, format, sink);
+      shardOrder = byKeyAsc;
+      sorted = true;
     } else {
-      const order: OrderKey[] = sorted ? spec.orderBy : groupBy.map((index) => ({ index, desc: false }));
+      const order: OrderKey[] = sorted ? spec.orderBy : byKeyAsc;
       sink = new GroupByMemory(spec.columnCount, keys, new SortKeys(order, merged, format), agg, budget, format, sink);
       sorted = false;
     }
   }
 
   const source: ShardSource = sorted
-    ? new OrderByStream(shards, new SortKeys(spec.orderBy, columns, format), format, sink, options.queueRows ?? DEFAULT_QUEUE_ROWS)
+    ? new OrderByStream(shards, new SortKeys(shardOrder, columns, format), format, sink, options.queueRows ?? DEFAULT_QUEUE_ROWS)
     : new StreamConcat(shards, sink);
   limit.onSatisfied = () => source.releaseAll();
 

@@ -2,7 +2,9 @@
 // the worker's client sessions and its backend pools (one per configured backend).
 import type * as net from 'node:net';
 import type { Logger } from 'pino';
-import type { SluiceConfig } from '../config/types';
+import type { SluiceConfig, ShardedSchema } from '../config/types';
+import { PlanCache, SnowflakeGenerator } from '../plan';
+import { ReadRotation } from '../execute/read-target';
 import { BackendPool } from '../backend/pool';
 import type { MetricsWriter } from '../metrics/shared-metrics';
 import { AuthContext, credentialsFor } from './authenticate';
@@ -35,6 +37,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     ));
   }
   const sessions = new Set<ClientSession>();
+  const rotations = new Map<string, ReadRotation>();
   let stopping = false;
   const host: SessionHost = {
     serverVersion: config.serverVersion,
@@ -42,6 +45,19 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     auth: new AuthContext(credentialsFor(config.users)),
     metrics,
     pool: (name) => pools.get(name),
+    planCache: new PlanCache(),
+    keys: new SnowflakeGenerator({ nodeId: config.nodeId, workerIndex: opts.workerId, workerCount: config.threads }),
+    readRotation(schema, partition) {
+      const key = `${schema}/${partition}`;
+      let r = rotations.get(key);
+      if (!r) {
+        r = new ReadRotation((config.schemas[schema] as ShardedSchema).partitions[partition]);
+        rotations.set(key, r);
+      }
+      return r;
+    },
+    health: { usable: (backend) => !(pools.get(backend)?.down ?? true) },
+    maxQueryMemoryBytes: config.maxQueryMemoryMB * 1024 * 1024,
     sessionClosed(s) {
       sessions.delete(s); // connection counters are kept by the worker entry
     },

@@ -6,7 +6,7 @@
 // statements), as ProxySQL does.
 import type * as net from 'node:net';
 import type { Logger } from 'pino';
-import { PacketFramer, frame } from '../protocol/framing';
+import { PacketFramer, frame, writeHeader } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType } from '../protocol/constants';
 import { encodeGreeting, decodeHandshakeResponse, isSslRequest } from '../protocol/handshake';
@@ -17,12 +17,18 @@ import { ResponseKind, type ResponseScanner } from '../protocol/response-scanner
 import { collationInfo } from '../protocol/collations';
 import type { BackendConnection, RelaySink } from '../backend/connection';
 import type { BackendPool } from '../backend/pool';
-import type { SchemaConfig } from '../config/types';
-import { Counter, QueryKind } from '../metrics/layout';
+import type { SchemaConfig, ShardedSchema } from '../config/types';
+import { Counter, QueryKind, Route } from '../metrics/layout';
 import type { MetricsWriter } from '../metrics/shared-metrics';
 import { Authenticator, type AuthContext, type Credential } from './authenticate';
 import { classify, Verb, Trait, type Classified } from './classify';
 import { SessionState, syncBackend } from './state';
+import { ShardTransaction } from './shard-transaction';
+import { ResultWriter } from './result-writer';
+import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
+import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
+import { planStatement, type PlanCache, type SnowflakeGenerator } from '../plan';
+import type { ShardPlan } from '../plan/types';
 
 /** What a session needs from its worker. */
 export interface SessionHost {
@@ -31,6 +37,15 @@ export interface SessionHost {
   readonly auth: AuthContext;
   readonly metrics: MetricsWriter;
   pool(backend: string): BackendPool | undefined;
+  /** Plans cached by digest, shared by the worker's sessions. */
+  readonly planCache: PlanCache;
+  /** Snowflake ids for keyGenerator columns (unique per node and worker). */
+  readonly keys: SnowflakeGenerator;
+  /** Replica rotation of a sharded schema's partition (per worker). */
+  readRotation(schema: string, partition: number): ReadRotation;
+  readonly health: ReplicaHealth;
+  /** Byte budget one query's merge may hold (maxQueryMemoryMB). */
+  readonly maxQueryMemoryBytes: number;
   /** Called once when the session has ended and released everything. */
   sessionClosed(s: ClientSession): void;
 }
@@ -179,6 +194,11 @@ export class ClientSession implements RelaySink {
   private onPacket(payload: Buffer, seq: number, framed: Buffer | null): void {
     switch (this.phase) {
       case Phase.Command:
+        // Every command starts a new exchange at sequence id 0 (a >16 MiB command reports the id
+        // of its last part, so only single-packet commands can be checked).
+        if (seq !== 0 && payload.length < 0xffffff) {
+          return this.protocolError(new SqlError(ErrorCode.ER_NET_PACKETS_OUT_OF_ORDER, 'Got packets out of order', { fatal: true }));
+        }
         if (this.busy) {
           this.queue.push(Buffer.from(framed ?? this.reframe(payload)));
           return;
@@ -326,9 +346,189 @@ export class ClientSession implements RelaySink {
       const names = Object.keys(this.host.schemas).filter((n) => allowed.includes('*') || allowed.includes(n)).sort();
       return this.sendRows(1, ['Database'], [['information_schema'], ...names.map((n) => [n])]);
     }
+    if (this.schema?.kind === 'sharded') return this.shardedQuery(payload, c);
     this.current = c;
     this.currentSql = c.traits & Trait.SessionSet ? Buffer.from(payload.subarray(1)) : null;
     this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Result, c);
+  }
+
+  // ---- sharded schemas: plan -> route units -> execute -> merge ----
+
+  /** The transaction on a sharded schema, while one is open (BEGIN, or autocommit off). */
+  private shardTrx: ShardTransaction | null = null;
+  /** SET autocommit = 0 on a sharded schema: every statement runs inside a transaction. */
+  private autocommitOff = false;
+
+  private get sharded(): ShardedSchema {
+    return this.schema as ShardedSchema;
+  }
+
+  private shardedQuery(payload: Buffer, c: Classified): void {
+    const sql = payload.toString('utf8', 1);
+    const schema = this.sharded;
+    this.busy = true;
+    this.started = performance.now();
+    switch (c.verb) {
+      case Verb.Begin:
+      case Verb.Start:
+        if (c.verb === Verb.Begin || /^\s*start\s+transaction\b/i.test(sql)) return this.beginShardTrx(sql);
+        break;
+      case Verb.Commit:
+        return this.endShardTrx('COMMIT');
+      case Verb.Rollback:
+        if (/^\s*rollback\s*(work\s*)?;?\s*$/i.test(sql)) return this.endShardTrx('ROLLBACK');
+        return this.shardTrxEverywhere(sql);
+      case Verb.Set:
+        if (c.traits & Trait.SessionSet) return this.shardedSet(sql, c);
+        break;
+      default:
+        if (/^\s*(savepoint|release\s+savepoint)\b/i.test(sql)) return this.shardTrxEverywhere(sql);
+    }
+    let plan: ShardPlan;
+    try {
+      plan = planStatement(sql, schema, { cache: this.host.planCache, keys: this.host.keys });
+    } catch (e) {
+      return this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `BUG: planning failed: ${(e as Error).message}`));
+    }
+    this.host.metrics.route(plan.route === 'single' ? Route.Single : plan.route === 'multi' ? Route.Multi : Route.Broadcast);
+    const trx = this.ensureImplicitTrx();
+    if (plan.units.length === 1 && !plan.merge && !trx) {
+      // One unit and nothing to merge: relay its response untouched, as forwarding does.
+      const unit = plan.units[0];
+      const part = schema.partitions[unit.partition];
+      const pool = this.host.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
+      return this.relayOn(pool, part.database, frameQuery(unit.sql), c);
+    }
+    const out = new ResultWriter(this.socket, this.caps);
+    const statusNow = this.shardTrx ? this.status | Status.IN_TRANS : this.status;
+    scatter(this.shardHost(plan.primary, statusNow), plan, out, () => {
+      this.host.metrics.inc(Counter.BytesOut, out.written);
+      this.host.metrics.observe(0, (performance.now() - this.started) * 1000);
+      this.afterStatement();
+    });
+  }
+
+  /** With autocommit off, any statement opens a transaction. */
+  private ensureImplicitTrx(): ShardTransaction | null {
+    if (!this.shardTrx && this.autocommitOff) {
+      this.shardTrx = new ShardTransaction();
+      this.status |= Status.IN_TRANS;
+    }
+    return this.shardTrx;
+  }
+
+  private beginShardTrx(sql: string): void {
+    const ends = this.shardTrx ? this.shardTrx.end('COMMIT', (p) => this.describePartition(p)) : Promise.resolve();
+    ends.then(() => {
+      this.shardTrx = new ShardTransaction();
+      this.shardTrx.beginSql = sql.replace(/;\s*$/, '');
+      this.status |= Status.IN_TRANS;
+      this.sendOk(1);
+      this.afterStatement();
+    }, (e: SqlError) => this.finishWithError(e));
+  }
+
+  private endShardTrx(verb: 'COMMIT' | 'ROLLBACK'): void {
+    const trx = this.shardTrx;
+    this.shardTrx = null;
+    this.status &= ~Status.IN_TRANS;
+    if (!trx) {
+      this.sendOk(1);
+      return this.afterStatement();
+    }
+    trx.end(verb, (p) => this.describePartition(p)).then(
+      () => { this.sendOk(1); this.afterStatement(); },
+      (e: SqlError) => this.finishWithError(e),
+    );
+  }
+
+  private shardTrxEverywhere(sql: string): void {
+    const trx = this.shardTrx;
+    if (!trx) {
+      if (/^\s*savepoint\b/i.test(sql)) { this.sendOk(1); return this.afterStatement(); }
+      return this.finishWithError(new SqlError(1305, `SAVEPOINT does not exist (no transaction is open)`, { sqlState: '42000' }));
+    }
+    trx.everywhere(sql).then(() => { this.sendOk(1); this.afterStatement(); }, (e: SqlError) => this.finishWithError(e));
+  }
+
+  /** SET of session variables: checked on the default partition, then recorded for every connection. */
+  private shardedSet(sql: string, c: Classified): void {
+    const schema = this.sharded;
+    const part = schema.partitions[schema.defaultPartition];
+    if (c.setNames!.includes('autocommit')) {
+      const m = /autocommit\s*=\s*(\w+)/i.exec(sql);
+      if (m) this.autocommitOff = ['0', 'off', 'false'].includes(m[1].toLowerCase());
+      if (this.autocommitOff) this.status &= ~Status.AUTOCOMMIT; else this.status |= Status.AUTOCOMMIT;
+    }
+    this.current = c;
+    this.currentSql = Buffer.from(sql);
+    this.relayOn(this.host.pool(part.write)!, part.database, frameQuery(sql), c);
+  }
+
+  /** Relays one statement on a pooled connection of `pool` (single-unit plans and SETs). */
+  private relayOn(pool: BackendPool, database: string, framed: Buffer, c: Classified): void {
+    this.current = c;
+    pool.acquire(this.profile, this.state.key, (err, conn) => {
+      if (this.phase === Phase.Closed) { if (conn) pool.release(conn); return; }
+      if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
+      this.conn = conn;
+      this.connPool = pool;
+      this.dispatch(framed, ResponseKind.Result, database);
+    });
+  }
+
+  private describePartition(p: number): string {
+    const part = this.sharded.partitions[p];
+    return `partition ${p} (${part.write}/${part.database})`;
+  }
+
+  /** Picks the backend for a read on partition p (replicas unless a recent write says otherwise). */
+  private readBackend(p: number): string {
+    const part = this.sharded.partitions[p];
+    if (part.read.length === 0 || performance.now() < this.primaryUntil) return part.write;
+    return this.host.readRotation(this.sharded.name, p).pick(this.host.health);
+  }
+
+  /** readYourWritesMs: reads stay on primaries until then. */
+  private primaryUntil = 0;
+
+  private shardHost(primary: boolean, status: number): ScatterHost {
+    const schema = this.sharded;
+    if (primary && schema.readYourWritesMs > 0) this.primaryUntil = performance.now() + schema.readYourWritesMs;
+    const trx = this.shardTrx;
+    return {
+      inTransaction: trx !== null,
+      status,
+      memoryLimitBytes: this.host.maxQueryMemoryBytes,
+      describe: (p) => this.describePartition(p),
+      acquire: (p, wantPrimary, cb) => {
+        const part = schema.partitions[p];
+        if (trx) {
+          const open = () => new Promise<{ conn: BackendConnection; pool: BackendPool }>((resolve, reject) => {
+            const pool = this.host.pool(part.write)!;
+            pool.acquire(this.profile, this.state.key, (err, conn) => {
+              if (err || !conn) return reject(err);
+              (syncBackend(conn, this.state, part.database) ?? Promise.resolve()).then(
+                () => resolve({ conn, pool }),
+                (e: SqlError) => { pool.discard(conn); reject(e); },
+              );
+            });
+          });
+          return trx.use(p, open, (err, conn) => {
+            if (err || !conn) return cb(err, null);
+            cb(null, { conn, release: () => trx.done(p), discard: () => trx.broken(p) });
+          });
+        }
+        const pool = this.host.pool(wantPrimary ? part.write : this.readBackend(p))!;
+        pool.acquire(this.profile, this.state.key, (err, conn) => {
+          if (err || !conn) return cb(err, null);
+          const lease: Lease = { conn, release: () => pool.release(conn), discard: () => pool.discard(conn) };
+          const sync = syncBackend(conn, this.state, part.database);
+          if (!sync) return cb(null, lease);
+          sync.then(() => cb(null, lease), (e: SqlError) => { pool.discard(conn); cb(e, null); });
+        });
+      },
+    };
   }
 
   private useStatement(payload: Buffer): void {
@@ -447,6 +647,11 @@ export class ClientSession implements RelaySink {
     if (scanner.ok && scanner.ok[0] === 0x00 && decodeOk(scanner.ok, this.conn!.caps).lastInsertId > 0) this.pins |= Pin.LastInsert;
     if (scanner.status & Status.IN_TRANS) this.pins |= Pin.Transaction;
     else this.pins &= ~Pin.Transaction;
+    if (this.schema?.kind === 'sharded') {
+      // Sharded sessions keep state in SessionState and transactions in ShardTransaction.
+      this.pins = 0;
+      this.status = (this.status & ~Status.IN_TRANS) | (this.shardTrx ? Status.IN_TRANS : 0);
+    }
     this.host.metrics.observe(0, (performance.now() - this.started) * 1000);
     if (scanner.err) this.host.metrics.error(scanner.err.readUInt16LE(1));
     this.afterStatement();
@@ -532,6 +737,8 @@ export class ClientSession implements RelaySink {
     if (this.phase === Phase.Closed) return;
     this.phase = Phase.Closed;
     this.queue = [];
+    this.shardTrx?.abandon();
+    this.shardTrx = null;
     if (this.conn) {
       // Mid-statement or pinned: the connection has state (or a half-read response). Don't reuse it.
       if (this.busy || this.pins & ~Pin.LastInsert) this.dropConnection();
@@ -559,4 +766,20 @@ function unframe(framed: Buffer): Buffer {
     pos += 4 + n;
     if (n < 0xffffff) return Buffer.concat(parts);
   }
+}
+
+/** A COM_QUERY packet for SQL that sluice wrote (rewritten shard SQL, replayed SETs). */
+function frameQuery(sql: string): Buffer {
+  const len = Buffer.byteLength(sql) + 1;
+  if (len >= 0xffffff) {
+    const payload = Buffer.allocUnsafe(len);
+    payload[0] = Com.QUERY;
+    payload.write(sql, 1);
+    return Buffer.concat(frame(payload, 0));
+  }
+  const b = Buffer.allocUnsafe(len + 4);
+  writeHeader(b, 0, len, 0);
+  b[4] = Com.QUERY;
+  b.write(sql, 5);
+  return b;
 }

@@ -7,11 +7,12 @@ import type { BackendPool } from '../backend/pool';
 import { SqlError, ErrorCode } from '../protocol/errors';
 
 interface Member {
-  conn: BackendConnection;
-  pool: BackendPool;
-  /** Units wait here while another unit of the same statement uses the connection. */
+  /** null while the partition is joining (connection being acquired, BEGIN running). */
+  conn: BackendConnection | null;
+  pool: BackendPool | null;
+  /** A unit is using the connection; others wait their turn. */
   busy: boolean;
-  waiting: (() => void)[];
+  waiting: ((err: SqlError | null, conn: BackendConnection | null) => void)[];
 }
 
 export class ShardTransaction {
@@ -29,32 +30,52 @@ export class ShardTransaction {
     return this.members.size;
   }
 
-  /** The partition's connection, waiting while another unit uses it; undefined if not joined yet. */
-  use(partition: number, cb: (conn: BackendConnection) => void): boolean {
+  /**
+   * Lends the partition's connection to one unit at a time. The first use joins the partition:
+   * open() supplies a connection (synced to the session), then BEGIN and earlier SAVEPOINTs run on
+   * it; units that arrive meanwhile wait for it.
+   */
+  use(
+    partition: number,
+    open: () => Promise<{ conn: BackendConnection; pool: BackendPool }>,
+    cb: (err: SqlError | null, conn: BackendConnection | null) => void,
+  ): void {
     const m = this.members.get(partition);
-    if (!m) return false;
-    if (m.busy) {
-      m.waiting.push(() => { m.busy = true; cb(m.conn); });
-    } else {
-      m.busy = true;
-      cb(m.conn);
+    if (m) {
+      if (m.busy) m.waiting.push(cb);
+      else {
+        m.busy = true;
+        cb(null, m.conn);
+      }
+      return;
     }
-    return true;
-  }
-
-  /** Adds a partition's connection: runs BEGIN (and earlier SAVEPOINTs) on it first. */
-  async join(partition: number, conn: BackendConnection, pool: BackendPool): Promise<void> {
-    await conn.query(this.beginSql);
-    for (const sp of this.savepoints) await conn.query(sp);
-    this.members.set(partition, { conn, pool, busy: true, waiting: [] });
+    const joining: Member = { conn: null, pool: null, busy: true, waiting: [] };
+    this.members.set(partition, joining);
+    open()
+      .then(async ({ conn, pool }) => {
+        joining.conn = conn;
+        joining.pool = pool;
+        await conn.query(this.beginSql);
+        for (const sp of this.savepoints) await conn.query(sp);
+      })
+      .then(
+        () => cb(null, joining.conn),
+        (e: SqlError) => {
+          this.members.delete(partition);
+          if (joining.conn) joining.pool!.discard(joining.conn);
+          cb(e, null);
+          for (const w of joining.waiting) w(e, null);
+        },
+      );
   }
 
   /** A unit is done with the partition's connection. */
   done(partition: number): void {
     const m = this.members.get(partition);
     if (!m) return;
-    m.busy = false;
-    m.waiting.shift()?.();
+    const next = m.waiting.shift();
+    if (next) next(null, m.conn);
+    else m.busy = false;
   }
 
   /** A member's connection broke: the transaction can only be rolled back now. */
@@ -62,8 +83,10 @@ export class ShardTransaction {
     const m = this.members.get(partition);
     if (!m) return;
     this.members.delete(partition);
-    m.pool.discard(m.conn);
+    if (m.conn) m.pool!.discard(m.conn);
     this.failed = true;
+    const err = new SqlError(ErrorCode.CR_SERVER_LOST, 'the transaction lost its connection to this partition');
+    for (const w of m.waiting) w(err, null);
   }
 
   /** Set when a member was lost: COMMIT must fail. */
@@ -72,7 +95,7 @@ export class ShardTransaction {
   /** Runs a statement (SAVEPOINT, ROLLBACK TO, RELEASE) on every member. */
   async everywhere(sql: string): Promise<void> {
     if (/^\s*savepoint\b/i.test(sql)) this.savepoints.push(sql);
-    await Promise.all([...this.members.values()].map((m) => m.conn.query(sql)));
+    await Promise.all([...this.members.values()].map((m) => m.conn!.query(sql)));
   }
 
   /**
@@ -86,13 +109,13 @@ export class ShardTransaction {
     const failedBefore = this.failed;
     this.failed = false;
     const verb = failedBefore && sql === 'COMMIT' ? 'ROLLBACK' : sql;
-    const results = await Promise.allSettled(members.map(([, m]) => m.conn.query(verb)));
+    const results = await Promise.allSettled(members.map(([, m]) => m.conn!.query(verb)));
     let first: SqlError | null = null;
     results.forEach((r, i) => {
       const [p, m] = members[i];
-      if (r.status === 'fulfilled') m.pool.release(m.conn);
+      if (r.status === 'fulfilled') m.pool!.release(m.conn!);
       else {
-        m.pool.discard(m.conn);
+        m.pool!.discard(m.conn!);
         const e = r.reason as SqlError;
         first ??= new SqlError(e.errno ?? ErrorCode.ER_UNKNOWN_ERROR, `${describe(p)}: ${verb} failed: ${e.message}`);
       }
@@ -105,7 +128,7 @@ export class ShardTransaction {
 
   /** Session closing: roll back quietly and let the connections go. */
   abandon(): void {
-    for (const m of this.members.values()) m.pool.discard(m.conn);
+    for (const m of this.members.values()) if (m.conn) m.pool!.discard(m.conn);
     this.members.clear();
   }
 }

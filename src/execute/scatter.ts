@@ -1,0 +1,171 @@
+// Runs a plan's route units in parallel over the worker's backend connections and merges what they
+// return into one answer for the client: rows through the merger (src/merge), OK packets added up.
+// The first error stops the run: the other units are cancelled (their connections discarded) or,
+// inside a transaction, drained so their connections stay usable; the client gets one ERR naming
+// the shard.
+import type { BackendConnection, StreamListener } from '../backend/connection';
+import type { ColumnInfo, OkPacket, ErrPacket } from '../protocol/packets';
+import { SqlError, ErrorCode } from '../protocol/errors';
+import { Status } from '../protocol/constants';
+import type { ShardPlan } from '../plan/types';
+import { resolveMergeSpec } from '../plan';
+import type { MergeSpec } from '../merge/spec';
+import { createMerger, type Merger } from '../merge';
+import type { ResultWriter } from '../session/result-writer';
+
+/** A backend connection lent to one unit. */
+export interface Lease {
+  conn: BackendConnection;
+  /** Give it back (to the pool, or to the session's transaction). */
+  release(): void;
+  /** It must not be reused (cancelled mid-result or broken). */
+  discard(): void;
+}
+
+export interface ScatterHost {
+  /** Lends a connection for a partition, synced to the session's state and the partition database. */
+  acquire(partition: number, primary: boolean, cb: (err: SqlError | null, lease: Lease | null) => void): void;
+  /** Names a partition in error messages, e.g. "partition 1 (db2/shop_1)". */
+  describe(partition: number): string;
+  /** In a transaction, cancelled units are drained rather than discarded. */
+  readonly inTransaction: boolean;
+  /** Status flags for the end packets. */
+  readonly status: number;
+  /** Byte budget for rows a merge may hold (GROUP BY in memory, sorts). */
+  readonly memoryLimitBytes: number;
+}
+
+/** A concat spec for plans whose units return rows without a merge spec. */
+function concatSpec(columns: number): MergeSpec {
+  return { columnCount: columns, visible: columns, orderBy: [], groupBy: null, groupsSorted: false, aggregates: [], having: null, distinct: false, offset: 0, limit: null };
+}
+
+/**
+ * Executes a multi-unit plan. `done` is called once, after the client has its whole answer
+ * (rows or OK or ERR), with the error if there was one.
+ */
+export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, done: (err: SqlError | null) => void): void {
+  const n = plan.units.length;
+  const leases: (Lease | null)[] = new Array(n).fill(null);
+  const finished: boolean[] = new Array(n).fill(false);
+  let remaining = n;
+  let failed: SqlError | null = null;
+  let merger: Merger | null = null;
+  let stopped = false; // LIMIT satisfied or error: rows no longer wanted
+  let completed = false;
+  // OK results (DML, DDL) are added up.
+  let affected = 0;
+  let lastInsertId = 0;
+  let warnings = 0;
+  let sawRows = false;
+
+  const complete = () => {
+    if (completed) return;
+    completed = true;
+    if (failed) {
+      out.error(failed);
+    } else if (sawRows) {
+      out.end(host.status & ~Status.MORE_RESULTS_EXISTS, warnings);
+    } else {
+      out.ok({ affectedRows: affected, lastInsertId, status: host.status, warnings });
+    }
+    done(failed);
+  };
+
+  const unitDone = (i: number) => {
+    if (finished[i]) return;
+    finished[i] = true;
+    if (--remaining === 0) complete();
+  };
+
+  /** Stops the other units: discard their connections, or drain them in a transaction. */
+  const stopOthers = () => {
+    if (stopped) return;
+    stopped = true;
+    if (host.inTransaction) return; // their rows are read and dropped; connections stay usable
+    for (let j = 0; j < n; j++) {
+      const lease = leases[j];
+      if (!finished[j] && lease) {
+        leases[j] = null;
+        lease.discard();
+        unitDone(j);
+      }
+    }
+  };
+
+  const fail = (i: number, err: SqlError) => {
+    if (!failed) {
+      failed = err;
+      stopOthers();
+    }
+    unitDone(i);
+  };
+
+  for (let i = 0; i < n; i++) {
+    const unit = plan.units[i];
+    host.acquire(unit.partition, plan.primary, (err, lease) => {
+      if (err || !lease) return fail(i, shardError(host.describe(unit.partition), err));
+      if (stopped && !host.inTransaction) {
+        lease.release();
+        return unitDone(i);
+      }
+      leases[i] = lease;
+      const listener: StreamListener = {
+        columns(cols: ColumnInfo[]) {
+          sawRows = true;
+          if (merger || failed) return;
+          try {
+            merger = createMerger(plan.merge ? resolveMergeSpec(plan.merge, cols.length) : concatSpec(cols.length), cols, n, (row) => out.row(row), { memoryLimitBytes: host.memoryLimitBytes });
+          } catch (e) {
+            return fail(i, e as SqlError);
+          }
+          merger.onResume = (shard) => leases[shard]?.conn.resume();
+          out.columns(merger.columns, host.status);
+        },
+        row(payload: Buffer): boolean {
+          if (stopped || !merger) return true;
+          let more: boolean;
+          try {
+            more = merger.push(i, payload);
+          } catch (e) {
+            fail(i, e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, String(e)));
+            return true;
+          }
+          if (merger.satisfied) stopOthers();
+          return more;
+        },
+        end(ok: OkPacket | null, e: ErrPacket | null) {
+          leases[i] = null;
+          lease.release();
+          if (e) return fail(i, new SqlError(e.errno, `${host.describe(unit.partition)}: ${e.message}`, { sqlState: e.sqlState }));
+          if (ok) {
+            affected += plan.sameChangeEverywhere ? (i === 0 ? ok.affectedRows : 0) : ok.affectedRows;
+            if (!lastInsertId && ok.lastInsertId) lastInsertId = ok.lastInsertId;
+            warnings += ok.warnings;
+          }
+          if (merger && !failed) {
+            try {
+              merger.end(i);
+            } catch (err) {
+              return fail(i, err as SqlError);
+            }
+          }
+          unitDone(i);
+        },
+        fail(err: Error) {
+          if (leases[i]) {
+            leases[i] = null;
+            lease.discard();
+          }
+          fail(i, shardError(host.describe(unit.partition), err));
+        },
+      };
+      lease.conn.stream(unit.sql, listener);
+    });
+  }
+}
+
+function shardError(where: string, err: Error | null): SqlError {
+  if (err instanceof SqlError) return new SqlError(err.errno, `${where}: ${err.message}`, { sqlState: err.sqlState });
+  return new SqlError(ErrorCode.CR_SERVER_LOST, `${where}: ${err?.message ?? 'no backend connection'}`);
+}
