@@ -46,8 +46,11 @@ REPAIR TABLE log_archive QUICK;
 -- @direct
 HANDLER users OPEN;
 HANDLER users OPEN AS h;
+-- @parse-only: MariaDB checks HANDLER ... READ against a handler opened earlier in the same session, which a PREPARE check cannot have
 HANDLER users READ FIRST;
+-- @parse-only: MariaDB checks HANDLER ... READ against a handler opened earlier in the same session, which a PREPARE check cannot have
 HANDLER users READ `PRIMARY` = (1);
+-- @parse-only: MariaDB checks HANDLER ... READ against a handler opened earlier in the same session, which a PREPARE check cannot have
 HANDLER users READ NEXT LIMIT 10;
 -- @direct
 HANDLER users CLOSE;
