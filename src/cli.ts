@@ -15,6 +15,7 @@ import {
   parseListen,
   type ConfigOverrides,
 } from './config';
+import { addExplainCommand } from './explain-command';
 import { addBenchCommand } from './loadgen/command';
 
 const EXIT_CONFIG = 1;
@@ -39,6 +40,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`sluice: ${text.replace(/^error: /, '')}`) });
   addServeCommand(program);
   addCheckConfigCommand(program);
+  addExplainCommand(program);
   addBenchCommand(program);
   return program;
 }
