@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { PoolConfig } from '../config/types';
 import { BackendConnection, type BackendTarget } from './connection';
 import { Com } from '../protocol/constants';
+import { BackendCounter } from '../metrics/layout';
 import { SqlError, ErrorCode } from '../protocol/errors';
 
 export type AcquireCallback = (err: SqlError | null, conn: BackendConnection | null) => void;
@@ -32,7 +33,13 @@ export class BackendPool {
   private sweeper: NodeJS.Timeout;
   private closed = false;
 
-  constructor(readonly target: BackendTarget, readonly cfg: PoolConfig, private readonly log: Logger) {
+  constructor(
+    readonly target: BackendTarget,
+    readonly cfg: PoolConfig,
+    private readonly log: Logger,
+    /** Counts connects, failures and waits into the shared metrics (this backend's index). */
+    private readonly count: (counter: BackendCounter) => void = () => {},
+  ) {
     this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.min(cfg.idleTimeoutMs, 5_000)));
     this.sweeper.unref();
   }
@@ -65,6 +72,7 @@ export class BackendPool {
       victim.close();
       return this.open(profile, cb);
     }
+    this.count(BackendCounter.PoolWaits);
     const w: Waiter = {
       profile, cb,
       timer: setTimeout(() => {
@@ -104,6 +112,7 @@ export class BackendPool {
     BackendConnection.connect(this.target, profile, null).then(
       (conn) => {
         this.connecting--;
+        this.count(BackendCounter.Connects);
         this.backoff = MIN_BACKOFF_MS;
         this.downUntil = 0;
         this.lastError = null;
@@ -114,6 +123,7 @@ export class BackendPool {
       },
       (err: SqlError) => {
         this.connecting--;
+        this.count(BackendCounter.ConnectFailures);
         this.lastError = err;
         this.downUntil = Date.now() + this.backoff;
         this.log.warn({ backend: this.target.name, err: err.message, backoffMs: this.backoff }, 'backend connect failed');

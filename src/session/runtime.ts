@@ -30,12 +30,12 @@ export interface WorkerRuntime {
 export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const { config, logger, metrics } = opts;
   const pools = new Map<string, BackendPool>();
-  for (const b of Object.values(config.backends)) {
+  Object.values(config.backends).forEach((b, index) => {
     pools.set(b.name, new BackendPool(
       { name: b.name, host: b.host, port: b.port, user: b.user, password: b.password, connectTimeoutMs: b.pool.connectTimeoutMs },
-      b.pool, logger,
+      b.pool, logger, (counter) => metrics.backend(index, counter),
     ));
-  }
+  });
   const sessions = new Set<ClientSession>();
   const rotations = new Map<string, ReadRotation>();
   let stopping = false;
