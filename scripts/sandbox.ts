@@ -17,6 +17,10 @@ export interface MariaDBOptions {
   startTimeoutMs?: number;
   /** Run in its own process group so it outlives the starting command (the CLI's `start`). */
   detached?: boolean;
+  /** The server's @@server_id (distinct within a replication topology); default: a fresh one per instance. */
+  serverId?: number;
+  /** Write a row-format binary log with GTIDs, so that replicas can follow this server. */
+  logBin?: boolean;
 }
 
 /** A running private MariaDB server. */
@@ -28,6 +32,8 @@ export interface MariaDBInstance {
   datadir: string;
   socket: string;
   pid: number;
+  /** @@server_id of this server. */
+  serverId: number;
   /** Runs SQL as root over the unix socket with the mariadb CLI (batch mode); resolves stdout. */
   sql(statements: string): Promise<string>;
   /** Stops the server (SIGTERM, then SIGKILL after a grace period) and removes its datadir. */
@@ -73,7 +79,12 @@ async function waitReady(socket: string, child: ChildProcess, deadline: number, 
   }
 }
 
+/** Server ids handed out to instances started without one (distinct within this process). */
+let nextServerId = 1;
+
 export async function startMariaDB(opts: MariaDBOptions = {}): Promise<MariaDBInstance> {
+  const given = (opts.extraArgs ?? []).map((a) => /^--server-id=(\d+)$/.exec(a)).find((m) => m !== null);
+  const serverId = given ? Number(given[1]) : opts.serverId ?? nextServerId++;
   const base = mkdtempSync(path.join(tmpdir(), 'sluice-mariadb-'));
   const datadir = path.join(base, 'data');
   const socket = path.join(base, 'sock');
@@ -91,7 +102,8 @@ export async function startMariaDB(opts: MariaDBOptions = {}): Promise<MariaDBIn
     `--socket=${socket}`, '--user=root', '--skip-name-resolve', `--log-error=${errLog}`, `--tmpdir=${tmp}`,
     '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M', '--max-allowed-packet=64M',
     '--character-set-server=utf8mb4', '--collation-server=utf8mb4_general_ci',
-    `--pid-file=${path.join(base, 'pid')}`,
+    `--pid-file=${path.join(base, 'pid')}`, `--server-id=${serverId}`,
+    ...(opts.logBin ? [`--log-bin=${path.join(datadir, 'binlog')}`, '--binlog-format=ROW'] : []),
     ...(opts.extraArgs ?? []),
   ], { stdio: 'ignore', detached: opts.detached ?? false });
   const log = () => (existsSync(errLog) ? readFileSync(errLog, 'utf8').split('\n').slice(-15).join('\n') : '');
@@ -108,7 +120,7 @@ export async function startMariaDB(opts: MariaDBOptions = {}): Promise<MariaDBIn
   }
   let stopped: Promise<void> | undefined;
   return {
-    host: '127.0.0.1', port, user: 'sluice', password: 'sluice', datadir, socket, pid: child.pid!,
+    host: '127.0.0.1', port, user: 'sluice', password: 'sluice', datadir, socket, pid: child.pid!, serverId,
     sql: (statements) => clientSql(socket, statements),
     stop() {
       stopped ??= new Promise<void>((resolve) => {
@@ -121,6 +133,85 @@ export async function startMariaDB(opts: MariaDBOptions = {}): Promise<MariaDBIn
       return stopped;
     },
   };
+}
+
+// ---- replication: a primary started with { logBin: true } and GTID replicas of it ----
+
+/** The replication account replicas use to log in to their primary (created unlogged on the primary). */
+const REPL_USER = 'repl';
+const REPL_PASSWORD = 'repl';
+
+/** SHOW SLAVE STATUS of `db` as column -> value ('NULL' for NULL); empty when it is no replica. */
+export async function slaveStatus(db: MariaDBInstance): Promise<Record<string, string>> {
+  // Batch output with column names: a tab-separated header line, then the row's tab-separated values.
+  const out = await run('mariadb', ['--no-defaults', '-uroot', `--socket=${db.socket}`, '--batch'], 'SHOW SLAVE STATUS');
+  const [names, values] = out.split('\n');
+  const status: Record<string, string> = {};
+  if (!values) return status;
+  const cells = values.split('\t');
+  names.split('\t').forEach((name, i) => { status[name] = cells[i] ?? ''; });
+  return status;
+}
+
+/**
+ * Starts a replica of `primary` (which must run with { logBin: true }): its own server id, GTID
+ * replication over TCP from the primary's binlog start, and resolves once both the I/O and the SQL
+ * thread run (polled in SHOW SLAVE STATUS; a replication error ends the wait with that error).
+ */
+export async function startReplica(primary: MariaDBInstance, opts: MariaDBOptions = {}): Promise<MariaDBInstance> {
+  // sql_log_bin = 0: the account must not reach the replica through the binlog (its CREATE USER would clash).
+  await primary.sql(
+    `SET sql_log_bin = 0; CREATE USER IF NOT EXISTS '${REPL_USER}'@'127.0.0.1' IDENTIFIED BY '${REPL_PASSWORD}';` +
+    ` GRANT REPLICATION SLAVE ON *.* TO '${REPL_USER}'@'127.0.0.1';`);
+  const replica = await startMariaDB(opts);
+  try {
+    await replica.sql(
+      `CHANGE MASTER TO MASTER_HOST='${primary.host}', MASTER_PORT=${primary.port}, MASTER_USER='${REPL_USER}',` +
+      ` MASTER_PASSWORD='${REPL_PASSWORD}', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1; START SLAVE;`);
+    const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
+    for (;;) {
+      const st = await slaveStatus(replica);
+      if (st.Slave_IO_Running === 'Yes' && st.Slave_SQL_Running === 'Yes') break;
+      const error = st.Last_IO_Error || st.Last_SQL_Error;
+      if (error || Date.now() > deadline) {
+        throw new Error(`replica of port ${primary.port} did not start: IO ${st.Slave_IO_Running}, SQL ${st.Slave_SQL_Running}${error ? `: ${error}` : ''}`);
+      }
+      await new Promise((r) => setTimeout(r, 50)); // poll interval of a status check
+    }
+  } catch (e) {
+    await replica.stop();
+    throw e;
+  }
+  return replica;
+}
+
+/** A GTID position "domain-server-seq,..." as domain -> sequence number. */
+function gtidSeqs(pos: string): Map<string, bigint> {
+  const seqs = new Map<string, bigint>();
+  for (const gtid of pos.trim().split(',')) {
+    const m = /^(\d+)-\d+-(\d+)$/.exec(gtid.trim());
+    if (m) seqs.set(m[1], BigInt(m[2]));
+  }
+  return seqs;
+}
+
+/**
+ * Resolves once `replica` has applied everything `primary` had logged when this was called: its
+ * @@gtid_slave_pos reaches the primary's @@gtid_binlog_pos in every replication domain (polled).
+ */
+export async function waitCaughtUp(primary: MariaDBInstance, replica: MariaDBInstance, timeoutMs = 30_000): Promise<void> {
+  const target = gtidSeqs(await primary.sql('SELECT @@gtid_binlog_pos'));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const have = gtidSeqs(await replica.sql('SELECT @@gtid_slave_pos'));
+    if ([...target].every(([domain, seq]) => (have.get(domain) ?? -1n) >= seq)) return;
+    if (Date.now() > deadline) {
+      const st = await slaveStatus(replica);
+      throw new Error(`replica not caught up in ${timeoutMs} ms: at ${[...have].join(' ')}, primary at ${[...target].join(' ')}` +
+        ` (IO ${st.Slave_IO_Running}, SQL ${st.Slave_SQL_Running}${st.Last_SQL_Error ? `: ${st.Last_SQL_Error}` : ''})`);
+    }
+    await new Promise((r) => setTimeout(r, 20)); // poll interval of a position check
+  }
 }
 
 // ---- command line: used by scripts/demo.sh and the benchmarks ----
