@@ -1,0 +1,92 @@
+// The client matrix for Node drivers: mysql2 (`execute` = binary protocol, `query` = text) and the
+// older `mysql` package (text protocol, parameters interpolated by the driver), through sluice on a
+// forwarding and a sharded schema.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import mysql2 from 'mysql2/promise';
+import type { Cluster } from '../helpers/cluster';
+import { startMatrixCluster, expectedLines, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
+import { runNodeSession, type SqlRunner } from './node-session';
+
+/** The slice of the `mysql` package's API used here (it ships no types). */
+interface OldConnection {
+  connect(cb: (err: Error | null) => void): void;
+  query(opts: { sql: string; values?: unknown[] }, cb: (err: Error | null, rows: unknown) => void): void;
+  end(cb: (err?: Error | null) => void): void;
+}
+const oldMysql = require('mysql') as { createConnection(opts: Record<string, unknown>): OldConnection };
+
+let c: Cluster;
+
+before(async () => {
+  c = await startMatrixCluster();
+});
+
+after(async () => {
+  await c?.stop();
+});
+
+const options = (database: string) => ({
+  host: '127.0.0.1', port: c.port, user: USER, password: PASSWORD, database,
+  supportBigNumbers: true, bigNumberStrings: true, dateStrings: true,
+});
+
+async function withMysql2(database: string, prepared: boolean, base: number): Promise<string[]> {
+  const conn = await mysql2.createConnection(options(database));
+  try {
+    const runner: SqlRunner = {
+      async rows(sql, params) {
+        const [rows] = prepared
+          ? await conn.execute({ sql, rowsAsArray: true }, (params ?? []) as mysql2.ExecuteValues[])
+          : await conn.query({ sql, rowsAsArray: true }, params ?? []);
+        return Array.isArray(rows) ? (rows as unknown[][]) : [];
+      },
+      begin: () => conn.beginTransaction(),
+      rollback: () => conn.rollback(),
+    };
+    return await runNodeSession(runner, base);
+  } finally {
+    await conn.end();
+  }
+}
+
+async function withOldMysql(database: string, base: number): Promise<string[]> {
+  // Its default charset is utf8mb3 (UTF8_GENERAL_CI); applications storing emoji ask for utf8mb4.
+  const conn = oldMysql.createConnection({ ...options(database), charset: 'UTF8MB4_GENERAL_CI' });
+  const query = (sql: string, values?: unknown[]) =>
+    new Promise<unknown>((resolve, reject) => conn.query({ sql, values }, (err, rows) => (err ? reject(err) : resolve(rows))));
+  await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve())));
+  try {
+    const runner: SqlRunner = {
+      async rows(sql, params) {
+        const rows = await query(sql, params);
+        return Array.isArray(rows) ? rows.map((r) => Object.values(r as object)) : [];
+      },
+      begin: async () => void (await query('START TRANSACTION')),
+      rollback: async () => void (await query('ROLLBACK')),
+    };
+    return await runNodeSession(runner, base);
+  } finally {
+    await new Promise<void>((resolve) => conn.end(() => resolve()));
+  }
+}
+
+test('mysql2 execute (binary protocol) on a forwarding schema', async () => {
+  assert.deepEqual(await withMysql2(FORWARD_SCHEMA, true, 100), expectedLines(100));
+});
+
+test('mysql2 query (text protocol) on a forwarding schema', async () => {
+  assert.deepEqual(await withMysql2(FORWARD_SCHEMA, false, 200), expectedLines(200));
+});
+
+test('mysql2 query (text protocol) on a sharded schema', async () => {
+  assert.deepEqual(await withMysql2(SHARDED_SCHEMA, false, 300), expectedLines(300));
+});
+
+test('mysql (older driver) on a forwarding schema', async () => {
+  assert.deepEqual(await withOldMysql(FORWARD_SCHEMA, 400), expectedLines(400));
+});
+
+test('mysql (older driver) on a sharded schema', async () => {
+  assert.deepEqual(await withOldMysql(SHARDED_SCHEMA, 500), expectedLines(500));
+});

@@ -1,0 +1,30 @@
+// External clients for the matrix: installing their Debian packages and running them.
+import { execFile, spawnSync } from 'node:child_process';
+
+/** Installs the Debian packages that are missing (as scripts/setup.sh does for its arguments). */
+export function ensureDebianPackages(...pkgs: string[]): void {
+  const missing = pkgs.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
+  if (missing.length === 0) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { env, encoding: 'utf8' });
+  if (update.status !== 0) throw new Error(`apt-get update failed: ${update.stderr}`);
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { env, encoding: 'utf8' });
+  if (install.status !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed: ${install.stderr}`);
+}
+
+export interface ProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program to its end (stdin from `input`), never rejecting: the caller asserts on the result. */
+export function runProcess(cmd: string, args: string[], opts: { input?: string | Buffer; cwd?: string; timeoutMs?: number } = {}): Promise<ProcessResult> {
+  return new Promise((resolve) => {
+    const child = execFile(cmd, args, { cwd: opts.cwd, maxBuffer: 256 << 20, timeout: opts.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr: err && !stderr ? String(err.message) : stderr });
+    });
+    child.stdin!.end(opts.input ?? '');
+  });
+}
