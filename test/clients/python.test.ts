@@ -1,0 +1,34 @@
+// The client matrix for Python: PyMySQL (python3-pymysql) and mysqlclient (python3-mysqldb), Debian's
+// packages under Debian's python3, through sluice on a forwarding and a sharded schema. Both drivers
+// interpolate parameters themselves, so all of this is the text protocol.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import type { Cluster } from '../helpers/cluster';
+import { startMatrixCluster, expectedLines, stepLines, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
+import { ensureDebianPackages, runProcess } from './processes';
+
+const PYTHON = '/usr/bin/python3'; // Debian's, which sees the Debian driver packages
+const SCRIPT = path.resolve(__dirname, '../../../test/clients/scripts/session.py');
+
+let c: Cluster;
+
+before(async () => {
+  ensureDebianPackages('python3-pymysql', 'python3-mysqldb');
+  c = await startMatrixCluster();
+});
+
+after(async () => {
+  await c?.stop();
+});
+
+async function session(driver: string, database: string, base: number): Promise<void> {
+  const r = await runProcess(PYTHON, [SCRIPT, driver, String(c.port), USER, PASSWORD, database, String(base)]);
+  assert.equal(r.code, 0, `${driver} on ${database} exited with ${r.code}:\n${r.stdout}\n${r.stderr}`);
+  assert.deepEqual(stepLines(r.stdout), expectedLines(base));
+}
+
+test('PyMySQL on a forwarding schema', () => session('pymysql', FORWARD_SCHEMA, 100));
+test('PyMySQL on a sharded schema', () => session('pymysql', SHARDED_SCHEMA, 200));
+test('mysqlclient (MySQLdb) on a forwarding schema', () => session('mysqldb', FORWARD_SCHEMA, 300));
+test('mysqlclient (MySQLdb) on a sharded schema', () => session('mysqldb', SHARDED_SCHEMA, 400));
