@@ -1,11 +1,12 @@
 // Read/write splitting for one partition: which backend serves a statement. Writes, locking reads
 // and transactions go to the primary; other reads rotate over the replicas by weight (smooth
-// weighted round robin, as nginx does), skipping replicas whose pool reports them down, and fall
-// back to the primary when none is usable.
+// weighted round robin, as nginx does), skipping replicas the worker's health reports unusable
+// (pool in connect back-off, or out of rotation by backend/replica-monitor.ts), and fall back to
+// the primary when none is usable.
 import type { PartitionConfig } from '../config/types';
 
 export interface ReplicaHealth {
-  /** False while the backend is known to be down (connect failures in back-off). */
+  /** False while the backend must not serve reads: down (connect back-off), lagging or not replicating. */
   usable(backend: string): boolean;
 }
 

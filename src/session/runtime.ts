@@ -6,6 +6,7 @@ import type { SluiceConfig, ShardedSchema } from '../config/types';
 import { PlanCache, SnowflakeGenerator } from '../plan';
 import { ReadRotation } from '../execute/read-target';
 import { BackendPool } from '../backend/pool';
+import { ReplicaMonitor } from '../backend/replica-monitor';
 import type { MetricsWriter } from '../metrics/shared-metrics';
 import { AuthContext, credentialsFor } from './authenticate';
 import { ClientSession, type SessionHost } from './session';
@@ -36,6 +37,9 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
       b.pool, logger, (counter) => metrics.backend(index, counter),
     ));
   });
+  // Replica lag and replication state (only for schemas with maxReplicaLagSeconds > 0).
+  const replicas = new ReplicaMonitor(config, logger);
+  replicas.start();
   const sessions = new Set<ClientSession>();
   const rotations = new Map<string, ReadRotation>();
   let stopping = false;
@@ -56,7 +60,8 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
       }
       return r;
     },
-    health: { usable: (backend) => !(pools.get(backend)?.down ?? true) },
+    // A read target serves reads while its pool is not in connect back-off and its replication is fine.
+    health: { usable: (backend) => !(pools.get(backend)?.down ?? true) && replicas.usable(backend) },
     maxQueryMemoryBytes: config.maxQueryMemoryMB * 1024 * 1024,
     sessionClosed(s) {
       sessions.delete(s); // connection counters are kept by the worker entry
@@ -75,6 +80,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     },
     async shutdown(timeoutMs) {
       stopping = true;
+      replicas.stop();
       const all = [...sessions];
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
