@@ -1,22 +1,67 @@
-// The bytes a query's merge holds in memory (GROUP BY in memory, DISTINCT), counted against the
-// query's budget. The slab pool (src/memory) will bound the same figure globally later; until then
-// this running count keeps one query from taking the worker's heap.
+// The bytes a query's merge holds in memory (GROUP BY in memory, DISTINCT, sorts), counted against
+// the query's share (maxQueryMemoryMB) and, when a slab pool is given, reserved from the global
+// buffer budget (src/memory) so that all queries of all workers together never hold more than
+// bufferPoolMB. The held rows themselves live on the JS heap; the slabs are the reservation that
+// bounds them (their bytes are not written). Without a pool only the per-query share applies.
 import { ErrorCode, SqlError } from '../protocol/errors';
+import type { Slab, SlabPool } from '../memory/slab-pool';
+
+/** Reserve in 64 KiB slabs up to this much, then in 1 MiB slabs (fewer slabs for big merges). */
+const SMALL_RESERVE_UNTIL = 1024 * 1024;
+const SMALL_SLAB = 64 * 1024;
+const LARGE_SLAB = 1024 * 1024;
+
+/** Returns a budget's slabs if the merge was dropped without release() (a safety net, not the plan). */
+const unreleased = new FinalizationRegistry<Slab[]>((slabs) => {
+  for (const slab of slabs) slab.release();
+});
 
 export class MemoryBudget {
   /** Bytes charged so far (an estimate: row bytes, key bytes and a fixed overhead per entry). */
   used = 0;
+  /** Bytes of the slabs held as this query's reservation (>= used while a pool is given). */
+  private reserved = 0;
+  /** The reservation; emptied by release(). */
+  private readonly slabs: Slab[] = [];
 
-  constructor(readonly limitBytes: number) {}
+  constructor(readonly limitBytes: number, private readonly pool?: SlabPool) {}
 
-  /** Counts more held bytes; throws ER_OUT_OF_RESOURCES once over the limit. */
+  /**
+   * Counts more held bytes. Throws ER_OUT_OF_RESOURCES (1041) once over the query's share, or when
+   * the global pool has no room for them; the reservation is released before throwing.
+   */
   charge(bytes: number): void {
     this.used += bytes;
     if (this.used > this.limitBytes) {
+      this.pool?.countRefusal();
+      this.release();
       const mb = Math.round((this.limitBytes / (1024 * 1024)) * 100) / 100;
       throw new SqlError(ErrorCode.ER_OUT_OF_RESOURCES,
         `Out of resources: merging this query's shard results exceeds maxQueryMemoryMB (${mb} MB); ` +
         'narrow the WHERE clause, add a LIMIT, or raise maxQueryMemoryMB');
     }
+    const pool = this.pool;
+    if (pool === undefined) return;
+    while (this.reserved < this.used) {
+      const slab = pool.allocate(this.reserved < SMALL_RESERVE_UNTIL ? SMALL_SLAB : LARGE_SLAB);
+      if (slab === null) {
+        this.release();
+        throw new SqlError(ErrorCode.ER_OUT_OF_RESOURCES,
+          "Out of resources: sluice's buffer pool (bufferPoolMB) is full with other queries' merges; " +
+          'retry later, or raise bufferPoolMB');
+      }
+      if (this.slabs.length === 0) unreleased.register(this, this.slabs, this);
+      this.slabs.push(slab);
+      this.reserved += slab.buffer.length;
+    }
+  }
+
+  /** Give the reservation back to the pool (when the merge ends, however it ends). Idempotent. */
+  release(): void {
+    for (const slab of this.slabs) slab.release();
+    this.slabs.length = 0;
+    this.reserved = 0;
+    this.used = 0;
+    unreleased.unregister(this);
   }
 }
