@@ -153,6 +153,12 @@ function conjuncts(e: A.Expr | undefined, out: A.Expr[] = []): A.Expr[] {
 
 const lc = (s: string | undefined): string | undefined => s?.toLowerCase();
 
+/**
+ * `/*+ sluice:primary *\/` anywhere in the statement sends a read to the primary. Searched in the
+ * template text, which keeps comments as written, so hinted and plain statements are cached apart.
+ */
+const PRIMARY_HINT = /\/\*\+(?:(?!\*\/)[^])*\bsluice:primary\b/i;
+
 /** Analyse a parsed template against a schema. */
 export function analyze(template: Template, stmt: A.Statement, schema: ShardedSchema): Analysis {
   const text = template.text;
@@ -270,7 +276,6 @@ export function analyze(template: Template, stmt: A.Statement, schema: ShardedSc
     return { cond: and(parts), lk, tables };
   };
 
-  const hintPrimary = (hints: A.Hint[] | undefined): boolean => (hints ?? []).some((h) => /\bsluice:primary\b/i.test(h.text));
   const base: Analysis = {
     template,
     stmt,
@@ -316,7 +321,7 @@ export function analyze(template: Template, stmt: A.Statement, schema: ShardedSc
     case 'select':
     case 'union': {
       base.returnsRows = true;
-      base.primary = stmt.lock !== undefined || (stmt.type === 'select' && hintPrimary(stmt.hints));
+      base.primary = stmt.lock !== undefined || PRIMARY_HINT.test(text);
       if (stmt.type === 'select' && stmt.into) base.returnsRows = false;
       if (!firstRule) {
         base.space = { k: 'one', partition: schema.defaultPartition };
