@@ -4,11 +4,11 @@ import type { ShardedSchema } from '../config/types';
 import type { QueryResult } from '../backend/connection';
 import { ErrorCode, SqlError } from '../protocol/errors';
 import { planStatement, type PlanCache, type SnowflakeGenerator } from '../plan';
-import { leadingWord, skipBlanks } from '../plan/preview';
+import { leadingWord, skipBlanks, wordIs } from '../plan/preview';
 
 /** Words that may follow EXPLAIN in a statement sluice plans and explains per shard. */
-const EXPLAINABLE = new Set(['SELECT', 'WITH', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE']);
-const EXPLAIN_VERBS = new Set(['EXPLAIN', 'DESCRIBE', 'DESC']);
+const EXPLAINABLE = ['SELECT', 'WITH', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'];
+const EXPLAIN_VERBS = ['EXPLAIN', 'DESCRIBE', 'DESC'];
 
 /**
  * For `EXPLAIN <statement>` (also DESCRIBE/DESC, any case, after leading comments) where the
@@ -18,9 +18,9 @@ const EXPLAIN_VERBS = new Set(['EXPLAIN', 'DESCRIBE', 'DESC']);
  */
 export function explainTarget(sql: string): string | null {
   const verb = leadingWord(sql, 0);
-  if (verb === null || !EXPLAIN_VERBS.has(verb.word)) return null;
+  if (verb === null || !EXPLAIN_VERBS.some((w) => wordIs(sql, verb, w))) return null;
   const next = leadingWord(sql, verb.end);
-  if (next !== null) return EXPLAINABLE.has(next.word) ? sql.slice(next.start) : null;
+  if (next !== null) return EXPLAINABLE.some((w) => wordIs(sql, next, w)) ? sql.slice(next.start) : null;
   const start = skipBlanks(sql, verb.end);
   return sql.charCodeAt(start) === 0x28 /* ( */ ? sql.slice(start) : null;
 }

@@ -51,18 +51,17 @@ export function previewRows(
 /**
  * For `PREVIEW <statement>` (any case, after leading whitespace and comments), the statement text
  * after the keyword and the blanks that follow it; null for any other statement, or when nothing
- * follows PREVIEW (the parser then reports the syntax error).
+ * follows PREVIEW (the parser then reports the syntax error). Allocates nothing for other statements.
  */
 export function previewTarget(sql: string): string | null {
   const first = leadingWord(sql, 0);
-  if (first === null || first.word !== 'PREVIEW') return null;
+  if (first === null || !wordIs(sql, first, 'PREVIEW')) return null;
   const inner = skipBlanks(sql, first.end);
   return inner < sql.length ? sql.slice(inner) : null;
 }
 
-/** A word of the statement text: upper-cased, with its offsets. */
-export interface LeadingWord {
-  word: string;
+/** Where a word of the statement text is: [start, end). */
+export interface WordSpan {
   start: number;
   end: number;
 }
@@ -71,12 +70,19 @@ export interface LeadingWord {
  * The word starting at the first non-blank character from `from` (blanks: whitespace and comments),
  * or null when the text there is not a word (a quote, a parenthesis, an executable comment, the end).
  */
-export function leadingWord(sql: string, from: number): LeadingWord | null {
+export function leadingWord(sql: string, from: number): WordSpan | null {
   const start = skipBlanks(sql, from);
   let end = start;
   while (end < sql.length && isWordChar(sql.charCodeAt(end))) end++;
-  if (end === start) return null;
-  return { word: sql.slice(start, end).toUpperCase(), start, end };
+  return end === start ? null : { start, end };
+}
+
+/** The word is `upper` (letters A-Z only), compared case-insensitively without making a string. */
+export function wordIs(sql: string, word: WordSpan, upper: string): boolean {
+  if (word.end - word.start !== upper.length) return false;
+  // Clearing bit 0x20 upper-cases a-z and maps no other character onto A-Z.
+  for (let i = 0; i < upper.length; i++) if ((sql.charCodeAt(word.start + i) & ~0x20) !== upper.charCodeAt(i)) return false;
+  return true;
 }
 
 /**
