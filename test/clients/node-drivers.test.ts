@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql2 from 'mysql2/promise';
 import type { Cluster } from '../helpers/cluster';
-import { startMatrixCluster, expectedLines, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
+import { startMatrixCluster, backendStmtExecutes, expectedLines, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
 import { runNodeSession, type SqlRunner } from './node-session';
 
 /** The slice of the `mysql` package's API used here (it ships no types). */
@@ -72,7 +72,9 @@ async function withOldMysql(database: string, base: number): Promise<string[]> {
 }
 
 test('mysql2 execute (binary protocol) on a forwarding schema', async () => {
+  const executes = await backendStmtExecutes(c);
   assert.deepEqual(await withMysql2(FORWARD_SCHEMA, true, 100), expectedLines(100));
+  assert.ok((await backendStmtExecutes(c)) - executes >= 10, 'the executes reached the backend as COM_STMT_EXECUTE');
 });
 
 test('mysql2 query (text protocol) on a forwarding schema', async () => {

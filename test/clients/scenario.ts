@@ -125,3 +125,9 @@ export async function startMatrixCluster(): Promise<Cluster> {
   }
   return c;
 }
+
+/** How many COM_STMT_EXECUTEs the backend has served: proof that a client really used the binary protocol. */
+export async function backendStmtExecutes(c: Cluster): Promise<number> {
+  const out = await c.dbs[0].sql("SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'");
+  return Number(out.trim().split('\t')[1]);
+}

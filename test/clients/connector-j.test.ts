@@ -1,0 +1,48 @@
+// The client matrix for Java: MariaDB Connector/J (Debian's libmariadb-java) driving a small program
+// compiled here with javac. On the forwarding schema it prepares on the server
+// (useServerPrepStmts=true: COM_STMT_PREPARE/EXECUTE, binary rows); on the sharded schema it
+// interpolates parameters itself (text protocol), since COM_STMT_* is not routed there yet.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Cluster } from '../helpers/cluster';
+import { startMatrixCluster, backendStmtExecutes, expectedLines, stepLines, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
+import { ensureDebianPackages, runProcess } from './processes';
+
+const JAR = '/usr/share/java/mariadb-java-client.jar';
+const SOURCE = path.resolve(__dirname, '../../../test/clients/scripts/Session.java');
+
+let c: Cluster;
+let classes: string;
+
+before(async () => {
+  ensureDebianPackages('libmariadb-java');
+  classes = mkdtempSync(path.join(tmpdir(), 'sluice-connector-j-'));
+  const [javac, cluster] = await Promise.all([
+    runProcess('javac', ['-encoding', 'UTF-8', '-cp', JAR, '-d', classes, SOURCE], { timeoutMs: 120_000 }),
+    startMatrixCluster(),
+  ]);
+  c = cluster;
+  assert.equal(javac.code, 0, javac.stderr);
+});
+
+after(async () => {
+  await c?.stop();
+  if (classes) rmSync(classes, { recursive: true, force: true });
+});
+
+async function session(database: string, serverPrepare: boolean, base: number): Promise<void> {
+  const executes = await backendStmtExecutes(c);
+  const r = await runProcess('java', ['-cp', `${JAR}:${classes}`, 'Session', String(c.port), USER, PASSWORD, database, String(base), String(serverPrepare)]);
+  assert.equal(r.code, 0, `Connector/J on ${database} exited with ${r.code}:\n${r.stdout}\n${r.stderr}`);
+  assert.deepEqual(stepLines(r.stdout), expectedLines(base));
+  const binary = (await backendStmtExecutes(c)) - executes;
+  if (serverPrepare) assert.ok(binary >= 10, `only ${binary} COM_STMT_EXECUTE reached the backend`);
+  else assert.equal(binary, 0);
+}
+
+test('Connector/J with server-side prepared statements on a forwarding schema', () => session(FORWARD_SCHEMA, true, 100));
+test('Connector/J with client-side parameters on a forwarding schema', () => session(FORWARD_SCHEMA, false, 200));
+test('Connector/J with client-side parameters on a sharded schema', () => session(SHARDED_SCHEMA, false, 300));
