@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { SluiceConfig } from '../config/types';
 import { createLogger } from '../logger';
 import { Metrics } from '../metrics/shared-metrics';
+import { SlabPool } from '../memory/slab-pool';
 import { Acceptor } from './acceptor';
 import { serveMetrics, type MetricsEndpoint } from './metrics-endpoint';
 import { WorkerSlots, type SlotStatus } from './worker-slots';
@@ -41,11 +42,14 @@ export interface RunningServer {
 export async function startServer(config: SluiceConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   const metrics = Metrics.create({ workers: config.threads, backends: Object.keys(config.backends) });
+  // The pool's data pages are committed by the OS only when first used: creating it costs no RSS.
+  const slabPool = SlabPool.create(config.bufferPoolMB, metrics.writer(metrics.mainRow));
   let acceptor: Acceptor | undefined;
   const slots = new WorkerSlots({
     threads: config.threads,
     config,
     metrics,
+    slabPool,
     logger,
     runtimeModule: opts.runtimeModule,
     onReady: () => acceptor?.retryHeld(),

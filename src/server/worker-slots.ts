@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import type { SluiceConfig } from '../config/types';
 import { Counter } from '../metrics/layout';
 import type { Metrics } from '../metrics/shared-metrics';
+import type { SlabPool } from '../memory/slab-pool';
 import type { HandOff, ServeTask, StopRequest, WorkerReady } from '../worker/messages';
 
 /** A serve task that ended without ever getting ready is restarted after this pause (no hot loop). */
@@ -49,6 +50,8 @@ export interface WorkerSlotsOptions {
   threads: number;
   config: SluiceConfig;
   metrics: Metrics;
+  /** The global buffer budget; each worker attaches to its shared memory. */
+  slabPool?: SlabPool;
   logger: Logger;
   runtimeModule?: string;
   /** Called whenever a slot becomes ready (main retries connections it held back). */
@@ -187,6 +190,7 @@ export class WorkerSlots {
       slot: slot.id,
       config: this.opts.config,
       metrics: this.opts.metrics.shared,
+      slabPool: this.opts.slabPool?.shared,
       port: port2,
       runtimeModule: this.opts.runtimeModule,
     };

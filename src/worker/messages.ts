@@ -3,6 +3,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SluiceConfig } from '../config/types';
 import type { SharedMetrics } from '../metrics/shared-metrics';
+import type { SharedSlabPool } from '../memory/slab-layout';
 
 /** The data of the one long-lived serve task each worker runs. */
 export interface ServeTask {
@@ -10,6 +11,8 @@ export interface ServeTask {
   slot: number;
   config: SluiceConfig;
   metrics: SharedMetrics;
+  /** The global buffer budget (bufferPoolMB), shared by every worker; absent in tests that run without one. */
+  slabPool?: SharedSlabPool;
   /** main <-> worker control channel (transferred). */
   port: MessagePort;
   /** Module path exporting createWorkerRuntime, instead of src/session/runtime (tests only). */

@@ -7,6 +7,7 @@ import { threadId } from 'node:worker_threads';
 import { createWorkerRuntime } from '../session/runtime';
 import { createLogger } from '../logger';
 import { Metrics } from '../metrics/shared-metrics';
+import { SlabPool } from '../memory/slab-pool';
 import { Counter } from '../metrics/layout';
 import type { HandOff, ServeTask, ToWorker, WorkerReady } from './messages';
 
@@ -22,7 +23,10 @@ export default async function serve(task: ServeTask): Promise<void> {
   const { slot, config, port } = task;
   const metrics = Metrics.attach(task.metrics).writer(slot);
   const logger = createLogger(config.logLevel).child({ worker: slot });
-  const runtime = loadRuntimeFactory(task.runtimeModule)({ config, workerId: slot, logger, metrics });
+  const slabPool = task.slabPool && SlabPool.attach(task.slabPool, metrics);
+  // slabPool: the worker's handle on the global buffer budget, for the runtime's merges and buffers.
+  const runtimeOptions = { config, workerId: slot, logger, metrics, slabPool };
+  const runtime = loadRuntimeFactory(task.runtimeModule)(runtimeOptions);
   // One listener shared by every socket of this worker: closes are counted without a closure each.
   const countClose = () => metrics.inc(Counter.ConnectionsClosed);
 
