@@ -8,7 +8,7 @@ import type { SnowflakeGenerator } from './snowflake';
 import type { ShardPlan } from './types';
 
 /** Column names of a PREVIEW result. */
-export const PREVIEW_COLUMNS = ['partition', 'backend', 'database', 'sql'];
+export const PREVIEW_COLUMNS: readonly string[] = ['partition', 'backend', 'database', 'sql'];
 
 /** Prefix of the `sql` value of PREVIEW rows that describe a merge step rather than a unit. */
 export const MERGE_ROW_PREFIX = '-- merge: ';
@@ -45,13 +45,13 @@ export function previewRows(
   });
   for (const step of plan.steps) rows.push([null, null, null, MERGE_ROW_PREFIX + step]);
   if (plan.generatedIds) rows.push([null, null, null, IDS_ROW_PREFIX + plan.generatedIds.join(', ')]);
-  return { columns: PREVIEW_COLUMNS, rows };
+  return { columns: [...PREVIEW_COLUMNS], rows };
 }
 
 /**
  * For `PREVIEW <statement>` (any case, after leading whitespace and comments), the statement text
  * after the keyword and the blanks that follow it; null for any other statement, or when nothing
- * follows PREVIEW (the parser then reports the syntax error). Allocates nothing for other statements.
+ * follows PREVIEW (the parser then reports the syntax error). Makes no string for other statements.
  */
 export function previewTarget(sql: string): string | null {
   const first = leadingWord(sql, 0);

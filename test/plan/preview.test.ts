@@ -46,7 +46,7 @@ test('previewTarget: the statement after PREVIEW, past leading whitespace and co
 test('previewRows: one row per unit (partition, backend, database, physical SQL)', () => {
   const single = previewRows('SELECT name FROM users WHERE uid = 5', schema, {});
   assert.deepEqual(single.columns, ['partition', 'backend', 'database', 'sql']);
-  assert.equal(single.columns, PREVIEW_COLUMNS);
+  assert.deepEqual(single.columns, PREVIEW_COLUMNS);
   // A read on partition 0 goes to its read rotation; a one-unit plan has no merge steps.
   assert.deepEqual(single.rows, [['0', 'db0r,db0', 'shop_0', 'SELECT name FROM users_1 WHERE uid = 5']]);
   // The primary hint and locking reads pin the primary.
