@@ -31,6 +31,18 @@ export interface RelaySink {
   fail(err: Error): void;
 }
 
+/** A statement prepared on one backend connection. */
+export interface PreparedOnBackend {
+  /** The backend's statement id. */
+  id: number;
+  params: number;
+  columns: number;
+  /** The PREPARE_OK payload (copied). */
+  ok: Buffer;
+  /** Parameter and column definitions (and EOFs), payloads in order (copied). */
+  packets: Buffer[];
+}
+
 /** Receives a streamed result (see stream()). */
 export interface StreamListener {
   columns(columns: ColumnInfo[]): void;
@@ -364,6 +376,71 @@ export class BackendConnection {
     const w = new BufferWriter(Buffer.byteLength(sql) + 1);
     w.u8(Com.QUERY).str(sql);
     this.send(w, 0);
+  }
+
+  /**
+   * Prepared statements on this connection, by SQL text (most recently used last). Sessions share
+   * them: a statement prepared once on a connection serves every session that executes it there.
+   * Bounded: the least recently used is closed on the backend when the cache is full.
+   */
+  readonly statements = new Map<string, PreparedOnBackend>();
+
+  /** Prepares sql (COM_STMT_PREPARE) and collects the whole response. */
+  prepare(sql: string): Promise<PreparedOnBackend> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new SqlError(ErrorCode.CR_SERVER_LOST, 'Lost connection to backend server'));
+      const packets: Buffer[] = [];
+      let expect = -1;
+      let stmt: PreparedOnBackend | null = null;
+      const done = (e: Error | null, v?: PreparedOnBackend) => {
+        this.closeListeners = this.closeListeners.filter((f) => f !== onClose);
+        this.listen(null);
+        this.lastUsed = Date.now();
+        if (e) reject(e); else resolve(v!);
+      };
+      const onClose = (e: Error) => done(e);
+      this.closeListeners.push(onClose);
+      this.listen((p) => {
+        if (expect < 0) {
+          if (p[0] === Header.ERR) {
+            const e = decodeErr(p);
+            return done(new SqlError(e.errno, e.message, { sqlState: e.sqlState }));
+          }
+          const ok = Buffer.from(p);
+          const cols = ok.readUInt16LE(5), params = ok.readUInt16LE(7);
+          const eofs = this.caps & Cap.DEPRECATE_EOF ? 0 : (cols > 0 ? 1 : 0) + (params > 0 ? 1 : 0);
+          expect = cols + params + eofs;
+          stmt = { id: ok.readUInt32LE(1), params, columns: cols, ok, packets };
+          if (expect === 0) done(null, stmt);
+          return;
+        }
+        packets.push(Buffer.from(p));
+        if (packets.length === expect) done(null, stmt!);
+      });
+      const w = new BufferWriter(Buffer.byteLength(sql) + 1);
+      w.u8(Com.STMT_PREPARE).str(sql);
+      this.send(w, 0);
+    });
+  }
+
+  /** The backend statement for sql on this connection, prepared now if needed (LRU-bounded). */
+  async statement(sql: string, max = 256): Promise<PreparedOnBackend> {
+    const have = this.statements.get(sql);
+    if (have) {
+      this.statements.delete(sql);
+      this.statements.set(sql, have);
+      return have;
+    }
+    const stmt = await this.prepare(sql);
+    this.statements.set(sql, stmt);
+    if (this.statements.size > max) {
+      const [oldSql, old] = this.statements.entries().next().value as [string, PreparedOnBackend];
+      this.statements.delete(oldSql);
+      const close = Buffer.from([5, 0, 0, 0, Com.STMT_CLOSE, 0, 0, 0, 0]);
+      close.writeUInt32LE(old.id, 5);
+      this.socket.write(close);
+    }
+    return stmt;
   }
 
   /** Resumes reading after a StreamListener.row() returned false. */

@@ -3,7 +3,8 @@
 // packets of one event-loop turn into few socket writes.
 import type * as net from 'node:net';
 import { BufferWriter } from '../protocol/buffer-writer';
-import { Cap, MAX_PACKET_PAYLOAD } from '../protocol/constants';
+import { Cap, MAX_PACKET_PAYLOAD, ColumnType, Collation } from '../protocol/constants';
+import { textRowToBinary } from '../protocol/binary-values';
 import { encodeColumnDef, encodeEndOfRows, encodeOk, encodeErr, type ColumnDef, type OkPacket } from '../protocol/packets';
 import type { SqlError } from '../protocol/errors';
 import { writeHeader } from '../protocol/framing';
@@ -20,17 +21,41 @@ export class ResultWriter {
   /** Bytes handed to the socket (for the bytes-out counter). */
   written = 0;
 
-  constructor(private readonly socket: net.Socket, private readonly caps: number) {}
+  /** Column definitions of the result being written (binary rows are encoded by them). */
+  private defs: readonly ColumnDef[] = [];
+  private readonly rowWriter = new BufferWriter(256);
+
+  /** binary: rows are given as text-protocol rows and sent as binary-protocol rows (an execute's result). */
+  constructor(private readonly socket: net.Socket, private readonly caps: number, private readonly binary = false) {}
+
+  /** PREPARE_OK with sluice's statement id, then the parameter and column definition packets. */
+  prepareOk(id: number, columns: number, params: number, packets: readonly Buffer[]): void {
+    this.payload(this.w.reset().u8(0).u32(id).u16(columns).u16(params).u8(0).u16(0));
+    if (packets.length > 0) {
+      for (const p of packets) this.packet(p);
+    } else {
+      for (let i = 0; i < params; i++) this.payload(encodeColumnDef(this.w.reset(), { name: '?', type: ColumnType.VAR_STRING, charset: Collation.BINARY }));
+      if (params > 0 && !(this.caps & Cap.DEPRECATE_EOF)) this.payload(encodeEndOfRows(this.w.reset(), 0, 0));
+    }
+    this.flush();
+  }
 
   /** Column count and definitions (and the EOF that old clients expect after them). */
   columns(defs: readonly ColumnDef[], status: number): void {
+    this.defs = defs;
     this.payload(this.w.reset().lenenc(defs.length));
     for (const d of defs) this.payload(encodeColumnDef(this.w.reset(), d));
     if (!(this.caps & Cap.DEPRECATE_EOF)) this.payload(encodeEndOfRows(this.w.reset(), 0, status));
   }
 
-  /** One row payload (copied into the output buffer). */
+  /** One result row, given in the text protocol (copied into the output buffer). */
   row(payload: Buffer): void {
+    if (this.binary && this.defs.length > 0) payload = textRowToBinary(payload, this.defs, this.rowWriter.reset()).payload();
+    this.packet(payload);
+  }
+
+  /** One packet payload, framed with the next sequence id (copied into the output buffer). */
+  private packet(payload: Buffer): void {
     if (payload.length >= MAX_PACKET_PAYLOAD) {
       this.flush();
       let off = 0;
@@ -68,8 +93,7 @@ export class ResultWriter {
   }
 
   private payload(w: BufferWriter): void {
-    const p = w.payload();
-    this.row(p);
+    this.packet(w.payload());
   }
 
   private reserve(n: number): void {

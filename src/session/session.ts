@@ -23,6 +23,9 @@ import type { MetricsWriter } from '../metrics/shared-metrics';
 import { Authenticator, type AuthContext, type Credential } from './authenticate';
 import { classify, Verb, Trait, type Classified } from './classify';
 import { SessionState, syncBackend } from './state';
+import { StatementRegistry, backendExecute, backendLongData, type ClientStatement } from './prepared';
+import { decodeExecuteParams, EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
+import { tokenize } from '../sql';
 import { ShardTransaction } from './shard-transaction';
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
@@ -317,17 +320,25 @@ export class ClientSession implements RelaySink {
           return this.sendPayload(w, 1);
         }
         case Com.STMT_PREPARE:
-          this.pins |= Pin.Prepared;
-          return this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Prepare, null);
+          return this.prepareStatement(payload.toString('utf8', 1));
         case Com.STMT_EXECUTE:
+          return this.executeStatement(payload, framed);
         case Com.STMT_FETCH:
-          return this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Result, null);
-        case Com.STMT_RESET:
-          return this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Simple, null);
+          return this.fetchStatement(payload);
+        case Com.STMT_RESET: {
+          const stmt = this.statement(payload, 'mysqld_stmt_reset');
+          if (!stmt) return;
+          stmt.longData = [];
+          return this.sendOk(1);
+        }
         case Com.STMT_CLOSE:
-        case Com.STMT_SEND_LONG_DATA:
-          if (this.conn) this.conn.sendNoReply(Buffer.from(framed ?? this.reframe(payload)));
+          this.statements.delete(payload.readUInt32LE(1));
           return;
+        case Com.STMT_SEND_LONG_DATA: {
+          // No reply, not even for an unknown statement (the error surfaces at execute).
+          this.statements.get(payload.readUInt32LE(1))?.longData.push({ param: payload.readUInt16LE(5), data: Buffer.from(payload.subarray(7)) });
+          return;
+        }
         default:
           return this.sendError(new SqlError(ErrorCode.ER_UNKNOWN_COM_ERROR, `Unknown command 0x${com.toString(16).padStart(2, '0')}; sluice does not support it`), 1);
       }
@@ -350,6 +361,126 @@ export class ClientSession implements RelaySink {
     this.current = c;
     this.currentSql = c.traits & Trait.SessionSet ? Buffer.from(payload.subarray(1)) : null;
     this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Result, c);
+  }
+
+  // ---- prepared statements (binary protocol) ----
+
+  private readonly statements = new StatementRegistry();
+
+  /** The client statement named by a command's id, or an ERR 1243 sent for an unknown one. */
+  private statement(payload: Buffer, command: string): ClientStatement | null {
+    const id = payload.readUInt32LE(1);
+    const stmt = this.statements.get(id);
+    if (!stmt) {
+      this.sendError(new SqlError(ErrorCode.ER_UNKNOWN_STMT_HANDLER, `Unknown prepared statement handler (${id}) given to ${command}`), 1);
+      return null;
+    }
+    return stmt;
+  }
+
+  /**
+   * COM_STMT_PREPARE. Forwarding: prepared on a backend connection (which keeps it cached for later
+   * executes) to learn its parameters and columns. Sharded: sluice counts the parameters itself and
+   * announces no columns (each execute's result carries its own column definitions).
+   */
+  private prepareStatement(sql: string): void {
+    this.busy = true;
+    this.started = performance.now();
+    if (this.schema?.kind === 'sharded') {
+      let params: number;
+      try {
+        params = countPlaceholders(sql);
+      } catch (e) {
+        return this.finishWithError(e as SqlError);
+      }
+      const stmt = this.statements.add(sql, params, 0);
+      const out = new ResultWriter(this.socket, this.caps);
+      out.prepareOk(stmt.id, 0, params, []);
+      return this.afterStatement();
+    }
+    this.withBackend((conn) => conn.statement(sql).then((backend) => {
+      const stmt = this.statements.add(sql, backend.params, backend.columns);
+      const out = new ResultWriter(this.socket, this.caps);
+      out.prepareOk(stmt.id, backend.columns, backend.params, backend.packets);
+      this.afterStatement();
+    }));
+  }
+
+  private executeStatement(payload: Buffer, framed: Buffer | null): void {
+    const stmt = this.statement(payload, 'mysqld_stmt_execute');
+    if (!stmt) return;
+    this.host.metrics.query(QueryKind.Other);
+    const bitmapEnd = EXECUTE_PARAMS_OFFSET + ((stmt.params + 7) >> 3);
+    if (stmt.params > 0 && payload[bitmapEnd] === 1) stmt.types = Buffer.from(payload.subarray(bitmapEnd + 1, bitmapEnd + 1 + stmt.params * 2));
+    if (this.schema?.kind === 'sharded') return this.executeSharded(stmt, payload);
+    const cursor = (payload[5] & 0x07) !== 0; // CURSOR_TYPE_READ_ONLY | FOR_UPDATE | SCROLLABLE
+    this.withBackend((conn) => conn.statement(stmt.sql).then((backend) => {
+      for (const p of backendLongData(stmt, backend.id)) conn.sendNoReply(p);
+      stmt.longData = [];
+      // A cursor lives on this connection until the statement is executed again or closed.
+      if (cursor) this.pins |= Pin.Prepared;
+      else this.pins &= ~Pin.Prepared;
+      conn.relay(backendExecute(payload, framed, stmt, backend.id), ResponseKind.Result, this);
+    }));
+  }
+
+  private fetchStatement(payload: Buffer): void {
+    const stmt = this.statement(payload, 'mysqld_stmt_fetch');
+    if (!stmt) return;
+    const backend = this.conn?.statements.get(stmt.sql);
+    if (!backend || !(this.pins & Pin.Prepared)) {
+      return this.sendError(new SqlError(ErrorCode.ER_UNKNOWN_ERROR, 'COM_STMT_FETCH without an open cursor: execute the statement with a cursor first'), 1);
+    }
+    this.busy = true;
+    this.started = performance.now();
+    const out = Buffer.from([9, 0, 0, 0, Com.STMT_FETCH, 0, 0, 0, 0, 0, 0, 0, 0]);
+    out.writeUInt32LE(backend.id, 5);
+    payload.copy(out, 9, 5, 9);
+    this.conn!.relay(out, ResponseKind.Result, this);
+  }
+
+  /** An execute on a sharded schema: routed by its bound values like a text statement, answered in binary rows. */
+  private executeSharded(stmt: ClientStatement, payload: Buffer): void {
+    this.busy = true;
+    this.started = performance.now();
+    let plan: ShardPlan;
+    try {
+      const { values } = decodeExecuteParams(payload, stmt.params, stmt.types);
+      plan = planStatement(stmt.sql, this.sharded, { params: values, cache: this.host.planCache, keys: this.host.keys });
+    } catch (e) {
+      return this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `BUG: planning failed: ${(e as Error).message}`));
+    }
+    stmt.longData = [];
+    this.runScatter(plan, true);
+  }
+
+  /** Runs fn on a backend connection for the current schema (the pinned one, or one from the pool, synced). */
+  private withBackend(fn: (conn: BackendConnection) => Promise<void>): void {
+    this.busy = true;
+    this.current = null;
+    this.started = performance.now();
+    const run = (conn: BackendConnection, database: string) => {
+      (syncBackend(conn, this.state, database) ?? Promise.resolve())
+        .then(() => fn(conn))
+        .catch((e: Error) => {
+          if (!(e instanceof SqlError) || conn.closed) this.dropConnection();
+          this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, e.message));
+        });
+    };
+    let pool: BackendPool, database: string;
+    try {
+      ({ pool, database } = this.target());
+    } catch (e) {
+      return this.finishWithError(e as SqlError);
+    }
+    if (this.conn) return run(this.conn, database);
+    pool.acquire(this.profile, this.state.key, (err, conn) => {
+      if (this.phase === Phase.Closed) { if (conn) pool.release(conn); return; }
+      if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
+      this.conn = conn;
+      this.connPool = pool;
+      run(conn, database);
+    });
   }
 
   // ---- sharded schemas: plan -> route units -> execute -> merge ----
@@ -390,16 +521,23 @@ export class ClientSession implements RelaySink {
     } catch (e) {
       return this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `BUG: planning failed: ${(e as Error).message}`));
     }
-    this.host.metrics.route(plan.route === 'single' ? Route.Single : plan.route === 'multi' ? Route.Multi : Route.Broadcast);
     const trx = this.ensureImplicitTrx();
     if (plan.units.length === 1 && !plan.merge && !trx) {
+      this.host.metrics.route(Route.Single);
       // One unit and nothing to merge: relay its response untouched, as forwarding does.
       const unit = plan.units[0];
       const part = schema.partitions[unit.partition];
       const pool = this.host.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
       return this.relayOn(pool, part.database, frameQuery(unit.sql), c);
     }
-    const out = new ResultWriter(this.socket, this.caps);
+    this.runScatter(plan, false);
+  }
+
+  /** Runs a plan's units in parallel and merges them into one answer (binary rows for an execute). */
+  private runScatter(plan: ShardPlan, binary: boolean): void {
+    this.host.metrics.route(plan.route === 'single' ? Route.Single : plan.route === 'multi' ? Route.Multi : Route.Broadcast);
+    this.ensureImplicitTrx();
+    const out = new ResultWriter(this.socket, this.caps, binary);
     const statusNow = this.shardTrx ? this.status | Status.IN_TRANS : this.status;
     scatter(this.shardHost(plan.primary, statusNow), plan, out, () => {
       this.host.metrics.inc(Counter.BytesOut, out.written);
@@ -699,6 +837,7 @@ export class ClientSession implements RelaySink {
 
   private resetSession(): void {
     this.state.clear();
+    this.statements.clear();
     if (this.conn) {
       // The pinned connection carries state the client just asked to forget.
       this.dropConnection();
@@ -782,4 +921,11 @@ function frameQuery(sql: string): Buffer {
   b[4] = Com.QUERY;
   b.write(sql, 5);
   return b;
+}
+
+/** Parameter markers in a statement (for PREPARE on a sharded schema). */
+function countPlaceholders(sql: string): number {
+  let n = 0;
+  for (const t of tokenize(sql)) if (t.type === 'param') n++;
+  return n;
 }

@@ -44,6 +44,7 @@ export function syncBackend(conn: BackendConnection, state: SessionState, databa
         await conn.command(Com.RESET_CONNECTION);
         conn.stateKey = '';
         conn.database = '';
+        conn.statements.clear(); // COM_RESET_CONNECTION closes the connection's prepared statements
       }
       for (const sql of state.statements) await conn.query(sql);
       conn.stateKey = state.key;

@@ -192,3 +192,37 @@ test('unknown commands get ERR 1047 and the session goes on; a malformed packet 
     raw.destroy();
   }
 });
+
+test('prepared statements survive pooling: sluice owns the ids, backends prepare lazily', async () => {
+  // One worker, one backend connection: a and b take turns on it, each with its own statements.
+  const a = await connect();
+  const b = await connect();
+  try {
+    await a.query('CREATE TABLE IF NOT EXISTS typed (id INT PRIMARY KEY, i BIGINT, d DECIMAL(10,3), f DOUBLE, s VARCHAR(20), dt DATETIME(3), dd DATE, bin VARBINARY(8))');
+    const row = [1, '1234567890123', '12.345', 1.5, 'héllo', '2026-11-23 10:11:12.345', '2026-02-28', Buffer.from([0, 1, 2])];
+    await a.execute('INSERT INTO typed VALUES (?, ?, ?, ?, ?, ?, ?, ?)', row);
+    await b.execute('INSERT INTO typed VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [2, null, null, null, null, null, null, null]);
+    for (let i = 0; i < 3; i++) {
+      const [ra] = await a.execute('SELECT id, i, d, f, s, dt, dd, bin FROM typed WHERE id = ?', [1]);
+      const [rb] = await b.execute('SELECT id, s FROM typed WHERE id = ?', [2]);
+      const x = (ra as Record<string, unknown>[])[0];
+      assert.equal(x.id, 1);
+      assert.equal(String(x.i), '1234567890123');
+      assert.equal(x.d, '12.345');
+      assert.equal(x.f, 1.5);
+      assert.equal(x.s, 'héllo');
+      assert.ok((x.bin as Buffer).equals(Buffer.from([0, 1, 2])));
+      assert.deepEqual(rb, [{ id: 2, s: null }]);
+    }
+    // An unknown statement id is an ERR, and the session goes on.
+    const raw = await BackendConnection.connect({ name: 'sluice', host: '127.0.0.1', port: c.port, user: 'app', password: 'app-secret', connectTimeoutMs: 5000 }, 0, 'legacy');
+    const exec = Buffer.from([0x17, 99, 0, 0, 0, 0, 1, 0, 0, 0]);
+    await assert.rejects(raw.command(0x17 as never, exec.subarray(1)), (e: SqlError) => e.errno === 1243);
+    assert.deepEqual((await raw.query('SELECT 1 AS one')).rows, [['1']]);
+    raw.destroy();
+    await a.query('DROP TABLE typed');
+  } finally {
+    await a.end();
+    await b.end();
+  }
+});

@@ -240,3 +240,27 @@ test('statements sluice cannot answer correctly get a clear error', async () => 
   // the connection stays usable
   await compare('SELECT COUNT(*) AS n FROM items', true);
 });
+
+test('prepared statements (binary protocol) route by their bound values and return binary rows', async () => {
+  const cases: [string, (string | number)[], boolean][] = [
+    ['SELECT uid, name, city, age, balance FROM users WHERE uid = ?', [7], true],
+    ['SELECT uid, name FROM users WHERE uid IN (?, ?, ?) ORDER BY uid', [3, 50, 99], true],
+    ['SELECT uid, age, balance FROM users WHERE age > ? ORDER BY age DESC, uid LIMIT 7', [40], true],
+    ['SELECT city, COUNT(*) AS n, SUM(balance) AS total, AVG(age) AS a FROM users WHERE age >= ? GROUP BY city ORDER BY city', [30], true],
+    ['SELECT o.oid, o.amount, o.created, i.title FROM orders o JOIN items i ON o.item = i.id WHERE o.uid = ? ORDER BY o.oid', [11], true],
+    ['SELECT uid, name FROM users WHERE name = ?', ['user5'], true],
+  ];
+  for (const [sql, params, ordered] of cases) {
+    const [want] = await r.execute(sql, params);
+    const [got] = await s.execute(sql, params).catch((e: Error) => assert.fail(`${sql}: ${e.message}`));
+    let g = got as unknown, w = want as unknown;
+    if (/GROUP BY city/.test(sql)) { g = foldCity(g); w = foldCity(w); }
+    if (ordered) assert.deepEqual(g, w, sql); else assert.deepEqual(sortRows(g as unknown[]), sortRows(w as unknown[]), sql);
+  }
+  const ins = 'INSERT INTO users (uid, name, city, age, balance) VALUES (?, ?, ?, ?, ?)';
+  for (const row of [[2001, 'p1', 'Oslo', 20, '5.50'], [2002, 'p2', null, null, null]] as (string | number | null)[][]) {
+    await s.execute(ins, row);
+    await r.execute(ins, row);
+  }
+  await compare('SELECT * FROM users WHERE uid > 2000 ORDER BY uid', true);
+});

@@ -1,0 +1,88 @@
+// Prepared statements as the client sees them. sluice owns the statement ids it gives clients and
+// maps each to its SQL; the statement is prepared lazily on whichever backend connection serves an
+// execute (BackendConnection.statement caches it there), so prepared statements survive pooling and
+// a client's statements never pin a backend connection or leak backend statements.
+import { EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
+import { Com } from '../protocol/constants';
+import { writeHeader } from '../protocol/framing';
+
+/** One statement a client prepared. */
+export interface ClientStatement {
+  id: number;
+  sql: string;
+  params: number;
+  columns: number;
+  /** Parameter types (2 bytes each) from the last execute that bound them: replayed when a later
+   *  execute omits them, since the backend statement may be a fresh one that never saw them. */
+  types: Buffer | null;
+  /** COM_STMT_SEND_LONG_DATA chunks since the last execute, as (param id, data) in arrival order. */
+  longData: { param: number; data: Buffer }[];
+}
+
+/** The client's statements of one session. */
+export class StatementRegistry {
+  private nextId = 1;
+  private readonly byId = new Map<number, ClientStatement>();
+
+  add(sql: string, params: number, columns: number): ClientStatement {
+    const s: ClientStatement = { id: this.nextId++, sql, params, columns, types: null, longData: [] };
+    this.byId.set(s.id, s);
+    return s;
+  }
+
+  get(id: number): ClientStatement | undefined {
+    return this.byId.get(id);
+  }
+
+  delete(id: number): void {
+    this.byId.delete(id);
+  }
+
+  clear(): void {
+    this.byId.clear();
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+}
+
+/**
+ * The COM_STMT_EXECUTE packet for the backend: the backend's statement id in place of the client's,
+ * and the parameter types included even when this execute relied on earlier ones. Returns the
+ * client's packet itself, patched in place, when no types need inserting (no copy).
+ */
+export function backendExecute(payload: Buffer, framed: Buffer | null, stmt: ClientStatement, backendId: number): Buffer {
+  const bitmapEnd = EXECUTE_PARAMS_OFFSET + ((stmt.params + 7) >> 3);
+  const needsTypes = stmt.params > 0 && payload[bitmapEnd] === 0 && stmt.types !== null;
+  if (!needsTypes && framed) {
+    framed.writeUInt32LE(backendId, 5);
+    return framed;
+  }
+  const extra = needsTypes ? stmt.types!.length : 0;
+  const out = Buffer.allocUnsafe(4 + payload.length + extra);
+  writeHeader(out, 0, payload.length + extra, 0);
+  if (!needsTypes) {
+    payload.copy(out, 4);
+  } else {
+    payload.copy(out, 4, 0, bitmapEnd);
+    out[4 + bitmapEnd] = 1; // new-params-bound
+    stmt.types!.copy(out, 4 + bitmapEnd + 1);
+    payload.copy(out, 4 + bitmapEnd + 1 + extra, bitmapEnd + 1);
+  }
+  out.writeUInt32LE(backendId, 5);
+  return out;
+}
+
+/** COM_STMT_SEND_LONG_DATA packets for the backend statement, in order. */
+export function backendLongData(stmt: ClientStatement, backendId: number): Buffer[] {
+  return stmt.longData.map(({ param, data }) => {
+    const out = Buffer.allocUnsafe(4 + 7 + data.length);
+    writeHeader(out, 0, 7 + data.length, 0);
+    out[4] = Com.STMT_SEND_LONG_DATA;
+    out.writeUInt32LE(backendId, 5);
+    out.writeUInt16LE(param, 9);
+    data.copy(out, 11);
+    return out;
+  });
+}
