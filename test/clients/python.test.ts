@@ -2,10 +2,9 @@
 // packages under Debian's python3, through sluice on a forwarding and a sharded schema. Both drivers
 // interpolate parameters themselves, so all of this is the text protocol.
 import { test, before, after } from 'node:test';
-import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Cluster } from '../helpers/cluster';
-import { startMatrixCluster, expectedLines, stepLines, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
+import { startMatrixCluster, checkSession, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
 import { ensureDebianPackages, runProcess } from './processes';
 
 const PYTHON = '/usr/bin/python3'; // Debian's, which sees the Debian driver packages
@@ -22,11 +21,9 @@ after(async () => {
   await c?.stop();
 });
 
-async function session(driver: string, database: string, base: number): Promise<void> {
-  const r = await runProcess(PYTHON, [SCRIPT, driver, String(c.port), USER, PASSWORD, database, String(base)]);
-  assert.equal(r.code, 0, `${driver} on ${database} exited with ${r.code}:\n${r.stdout}\n${r.stderr}`);
-  assert.deepEqual(stepLines(r.stdout), expectedLines(base));
-}
+const session = (driver: string, database: string, base: number) =>
+  checkSession(c, `${driver} on ${database}`, base, false, () =>
+    runProcess(PYTHON, [SCRIPT, driver, String(c.port), USER, PASSWORD, database, String(base)]));
 
 test('PyMySQL on a forwarding schema', () => session('pymysql', FORWARD_SCHEMA, 100));
 test('PyMySQL on a sharded schema', () => session('pymysql', SHARDED_SCHEMA, 200));

@@ -13,8 +13,10 @@
 // On a forwarding schema, drivers that can prepare on the server do so (binary protocol); on a sharded
 // schema every client interpolates parameters itself (text protocol), because COM_STMT_* is not routed
 // on sharded schemas yet.
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
+import type { ProcessResult } from './processes';
 
 /** The logical schemas of the matrix cluster. */
 export const FORWARD_SCHEMA = 'fwd';
@@ -130,4 +132,18 @@ export async function startMatrixCluster(): Promise<Cluster> {
 export async function backendStmtExecutes(c: Cluster): Promise<number> {
   const out = await c.dbs[0].sql("SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'");
   return Number(out.trim().split('\t')[1]);
+}
+
+/**
+ * Runs one client's scripted session and checks its lines, and that its statements reached the backend
+ * as COM_STMT_EXECUTE exactly when the client prepares on the server.
+ */
+export async function checkSession(c: Cluster, label: string, base: number, serverPrepare: boolean, run: () => Promise<ProcessResult>): Promise<void> {
+  const executes = await backendStmtExecutes(c);
+  const r = await run();
+  assert.equal(r.code, 0, `${label} exited with ${r.code}:\n${r.stdout}\n${r.stderr}`);
+  assert.deepEqual(stepLines(r.stdout), expectedLines(base), label);
+  const binary = (await backendStmtExecutes(c)) - executes;
+  if (serverPrepare) assert.ok(binary >= 10, `${label}: only ${binary} COM_STMT_EXECUTE reached the backend`);
+  else assert.equal(binary, 0, `${label}: prepared on the server`);
 }
