@@ -15,7 +15,7 @@ import { newScramble, NATIVE_PASSWORD } from '../protocol/auth';
 import { SqlError, ErrorCode } from '../protocol/errors';
 import { ResponseKind, type ResponseScanner } from '../protocol/response-scanner';
 import { collationInfo } from '../protocol/collations';
-import type { BackendConnection, RelaySink } from '../backend/connection';
+import type { BackendConnection, RelaySink, QueryResult } from '../backend/connection';
 import type { BackendPool } from '../backend/pool';
 import type { SchemaConfig, ShardedSchema } from '../config/types';
 import { Counter, QueryKind, Route } from '../metrics/layout';
@@ -26,6 +26,8 @@ import { SessionState, syncBackend } from './state';
 import { StatementRegistry, backendExecute, backendLongData, type ClientStatement } from './prepared';
 import { decodeExecuteParams, EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
 import { tokenize } from '../sql';
+import { previewRows, previewTarget } from '../plan/preview';
+import { explainSharded, explainTarget } from '../execute/explain';
 import { ShardTransaction } from './shard-transaction';
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
@@ -515,6 +517,10 @@ export class ClientSession implements RelaySink {
       default:
         if (/^\s*(savepoint|release\s+savepoint)\b/i.test(sql)) return this.shardTrxEverywhere(sql);
     }
+    const previewed = previewTarget(sql);
+    if (previewed !== null) return this.preview(previewed);
+    const explained = explainTarget(sql);
+    if (explained !== null) return this.explain(explained);
     let plan: ShardPlan;
     try {
       plan = planStatement(sql, schema, { cache: this.host.planCache, keys: this.host.keys });
@@ -544,6 +550,35 @@ export class ClientSession implements RelaySink {
       this.host.metrics.observe(0, (performance.now() - this.started) * 1000);
       this.afterStatement();
     });
+  }
+
+  /** PREVIEW <statement>: the route units and merge steps, without executing. */
+  private preview(inner: string): void {
+    try {
+      const { columns, rows } = previewRows(inner, this.sharded, { cache: this.host.planCache, keys: this.host.keys });
+      this.sendRows(1, columns, rows);
+      this.afterStatement();
+    } catch (e) {
+      this.finishWithError(e as SqlError);
+    }
+  }
+
+  /** EXPLAIN on a sharded statement: each unit's backend EXPLAIN, with its partition first. */
+  private explain(inner: string): void {
+    const schema = this.sharded;
+    const runOn = (p: number, sql: string) => new Promise<QueryResult>((resolve, reject) => {
+      this.shardHost(false, this.status).acquire(p, this.shardTrx !== null, (err, lease) => {
+        if (err || !lease) return reject(err);
+        lease.conn.query(sql).then(
+          (r) => { lease.release(); resolve(r); },
+          (e: SqlError) => { if (lease.conn.closed) lease.discard(); else lease.release(); reject(e); },
+        );
+      });
+    });
+    explainSharded(inner, schema, { cache: this.host.planCache, keys: this.host.keys }, runOn).then(
+      ({ columns, rows }) => { this.sendRows(1, columns, rows); this.afterStatement(); },
+      (e: SqlError) => this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, String(e))),
+    );
   }
 
   /** With autocommit off, any statement opens a transaction. */

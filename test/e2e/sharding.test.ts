@@ -264,3 +264,21 @@ test('prepared statements (binary protocol) route by their bound values and retu
   }
   await compare('SELECT * FROM users WHERE uid > 2000 ORDER BY uid', true);
 });
+
+test('PREVIEW shows the route units without executing; EXPLAIN adds the partition to the backends\' plans', async () => {
+  const [rows] = await s.query('PREVIEW SELECT uid, name FROM users WHERE uid IN (1, 2) ORDER BY uid');
+  const units = (rows as { partition: string | null; sql: string }[]).filter((x) => x.partition !== null);
+  assert.deepEqual(units.map((u) => [u.partition, u.sql]), [
+    ['0', 'SELECT uid, name FROM users_1 WHERE uid IN (1) ORDER BY uid'],
+    ['1', 'SELECT uid, name FROM users_0 WHERE uid IN (2) ORDER BY uid'],
+  ]);
+  assert.ok((rows as { sql: string }[]).some((x) => /^-- merge: /.test(x.sql)), 'merge steps listed');
+  // PREVIEW of a write changes nothing.
+  await s.query('PREVIEW DELETE FROM users');
+  await compare('SELECT COUNT(*) AS n FROM users', true);
+  const [plan] = await s.query('EXPLAIN SELECT * FROM users WHERE uid = 3');
+  const p = plan as Record<string, unknown>[];
+  assert.equal(p.length, 1);
+  assert.equal(String(p[0].partition), '1');
+  assert.equal(p[0].table, 'users_1');
+});
