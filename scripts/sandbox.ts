@@ -2,7 +2,9 @@
 // folder, its own port on 127.0.0.1, and a TCP user `sluice`/`sluice` with all privileges.
 // Readiness is awaited by polling the server's socket with the CLI, never by sleeping a fixed time.
 //
-// As a command:  node dist/scripts/sandbox.js start --count 2 [--state FILE]   (prints the ports)
+// As a command:  node dist/scripts/sandbox.js start --count 2 [--replicas 1] [--state FILE]   (prints the ports)
+//                (with --replicas R: each of the count servers gets R GTID replicas; a second line
+//                 `replicas: PORT ...` lists them, R per primary, in the primaries' order)
 //                node dist/scripts/sandbox.js stop [--state FILE]
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
@@ -227,11 +229,15 @@ async function main(argv: string[]): Promise<void> {
   const stateFile = flag('--state', path.join(process.cwd(), '.sandbox', 'state.json'));
   if (cmd === 'start') {
     const count = Number(flag('--count', '1'));
-    const instances = await Promise.all(Array.from({ length: count }, () => startMariaDB({ detached: true })));
+    const perPrimary = Number(flag('--replicas', '0'));
+    const primaries = await Promise.all(Array.from({ length: count }, () => startMariaDB({ detached: true, logBin: perPrimary > 0 })));
+    const replicas = await Promise.all(primaries.flatMap((p) => Array.from({ length: perPrimary }, () => startReplica(p, { detached: true }))));
+    const instances = [...primaries, ...replicas];
     const state: StateFile = { instances: instances.map((i) => ({ port: i.port, pid: i.pid, datadir: i.datadir, socket: i.socket })) };
     mkdirSync(path.dirname(stateFile), { recursive: true });
     writeFileSync(stateFile, JSON.stringify(state, null, 2));
-    console.log(instances.map((i) => i.port).join(' '));
+    console.log(primaries.map((i) => i.port).join(' '));
+    if (replicas.length > 0) console.log(`replicas: ${replicas.map((i) => i.port).join(' ')}`);
     // The servers were spawned attached; detach from them so this command can exit and they live on.
     process.exit(0);
   } else if (cmd === 'stop') {
@@ -248,7 +254,7 @@ async function main(argv: string[]): Promise<void> {
     }));
     rmSync(stateFile, { force: true });
   } else {
-    console.error('usage: sandbox start --count N [--state FILE] | stop [--state FILE]');
+    console.error('usage: sandbox start --count N [--replicas R] [--state FILE] | stop [--state FILE]');
     process.exit(2);
   }
 }
