@@ -119,3 +119,24 @@ export function decodeAuthSwitch(payload: Buffer): { plugin: string; data: Buffe
 export function encodeAuthMoreData(w: BufferWriter, data: Buffer | number[]): BufferWriter {
   return w.u8(0x01).bytes(Buffer.from(data));
 }
+
+/**
+ * COM_CHANGE_USER: 0x11, user, auth response (u8-prefixed under SECURE_CONNECTION), database,
+ * then optionally the collation (u16), the auth plugin name and connection attributes. Read into a
+ * HandshakeResponse so the same authentication applies.
+ */
+export function decodeChangeUser(payload: Buffer, capabilities: number): HandshakeResponse {
+  const r = new BufferReader(payload, 1);
+  const user = r.nulString();
+  const authResponse = Buffer.from(capabilities & Cap.SECURE_CONNECTION ? r.bytes(r.u8()) : r.nulBytes());
+  const database = r.remaining ? r.nulString() : '';
+  const collation = r.remaining >= 2 ? r.u16() : 0;
+  const authPlugin = capabilities & Cap.PLUGIN_AUTH && r.remaining ? r.nulString() : null;
+  const attributes: Record<string, string> = {};
+  if (capabilities & Cap.CONNECT_ATTRS && r.remaining) {
+    const total = r.lenenc();
+    const end = r.pos + total;
+    while (r.pos < end && r.remaining) attributes[r.lenencString()] = r.lenencString();
+  }
+  return { capabilities, maxPacketSize: 0, collation, user, authResponse, database: database || null, authPlugin, attributes };
+}

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { PacketFramer, frame, writeHeader } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType } from '../protocol/constants';
-import { encodeGreeting, decodeHandshakeResponse, isSslRequest } from '../protocol/handshake';
+import { encodeGreeting, decodeHandshakeResponse, decodeChangeUser, isSslRequest } from '../protocol/handshake';
 import { encodeOk, encodeErr, encodeColumnDef, encodeTextRow, encodeEndOfRows, decodeOk } from '../protocol/packets';
 import { newScramble, NATIVE_PASSWORD } from '../protocol/auth';
 import { SqlError, ErrorCode } from '../protocol/errors';
@@ -67,9 +67,12 @@ const enum Pin {
   Transaction = 0x1, // the server says IN_TRANS
   Locks = 0x2, // LOCK TABLES / GET_LOCK
   State = 0x4, // temp tables, user variables, SQL PREPARE, HANDLER: until the session ends
-  LastInsert = 0x8, // the next statement may ask LAST_INSERT_ID()/ROW_COUNT()/FOUND_ROWS()
+  NextStatement = 0x8, // the next statement may ask about this one: LAST_INSERT_ID(), SHOW WARNINGS/ERRORS
   Prepared = 0x10, // binary-protocol statements live on this connection
 }
+
+/** How long a connection waits for a statement that asks about the previous one (LAST_INSERT_ID()). */
+const NEXT_STATEMENT_HOLD_MS = 1000;
 
 const VERB_KIND: Partial<Record<Verb, QueryKind>> = {
   [Verb.Select]: QueryKind.Select, [Verb.Insert]: QueryKind.Insert, [Verb.Replace]: QueryKind.Insert,
@@ -275,6 +278,23 @@ export class ClientSession implements RelaySink {
     this.sendOk(seq);
   }
 
+  /**
+   * COM_CHANGE_USER: authenticate again (with the handshake's scramble, as MySQL does) and start
+   * from a clean session: state, statements, transaction and backend connection are dropped.
+   */
+  private changeUser(payload: Buffer): void {
+    const resp = decodeChangeUser(payload, this.caps);
+    this.resetSession();
+    this.schema = null;
+    this.user = resp.user;
+    this.pendingDb = resp.database;
+    const coll = resp.collation ? collationInfo(resp.collation) : null;
+    if (coll && resp.collation !== Collation.UTF8MB4_GENERAL_CI) this.state.record(['names'], `SET NAMES ${coll.charset} COLLATE ${coll.name}`);
+    this.auth = new Authenticator(this.host.auth, this.scramble, this.socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'localhost', false);
+    this.phase = Phase.Auth;
+    this.authStep(this.auth.start(resp), 1);
+  }
+
   /** Switches the logical schema, or says why not (1049 unknown, 1044 not permitted). */
   private useSchema(name: string): SqlError | null {
     const schema = this.host.schemas[name];
@@ -309,6 +329,8 @@ export class ClientSession implements RelaySink {
         case Com.RESET_CONNECTION:
           this.resetSession();
           return this.sendOk(1);
+        case Com.CHANGE_USER:
+          return this.changeUser(payload);
         case Com.STATISTICS:
           return this.statistics();
         case Com.FIELD_LIST:
@@ -814,10 +836,12 @@ export class ClientSession implements RelaySink {
       if (c.verb === Verb.Lock) this.pins |= Pin.Locks;
       if (c.traits & Trait.Unlock && c.verb === Verb.Unlock) this.pins &= ~Pin.Locks;
     }
-    // A statement that produced an insert id keeps its connection for the next statement, which
-    // may ask LAST_INSERT_ID(); any other statement ends that.
-    this.pins &= ~Pin.LastInsert;
-    if (scanner.ok && scanner.ok[0] === 0x00 && decodeOk(scanner.ok, this.conn!.caps).lastInsertId > 0) this.pins |= Pin.LastInsert;
+    // The outcome of this statement lives on its connection (the insert id, warnings, errors): keep
+    // the connection for the next statement, which may ask (LAST_INSERT_ID(), SHOW WARNINGS).
+    this.pins &= ~Pin.NextStatement;
+    if (scanner.err || scanner.warnings > 0 || (scanner.ok && scanner.ok[0] === 0x00 && decodeOk(scanner.ok, this.conn!.caps).lastInsertId > 0)) {
+      this.pins |= Pin.NextStatement;
+    }
     if (scanner.status & Status.IN_TRANS) this.pins |= Pin.Transaction;
     else this.pins &= ~Pin.Transaction;
     if (this.schema?.kind === 'sharded') {
@@ -852,10 +876,29 @@ export class ClientSession implements RelaySink {
     this.current = null;
     this.currentSql = null;
     if (this.conn && this.pins === 0 && !this.paused) this.releaseConnection();
+    else if (this.conn && this.pins === Pin.NextStatement) this.holdForNextStatement();
     this.busy = false;
     if (this.phase === Phase.Closed) return;
     const next = this.queue.shift();
     if (next) this.command(unframe(next), next);
+  }
+
+  private nextStatementTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * Keeps the connection for a next statement that asks about this one, but only briefly: an idle
+   * session must not hold a pooled connection for long just because its last INSERT made an id.
+   */
+  private holdForNextStatement(): void {
+    if (this.nextStatementTimer) clearTimeout(this.nextStatementTimer);
+    this.nextStatementTimer = setTimeout(() => {
+      this.nextStatementTimer = null;
+      if (!this.busy && this.conn && this.pins === Pin.NextStatement) {
+        this.pins = 0;
+        this.releaseConnection();
+      }
+    }, NEXT_STATEMENT_HOLD_MS);
+    this.nextStatementTimer.unref();
   }
 
   private releaseConnection(): void {
@@ -873,6 +916,9 @@ export class ClientSession implements RelaySink {
   private resetSession(): void {
     this.state.clear();
     this.statements.clear();
+    this.shardTrx?.abandon();
+    this.shardTrx = null;
+    this.autocommitOff = false;
     if (this.conn) {
       // The pinned connection carries state the client just asked to forget.
       this.dropConnection();
@@ -915,7 +961,7 @@ export class ClientSession implements RelaySink {
     this.shardTrx = null;
     if (this.conn) {
       // Mid-statement or pinned: the connection has state (or a half-read response). Don't reuse it.
-      if (this.busy || this.pins & ~Pin.LastInsert) this.dropConnection();
+      if (this.busy || this.pins & ~Pin.NextStatement) this.dropConnection();
       else this.releaseConnection();
     }
     this.host.sessionClosed(this);

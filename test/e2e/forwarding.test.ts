@@ -226,3 +226,20 @@ test('prepared statements survive pooling: sluice owns the ids, backends prepare
     await b.end();
   }
 });
+
+test('COM_CHANGE_USER re-authenticates and starts a clean session; SHOW WARNINGS sees the last statement', async () => {
+  const conn = await connect();
+  try {
+    await conn.query("SET sql_mode = 'ANSI_QUOTES'");
+    await conn.changeUser({ user: 'root2', password: 'pw', database: 'other' });
+    const [rows] = await conn.query('SELECT x, @@sql_mode AS m FROM t');
+    assert.equal((rows as { x: number }[])[0].x, 7);
+    assert.notEqual((rows as { m: string }[])[0].m, 'ANSI_QUOTES', 'session state was reset');
+    await conn.query("SELECT CAST('12abc' AS SIGNED) AS v");
+    const [warnings] = await conn.query('SHOW WARNINGS');
+    assert.equal((warnings as { Code: number }[])[0].Code, 1292);
+    await assert.rejects(conn.changeUser({ user: 'root2', password: 'wrong' }), (e: { errno: number }) => e.errno === 1045);
+  } finally {
+    conn.destroy();
+  }
+});
