@@ -18,10 +18,18 @@ export interface ProcessResult {
   stderr: string;
 }
 
-/** Runs a program to its end (stdin from `input`), never rejecting: the caller asserts on the result. */
-export function runProcess(cmd: string, args: string[], opts: { input?: string | Buffer; cwd?: string; timeoutMs?: number } = {}): Promise<ProcessResult> {
+/**
+ * Runs a program to its end (stdin from `input`), never rejecting: the caller asserts on the result.
+ * Output is decoded as UTF-8, or as latin1 (one char per byte, so binary output survives) on request.
+ */
+export function runProcess(
+  cmd: string,
+  args: string[],
+  opts: { input?: string | Buffer; timeoutMs?: number; encoding?: 'utf8' | 'latin1' } = {},
+): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { cwd: opts.cwd, maxBuffer: 256 << 20, timeout: opts.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
+    const options = { maxBuffer: 256 << 20, timeout: opts.timeoutMs ?? 60_000, encoding: opts.encoding ?? 'utf8' };
+    const child = execFile(cmd, args, options, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr: err && !stderr ? String(err.message) : stderr });
     });
