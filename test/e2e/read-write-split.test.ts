@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
-import { startMariaDB, startReplica, waitCaughtUp, type MariaDBInstance } from '../../scripts/sandbox';
+import { startMariaDB, startReplica, waitCaughtUp, slaveStatus, type MariaDBInstance } from '../../scripts/sandbox';
 import { resolveConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import { createLogger } from '../../src/logger';
@@ -146,6 +146,26 @@ test('with readYourWritesMs a read right after a committed transaction goes to t
     assert.equal(await servedBy(conn), primary.serverId);
   } finally {
     await conn.end();
+  }
+});
+
+test('a replica lagging beyond maxReplicaLagSeconds leaves the rotation until it catches up', async () => {
+  // A replica transaction holds the row lock that the next replicated change needs, so the SQL
+  // thread waits on an event stamped 100 s ago (SET timestamp): Seconds_Behind_Master ~ 100 > 30.
+  const blocker = await mysql.createConnection({ host: replica.host, port: replica.port, user: replica.user, password: replica.password, database: 'shop_0' });
+  try {
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT * FROM items WHERE id = 1 FOR UPDATE');
+    await primary.sql("SET timestamp = UNIX_TIMESTAMP() - 100; UPDATE shop_0.items SET note = 'late' WHERE id = 1;");
+    await untilServedBy(shop, primary.serverId);
+    const st = await slaveStatus(replica);
+    assert.equal(st.Slave_SQL_Running, 'Yes');
+    assert.ok(Number(st.Seconds_Behind_Master) > 30, `Seconds_Behind_Master ${st.Seconds_Behind_Master}`);
+    await blocker.query('COMMIT');
+    await waitCaughtUp(primary, replica);
+    await untilServedBy(shop, replica.serverId);
+  } finally {
+    await blocker.end();
   }
 });
 
