@@ -1,6 +1,8 @@
 // The per-worker session runtime: the worker entry hands it each client socket it receives. It owns
 // the worker's client sessions and its backend pools (one per configured backend).
 import type * as net from 'node:net';
+import * as tls from 'node:tls';
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { SluiceConfig, ShardedSchema } from '../config/types';
 import { PlanCache, SnowflakeGenerator } from '../plan';
@@ -63,6 +65,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     // A read target serves reads while its pool is not in connect back-off and its replication is fine.
     health: { usable: (backend) => !(pools.get(backend)?.down ?? true) && replicas.usable(backend) },
     maxQueryMemoryBytes: config.maxQueryMemoryMB * 1024 * 1024,
+    tlsContext: config.tls ? tls.createSecureContext({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }) : undefined,
     sessionClosed(s) {
       sessions.delete(s); // connection counters are kept by the worker entry
     },

@@ -5,6 +5,7 @@
 // session is pinned to it (a transaction, locks, temporary tables, user variables, prepared
 // statements), as ProxySQL does.
 import type * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { Logger } from 'pino';
 import { PacketFramer, frame, writeHeader } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
@@ -51,6 +52,8 @@ export interface SessionHost {
   readonly health: ReplicaHealth;
   /** Byte budget one query's merge may hold (maxQueryMemoryMB). */
   readonly maxQueryMemoryBytes: number;
+  /** Certificate and key for client TLS; undefined when the config has no tls section. */
+  readonly tlsContext: tls.SecureContext | undefined;
   /** Called once when the session has ended and released everything. */
   sessionClosed(s: ClientSession): void;
 }
@@ -81,7 +84,18 @@ const VERB_KIND: Partial<Record<Verb, QueryKind>> = {
 
 export class ClientSession implements RelaySink {
   readonly id: number;
-  private readonly socket: net.Socket;
+  /** The client socket; replaced by a TLSSocket over it after an SSLRequest. */
+  private socket: net.Socket;
+  /** The connection switched to TLS. */
+  private tls = false;
+  private readonly onData = (chunk: Buffer) => {
+    this.host.metrics.inc(Counter.BytesIn, chunk.length);
+    try {
+      this.framer.push(chunk);
+    } catch (e) {
+      this.protocolError(e);
+    }
+  };
   private readonly host: SessionHost;
   private readonly log: Logger;
   private readonly framer: PacketFramer;
@@ -120,14 +134,7 @@ export class ClientSession implements RelaySink {
     this.log = log;
     this.framer = new PacketFramer((p, seq, framed) => this.onPacket(p, seq, framed));
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      host.metrics.inc(Counter.BytesIn, chunk.length);
-      try {
-        this.framer.push(chunk);
-      } catch (e) {
-        this.protocolError(e);
-      }
-    });
+    socket.on('data', this.onData);
     socket.on('error', (e) => this.log.debug({ err: e.message }, 'client socket error'));
     socket.on('close', () => this.closed());
     this.sendGreeting();
@@ -191,7 +198,7 @@ export class ClientSession implements RelaySink {
       serverVersion: this.host.serverVersion,
       connectionId: this.id,
       scramble: this.scramble,
-      capabilities: SERVER_CAPABILITIES,
+      capabilities: SERVER_CAPABILITIES | (this.host.tlsContext ? Cap.SSL : 0),
       collation: Collation.UTF8MB4_GENERAL_CI,
       status: Status.AUTOCOMMIT,
       authPlugin: NATIVE_PASSWORD,
@@ -230,8 +237,11 @@ export class ClientSession implements RelaySink {
 
   private onHandshakeResponse(payload: Buffer, seq: number): void {
     if (isSslRequest(payload)) {
-      this.sendError(new SqlError(ErrorCode.ER_HANDSHAKE_ERROR, 'TLS is not configured on this sluice; connect without TLS (e.g. --ssl=0, ssl-mode=DISABLED)', { fatal: true }), seq + 1);
-      return this.close();
+      if (!this.host.tlsContext || this.tls) {
+        this.sendError(new SqlError(ErrorCode.ER_HANDSHAKE_ERROR, 'TLS is not configured on this sluice; connect without TLS (e.g. --ssl=0, ssl-mode=DISABLED) or add a tls section to the config', { fatal: true }), seq + 1);
+        return this.close();
+      }
+      return this.startTls();
     }
     const resp = decodeHandshakeResponse(payload);
     this.caps = resp.capabilities & SERVER_CAPABILITIES;
@@ -242,12 +252,33 @@ export class ClientSession implements RelaySink {
     if (resp.collation !== Collation.UTF8MB4_GENERAL_CI && coll) {
       this.state.record(['names'], `SET NAMES ${coll.charset} COLLATE ${coll.name}`);
     }
-    this.auth = new Authenticator(this.host.auth, this.scramble, this.socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'localhost', false);
+    this.auth = new Authenticator(this.host.auth, this.scramble, this.remoteHost(), this.tls);
     this.phase = Phase.Auth;
     this.authStep(this.auth.start(resp), seq + 1);
   }
 
   private pendingDb: string | null = null;
+
+  private remoteHost(): string {
+    return this.socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'localhost';
+  }
+
+  /**
+   * The client sent an SSLRequest: the rest of the connection runs over TLS. The framer goes on
+   * with the TLS socket's plaintext; the HandshakeResponse follows (sequence id 2).
+   */
+  private startTls(): void {
+    const raw = this.socket;
+    raw.removeListener('data', this.onData);
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.host.tlsContext! });
+    secure.on('data', this.onData);
+    secure.on('error', (e) => {
+      this.log.info({ err: e.message }, 'TLS handshake or stream failed');
+      raw.destroy();
+    });
+    this.socket = secure;
+    this.tls = true;
+  }
 
   private onAuthPacket(payload: Buffer, seq: number): void {
     this.authStep(this.auth!.next(payload), seq + 1);
@@ -261,6 +292,10 @@ export class ClientSession implements RelaySink {
     if (step.kind === 'fail') {
       this.sendError(step.error, seq);
       this.log.info({ user: this.user, err: step.error.message }, 'authentication failed');
+      return this.close();
+    }
+    if (step.credential.config.requireTls && !this.tls) {
+      this.sendError(new SqlError(ErrorCode.ER_ACCESS_DENIED_ERROR, `Access denied for user '${this.user}'@'${this.remoteHost()}': this user must connect with TLS (e.g. --ssl, ssl-mode=REQUIRED)`, { fatal: true }), seq);
       return this.close();
     }
     if (step.preface) this.sendPayload(new BufferWriter(2).bytes(step.preface), seq++);
@@ -290,7 +325,7 @@ export class ClientSession implements RelaySink {
     this.pendingDb = resp.database;
     const coll = resp.collation ? collationInfo(resp.collation) : null;
     if (coll && resp.collation !== Collation.UTF8MB4_GENERAL_CI) this.state.record(['names'], `SET NAMES ${coll.charset} COLLATE ${coll.name}`);
-    this.auth = new Authenticator(this.host.auth, this.scramble, this.socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'localhost', false);
+    this.auth = new Authenticator(this.host.auth, this.scramble, this.remoteHost(), this.tls);
     this.phase = Phase.Auth;
     this.authStep(this.auth.start(resp), 1);
   }

@@ -1,0 +1,70 @@
+// Clients connecting with TLS (CLIENT_SSL in the handshake): the connection switches to TLS after
+// the SSLRequest, and users with requireTls are refused without it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import mysql from 'mysql2/promise';
+import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
+import { mariadbCli } from '../helpers/mariadb-cli';
+
+let c: Cluster;
+let dir: string;
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'sluice-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=sluice-test',
+    '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+  c = await startCluster({
+    backends: 1,
+    setup: () => 'CREATE DATABASE app_db; CREATE TABLE app_db.t (v VARCHAR(10)); INSERT INTO app_db.t VALUES (\'tls-ok\');',
+    config: ([db]) => ({
+      tls: { cert: path.join(dir, 'cert.pem'), key: path.join(dir, 'key.pem') },
+      users: [
+        { user: 'app', password: 'pw', schemas: ['app'] },
+        { user: 'secure', password: 'pw2', schemas: ['app'], requireTls: true },
+      ],
+      backends: { db1: backendOf(db) },
+      schemas: { app: { backend: 'db1', database: 'app_db' } },
+    }),
+  });
+});
+
+after(async () => {
+  await c?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const connect = (user: string, password: string, ssl: boolean) =>
+  mysql.createConnection({ host: '127.0.0.1', port: c.port, user, password, database: 'app', ...(ssl ? { ssl: { rejectUnauthorized: false } } : {}) });
+
+test('mysql2 over TLS: the handshake switches to TLS and queries work', async () => {
+  const conn = await connect('app', 'pw', true);
+  try {
+    const stream = (conn as unknown as { connection: { stream: { encrypted?: boolean } } }).connection.stream;
+    assert.equal(stream.encrypted, true, 'the client socket is a TLS socket');
+    const [rows] = await conn.query('SELECT v FROM t');
+    assert.deepEqual(rows, [{ v: 'tls-ok' }]);
+    const [prepared] = await conn.execute('SELECT v FROM t WHERE v = ?', ['tls-ok']);
+    assert.deepEqual(prepared, [{ v: 'tls-ok' }]);
+  } finally {
+    await conn.end();
+  }
+});
+
+test('requireTls: refused in the clear with a message that says what to change, accepted over TLS', async () => {
+  await assert.rejects(connect('secure', 'pw2', false), (e: { errno: number; message: string }) =>
+    e.errno === 1045 && /must connect with TLS/.test(e.message));
+  const conn = await connect('secure', 'pw2', true);
+  const [rows] = await conn.query('SELECT v FROM t');
+  assert.deepEqual(rows, [{ v: 'tls-ok' }]);
+  await conn.end();
+});
+
+test('the mariadb CLI connects with --ssl', async () => {
+  const r = await mariadbCli(c.port, 'secure', 'pw2', 'SELECT v FROM t', 'app', ['--ssl', '--skip-ssl-verify-server-cert']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'v\ntls-ok\n');
+});
