@@ -16,18 +16,24 @@ function framerOver(chunks: Buffer[]): () => number {
   };
 }
 
-/** Scans a whole response chunk by chunk, passing each chunk (or its head) to a relay sink. */
-function relayOver(chunks: Buffer[]): () => number {
+/**
+ * Scans a whole response chunk by chunk the way BackendConnection.onData does, passing each chunk
+ * (or its head) to `data` (the session's RelaySink.data: socket.write); returns the bytes relayed.
+ */
+export function relayOver(chunks: Buffer[], deprecateEof = true, data: (chunk: Buffer) => void = () => {}): () => number {
   const scanner = new ResponseScanner();
   let bytes = 0;
-  const data = (chunk: Buffer) => (bytes += chunk.length); // the sink: socket.write in the session
+  const relay = (chunk: Buffer) => {
+    bytes += chunk.length;
+    data(chunk);
+  };
   return () => {
     bytes = 0;
-    scanner.begin(ResponseKind.Result, true);
+    scanner.begin(ResponseKind.Result, deprecateEof);
     for (const c of chunks) {
       const end = scanner.scan(c);
-      if (end < 0) data(c);
-      else data(end === c.length ? c : c.subarray(0, end));
+      if (end < 0) relay(c);
+      else relay(end === c.length ? c : c.subarray(0, end));
     }
     if (!scanner.done) throw new Error('BUG: the response did not end');
     return bytes;
