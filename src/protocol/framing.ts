@@ -35,6 +35,15 @@ export class PacketFramer {
   private seq = 0;
   /** Logical payloads above this size are a protocol error (ER_NET_PACKET_TOO_LARGE). */
   maxPayload: number;
+  /** Set by stop(): push() returns at once, leaving the rest of the chunk in `leftover`. */
+  private stopped = false;
+  /** Bytes after the packet at which stop() was called (e.g. a TLS ClientHello after an SSLRequest). */
+  leftover: Buffer | null = null;
+
+  /** Called from the packet handler: hand the rest of the stream to someone else (TLS). */
+  stop(): void {
+    this.stopped = true;
+  }
 
   constructor(private readonly onPacket: PacketHandler, maxPayload = 1 << 30) {
     this.maxPayload = maxPayload;
@@ -54,6 +63,10 @@ export class PacketFramer {
             const start = pos;
             pos += 4 + plen;
             this.onPacket(chunk.subarray(pos - plen, pos), seq, chunk.subarray(start, pos));
+            if (this.stopped) {
+              this.leftover = chunk.subarray(pos);
+              return;
+            }
             continue;
           }
         }
@@ -84,6 +97,10 @@ export class PacketFramer {
       this.partial = null;
       this.partialHave = 0;
       this.onPacket(payload, this.seq, null);
+      if (this.stopped) {
+        this.leftover = chunk.subarray(pos);
+        return;
+      }
     }
   }
 

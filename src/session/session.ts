@@ -6,6 +6,7 @@
 // statements), as ProxySQL does.
 import type * as net from 'node:net';
 import * as tls from 'node:tls';
+import { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { PacketFramer, frame, writeHeader } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
@@ -98,7 +99,7 @@ export class ClientSession implements RelaySink {
   };
   private readonly host: SessionHost;
   private readonly log: Logger;
-  private readonly framer: PacketFramer;
+  private framer: PacketFramer;
   private phase = Phase.Handshake;
   private readonly scramble = newScramble();
   private auth: Authenticator | null = null;
@@ -270,7 +271,23 @@ export class ClientSession implements RelaySink {
   private startTls(): void {
     const raw = this.socket;
     raw.removeListener('data', this.onData);
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.host.tlsContext! });
+    // The client may send its TLS ClientHello in the same chunk as the SSLRequest: the framer stops
+    // there, and the bytes after it go to the TLS layer first, through a small duplex over the socket.
+    this.framer.stop();
+    const wire = new Duplex({
+      read() {},
+      write(chunk: Buffer, _enc, cb) { raw.write(chunk, cb); },
+      final(cb) { raw.end(); cb(); },
+    });
+    // After the framer's push() returns (leftover is known then), before any further socket event.
+    queueMicrotask(() => {
+      const rest = this.framer.leftover;
+      this.framer = new PacketFramer((p, seq, framed) => this.onPacket(p, seq, framed));
+      if (rest && rest.length > 0) wire.push(rest);
+      raw.on('data', (d: Buffer) => wire.push(d));
+      raw.on('end', () => wire.push(null));
+    });
+    const secure = new tls.TLSSocket(wire, { isServer: true, secureContext: this.host.tlsContext! });
     secure.on('data', this.onData);
     secure.on('error', (e) => {
       this.log.info({ err: e.message }, 'TLS handshake or stream failed');
@@ -590,6 +607,7 @@ export class ClientSession implements RelaySink {
       // One unit and nothing to merge: relay its response untouched, as forwarding does.
       const unit = plan.units[0];
       const part = schema.partitions[unit.partition];
+      if (plan.primary && schema.readYourWritesMs > 0) this.primaryUntil = performance.now() + schema.readYourWritesMs;
       const pool = this.host.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
       return this.relayOn(pool, part.database, frameQuery(unit.sql), c);
     }
