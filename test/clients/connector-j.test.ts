@@ -7,35 +7,28 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Cluster } from '../helpers/cluster';
-import { startMatrixCluster, checkSession, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
-import { ensureDebianPackages, runProcess } from './processes';
+import { useMatrixCluster, checkSession, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
+import { runProcess } from './processes';
 
 const JAR = '/usr/share/java/mariadb-java-client.jar';
 const SOURCE = path.resolve(__dirname, '../../../test/clients/scripts/Session.java');
 
-let c: Cluster;
+const cluster = useMatrixCluster('libmariadb-java');
 let classes: string;
 
 before(async () => {
-  ensureDebianPackages('libmariadb-java');
   classes = mkdtempSync(path.join(tmpdir(), 'sluice-connector-j-'));
-  const [javac, cluster] = await Promise.all([
-    runProcess('javac', ['-encoding', 'UTF-8', '-cp', JAR, '-d', classes, SOURCE], { timeoutMs: 120_000 }),
-    startMatrixCluster(),
-  ]);
-  c = cluster;
+  const javac = await runProcess('javac', ['-encoding', 'UTF-8', '-cp', JAR, '-d', classes, SOURCE], { timeoutMs: 120_000 });
   assert.equal(javac.code, 0, javac.stderr);
 });
 
-after(async () => {
-  await c?.stop();
+after(() => {
   if (classes) rmSync(classes, { recursive: true, force: true });
 });
 
 const session = (database: string, serverPrepare: boolean, base: number) =>
-  checkSession(c, `Connector/J on ${database}`, base, serverPrepare, () =>
-    runProcess('java', ['-cp', `${JAR}:${classes}`, 'Session', String(c.port), USER, PASSWORD, database, String(base), String(serverPrepare)]));
+  checkSession(cluster(), `Connector/J on ${database}`, base, serverPrepare, () =>
+    runProcess('java', ['-cp', `${JAR}:${classes}`, 'Session', String(cluster().port), USER, PASSWORD, database, String(base), String(serverPrepare)]));
 
 test('Connector/J with server-side prepared statements on a forwarding schema', () => session(FORWARD_SCHEMA, true, 100));
 test('Connector/J with client-side parameters on a forwarding schema', () => session(FORWARD_SCHEMA, false, 200));

@@ -1,30 +1,20 @@
 // The client matrix for the command-line tools: the `mariadb` CLI in batch mode (text protocol; on the
 // forwarding schema also SQL-level PREPARE/EXECUTE) and `mariadb-dump` of a forwarding schema, whose
 // output must load back through sluice into a fresh database and dump the same again.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { Cluster } from '../helpers/cluster';
 import { mariadbCli } from '../helpers/mariadb-cli';
 import {
-  startMatrixCluster, largeValue, CANONICAL_SQL, FORWARD_SCHEMA, SHARDED_SCHEMA, RESTORE_SCHEMA, USER, PASSWORD,
+  useMatrixCluster, largeValue, CANONICAL_SQL, FORWARD_SCHEMA, SHARDED_SCHEMA, RESTORE_SCHEMA, USER, PASSWORD,
   BIG, DEC, DBL, STR, DATETIME, BLOB_HEX, SMALL,
 } from './scenario';
-import { ensureDebianPackages, runProcess } from './processes';
+import { runProcess } from './processes';
 
-let c: Cluster;
-
-before(async () => {
-  ensureDebianPackages('mariadb-client');
-  c = await startMatrixCluster();
-});
-
-after(async () => {
-  await c?.stop();
-});
+const cluster = useMatrixCluster('mariadb-client');
 
 const cli = (sql: string, database: string) =>
-  mariadbCli(c.port, USER, PASSWORD, sql, database, ['--skip-column-names', '--default-character-set=utf8mb4', '--force']);
+  mariadbCli(cluster().port, USER, PASSWORD, sql, database, ['--skip-column-names', '--default-character-set=utf8mb4', '--force']);
 
 /** The session as one batch; parameters are SQL-level PREPARE/EXECUTE where `prepare`, literals otherwise. */
 function script(base: number, prepare: boolean): string {
@@ -84,7 +74,7 @@ const CLIENT = ['--no-defaults', '-h127.0.0.1', `-u${USER}`, `-p${PASSWORD}`, '-
 
 /** The dump as latin1 text, so the raw bytes of binary columns survive into the reload. */
 const dump = (database: string) =>
-  runProcess('mariadb-dump', [...CLIENT, `-P${c.port}`, '--skip-dump-date', '--no-tablespaces', '--single-transaction', database], { encoding: 'latin1' });
+  runProcess('mariadb-dump', [...CLIENT, `-P${cluster().port}`, '--skip-dump-date', '--no-tablespaces', '--single-transaction', database], { encoding: 'latin1' });
 
 test('mariadb-dump of a forwarding schema loads back through sluice into a fresh database and matches', async () => {
   // The CLI session above left NULLs, binary bytes and a 3 MB value in fwd.typed; dump them too.
@@ -92,16 +82,16 @@ test('mariadb-dump of a forwarding schema loads back through sluice into a fresh
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stdout, /CREATE TABLE `typed`/);
   assert.match(first.stdout, /INSERT INTO `items` VALUES\n\(1,'apple'\),\n\(2,'pear'\),\n\(3,'plum'\);/);
-  const load = await runProcess('mariadb', [...CLIENT, `-P${c.port}`, RESTORE_SCHEMA], { input: Buffer.from(first.stdout, 'latin1') });
+  const load = await runProcess('mariadb', [...CLIENT, `-P${cluster().port}`, RESTORE_SCHEMA], { input: Buffer.from(first.stdout, 'latin1') });
   assert.equal(load.code, 0, load.stderr);
   const again = await dump(RESTORE_SCHEMA);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(again.stdout.replace(`Database: ${RESTORE_SCHEMA}`, `Database: ${FORWARD_SCHEMA}`), first.stdout);
   // And the stored bytes agree, checked on the backend itself.
-  const sums = await c.dbs[0].sql('CHECKSUM TABLE fwd_db.items, restore_db.items, fwd_db.typed, restore_db.typed');
+  const sums = await cluster().dbs[0].sql('CHECKSUM TABLE fwd_db.items, restore_db.items, fwd_db.typed, restore_db.typed');
   const [items, itemsBack, typed, typedBack] = sums.trim().split('\n').map((l) => l.split('\t')[1]);
   assert.equal(itemsBack, items);
   assert.equal(typedBack, typed);
-  assert.equal(await c.dbs[0].sql(`SELECT HEX(b) FROM restore_db.typed WHERE id = 101`), `${BLOB_HEX.toUpperCase()}\n`);
-  assert.equal(await c.dbs[0].sql('SELECT LENGTH(big) FROM restore_db.typed WHERE id = 104'), `${largeValue().length}\n`);
+  assert.equal(await cluster().dbs[0].sql(`SELECT HEX(b) FROM restore_db.typed WHERE id = 101`), `${BLOB_HEX.toUpperCase()}\n`);
+  assert.equal(await cluster().dbs[0].sql('SELECT LENGTH(big) FROM restore_db.typed WHERE id = 104'), `${largeValue().length}\n`);
 });

@@ -1,11 +1,10 @@
 // The client matrix for Node drivers: mysql2 (`execute` = binary protocol, `query` = text) and the
 // older `mysql` package (text protocol, parameters interpolated by the driver), through sluice on a
 // forwarding and a sharded schema.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql2 from 'mysql2/promise';
-import type { Cluster } from '../helpers/cluster';
-import { startMatrixCluster, backendStmtExecutes, expectedLines, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
+import { useMatrixCluster, backendStmtExecutes, expectedLines, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
 import { runNodeSession, type SqlRunner } from './node-session';
 
 /** The slice of the `mysql` package's API used here (it ships no types). */
@@ -16,18 +15,10 @@ interface OldConnection {
 }
 const oldMysql = require('mysql') as { createConnection(opts: Record<string, unknown>): OldConnection };
 
-let c: Cluster;
-
-before(async () => {
-  c = await startMatrixCluster();
-});
-
-after(async () => {
-  await c?.stop();
-});
+const cluster = useMatrixCluster();
 
 const options = (database: string) => ({
-  host: '127.0.0.1', port: c.port, user: USER, password: PASSWORD, database,
+  host: '127.0.0.1', port: cluster().port, user: USER, password: PASSWORD, database,
   supportBigNumbers: true, bigNumberStrings: true, dateStrings: true,
 });
 
@@ -72,9 +63,9 @@ async function withOldMysql(database: string, base: number): Promise<string[]> {
 }
 
 test('mysql2 execute (binary protocol) on a forwarding schema', async () => {
-  const executes = await backendStmtExecutes(c);
+  const executes = await backendStmtExecutes(cluster());
   assert.deepEqual(await withMysql2(FORWARD_SCHEMA, true, 100), expectedLines(100));
-  assert.ok((await backendStmtExecutes(c)) - executes >= 10, 'the executes reached the backend as COM_STMT_EXECUTE');
+  assert.ok((await backendStmtExecutes(cluster())) - executes >= 10, 'the executes reached the backend as COM_STMT_EXECUTE');
 });
 
 test('mysql2 query (text protocol) on a forwarding schema', async () => {

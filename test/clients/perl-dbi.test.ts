@@ -1,28 +1,18 @@
 // The client matrix for Perl: DBI with DBD::MariaDB (Debian's libdbd-mariadb-perl). On the forwarding
 // schema it prepares on the server (mariadb_server_prepare=1: binary protocol); on the sharded schema
 // it interpolates parameters itself (text protocol), since COM_STMT_* is not routed there yet.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import * as path from 'node:path';
-import type { Cluster } from '../helpers/cluster';
-import { startMatrixCluster, checkSession, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
-import { ensureDebianPackages, runProcess } from './processes';
+import { useMatrixCluster, checkSession, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
+import { runProcess } from './processes';
 
 const SCRIPT = path.resolve(__dirname, '../../../test/clients/scripts/session.pl');
 
-let c: Cluster;
-
-before(async () => {
-  ensureDebianPackages('libdbd-mariadb-perl');
-  c = await startMatrixCluster();
-});
-
-after(async () => {
-  await c?.stop();
-});
+const cluster = useMatrixCluster('libdbd-mariadb-perl');
 
 const session = (database: string, serverPrepare: boolean, base: number) =>
-  checkSession(c, `DBD::MariaDB on ${database}`, base, serverPrepare, () =>
-    runProcess('perl', [SCRIPT, String(c.port), USER, PASSWORD, database, String(base), serverPrepare ? '1' : '0']));
+  checkSession(cluster(), `DBD::MariaDB on ${database}`, base, serverPrepare, () =>
+    runProcess('perl', [SCRIPT, String(cluster().port), USER, PASSWORD, database, String(base), serverPrepare ? '1' : '0']));
 
 test('DBD::MariaDB with server-side prepared statements on a forwarding schema', () => session(FORWARD_SCHEMA, true, 100));
 test('DBD::MariaDB with client-side parameters on a forwarding schema', () => session(FORWARD_SCHEMA, false, 200));

@@ -13,10 +13,12 @@
 // On a forwarding schema, drivers that can prepare on the server do so (binary protocol); on a sharded
 // schema every client interpolates parameters itself (text protocol), because COM_STMT_* is not routed
 // on sharded schemas yet.
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import mysql from 'mysql2/promise';
 import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
-import type { ProcessResult } from './processes';
+import { ensureDebianPackages, type ProcessResult } from './processes';
 
 /** The logical schemas of the matrix cluster. */
 export const FORWARD_SCHEMA = 'fwd';
@@ -112,7 +114,6 @@ export async function startMatrixCluster(): Promise<Cluster> {
     threads: 1,
   });
   try {
-    const mysql = await import('mysql2/promise');
     const conn = await mysql.createConnection({ host: '127.0.0.1', port: c.port, user: USER, password: PASSWORD, database: SHARDED_SCHEMA });
     try {
       await conn.query(ITEMS_DDL);
@@ -146,4 +147,23 @@ export async function checkSession(c: Cluster, label: string, base: number, serv
   const binary = (await backendStmtExecutes(c)) - executes;
   if (serverPrepare) assert.ok(binary >= 10, `${label}: only ${binary} COM_STMT_EXECUTE reached the backend`);
   else assert.equal(binary, 0, `${label}: prepared on the server`);
+}
+
+/**
+ * Registers the test file's hooks: install `debianPackages` if missing, start the matrix cluster
+ * before the tests and stop it after them. Returns the running cluster's getter.
+ */
+export function useMatrixCluster(...debianPackages: string[]): () => Cluster {
+  let c: Cluster | undefined;
+  before(async () => {
+    ensureDebianPackages(...debianPackages);
+    c = await startMatrixCluster();
+  });
+  after(async () => {
+    await c?.stop();
+  });
+  return () => {
+    if (!c) throw new Error('BUG: the matrix cluster is used before its before() hook ran');
+    return c;
+  };
 }

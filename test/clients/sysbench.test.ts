@@ -3,26 +3,16 @@
 // with zero errors and the statements reaching the backend as COM_STMT_EXECUTE. One thread: with two,
 // MariaDB itself (without sluice) reports an occasional deadlock that sysbench retries as an "ignored
 // error"; with one, any error at all is sluice's, and --mysql-ignore-errors=none makes it fatal.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Cluster } from '../helpers/cluster';
-import { startMatrixCluster, backendStmtExecutes, FORWARD_SCHEMA, USER, PASSWORD } from './scenario';
-import { ensureDebianPackages, runProcess } from './processes';
+import { useMatrixCluster, backendStmtExecutes, FORWARD_SCHEMA, USER, PASSWORD } from './scenario';
+import { runProcess } from './processes';
 
-let c: Cluster;
-
-before(async () => {
-  ensureDebianPackages('sysbench');
-  c = await startMatrixCluster();
-});
-
-after(async () => {
-  await c?.stop();
-});
+const cluster = useMatrixCluster('sysbench');
 
 const sysbench = (command: string) =>
   runProcess('sysbench', [
-    'oltp_read_write', '--db-driver=mysql', '--mysql-host=127.0.0.1', `--mysql-port=${c.port}`,
+    'oltp_read_write', '--db-driver=mysql', '--mysql-host=127.0.0.1', `--mysql-port=${cluster().port}`,
     `--mysql-user=${USER}`, `--mysql-password=${PASSWORD}`, `--mysql-db=${FORWARD_SCHEMA}`,
     '--tables=2', '--table-size=1000', '--threads=1', '--time=3', '--db-ps-mode=auto', '--mysql-ignore-errors=none', command,
   ], { timeoutMs: 60_000 });
@@ -38,18 +28,18 @@ test('sysbench oltp_read_write with prepared statements: prepare, run, cleanup, 
   const prepare = await sysbench('prepare');
   assert.equal(prepare.code, 0, `${prepare.stdout}\n${prepare.stderr}`);
   assert.match(prepare.stdout, /Inserting 1000 records into 'sbtest2'/);
-  assert.equal(await c.dbs[0].sql('SELECT COUNT(*) FROM fwd_db.sbtest1'), '1000\n');
+  assert.equal(await cluster().dbs[0].sql('SELECT COUNT(*) FROM fwd_db.sbtest1'), '1000\n');
 
-  const executes = await backendStmtExecutes(c);
+  const executes = await backendStmtExecutes(cluster());
   const run = await sysbench('run');
   assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
   assert.equal(reported(run.stdout, 'ignored errors'), 0, run.stdout);
   const transactions = reported(run.stdout, 'transactions');
   assert.ok(transactions > 0, run.stdout);
   // Each oltp_read_write transaction runs 18 statements (BEGIN and COMMIT included) as prepared statements.
-  assert.ok((await backendStmtExecutes(c)) - executes >= transactions * 14, 'statements ran as COM_STMT_EXECUTE');
+  assert.ok((await backendStmtExecutes(cluster())) - executes >= transactions * 14, 'statements ran as COM_STMT_EXECUTE');
 
   const cleanup = await sysbench('cleanup');
   assert.equal(cleanup.code, 0, `${cleanup.stdout}\n${cleanup.stderr}`);
-  assert.equal(await c.dbs[0].sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'fwd_db' AND table_name LIKE 'sbtest%'"), '0\n');
+  assert.equal(await cluster().dbs[0].sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'fwd_db' AND table_name LIKE 'sbtest%'"), '0\n');
 });
