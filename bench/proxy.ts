@@ -1,9 +1,10 @@
 // The cost of a proxy, side by side in one run: sysbench-style point selects (text protocol) against
-// direct MariaDB, the plain Node byte relay (bench/relay.ts) and sluice (a forwarding schema), at 8
-// and 32 client connections, alternating between the three targets in slices so that a busy
-// neighbour on this shared machine slows all three alike.
+// direct MariaDB, the plain Node byte relay (bench/relay.ts), sluice with a forwarding schema and
+// sluice with a 2-partition sharded schema (point selects by the shard key), at 8 and 32 client
+// connections, alternating between the four targets in slices so that a busy neighbour on this
+// shared machine slows all of them alike.
 //
-//   npm run bench:proxy                                  (builds first; about a minute and a half)
+//   npm run bench:proxy                                  (builds first; about two minutes)
 //   node dist/bench/proxy.js --duration 3 --connections 8,32 --sluice-threads 1
 //
 // The relay and sluice run as child processes, so each one's own CPU time can be read from
@@ -110,26 +111,44 @@ async function main(): Promise<void> {
     });
     const relay: BenchTarget = { name: 'relay', host: '127.0.0.1', port: Number(/:(\d+)$/.exec(line)![1]) };
 
-    const sluicePort = await freePort();
-    const config = path.join(dir, 'sluice.yaml');
-    writeFileSync(config, [
-      `listen: 127.0.0.1:${sluicePort}`,
-      `threads: ${flags.sluiceThreads}`,
-      'logLevel: warn',
-      'users:',
-      `  - { user: ${db.user}, password: ${db.password}, schemas: ["*"] }`,
-      'backends:',
-      `  db: { host: ${db.host}, port: ${db.port}, user: ${db.user}, password: ${db.password}, pool: { min: 0, max: 64 } }`,
-      'schemas:',
-      '  sbtest: { backend: db, database: sbtest }',
-      '',
-    ].join('\n'));
-    const sluice: BenchTarget = { name: 'sluice', host: '127.0.0.1', port: sluicePort };
-    const sluiceChild = await startChild([path.join(__dirname, '..', 'src', 'cli.js'), 'serve', '--config', config], () => canLogin(sluice, db));
-    children.push(sluiceChild);
+    // Two sluices: one forwarding sbtest to MariaDB as is; one where sbtest is a sharded schema of
+    // 2 partitions (databases sbshard_0/1 on the same MariaDB, sbtest1 split by id mod 2), so a
+    // point select by id takes the sharding path (plan cache, routing to one partition).
+    await db.sql([0, 1].map((p) => `CREATE DATABASE sbshard_${p} CHARACTER SET utf8mb4;
+      CREATE TABLE sbshard_${p}.sbtest1 LIKE sbtest.sbtest1;
+      INSERT INTO sbshard_${p}.sbtest1 SELECT * FROM sbtest.sbtest1 WHERE id MOD 2 = ${p};`).join('\n'));
+    const startSluice = async (name: string, schema: string[]): Promise<[BenchTarget, ChildProcess]> => {
+      const port = await freePort();
+      const config = path.join(dir, `${name}.yaml`);
+      writeFileSync(config, [
+        `listen: 127.0.0.1:${port}`,
+        `threads: ${flags.sluiceThreads}`,
+        'logLevel: warn',
+        'users:',
+        `  - { user: ${db.user}, password: ${db.password}, schemas: ["*"] }`,
+        'backends:',
+        `  db: { host: ${db.host}, port: ${db.port}, user: ${db.user}, password: ${db.password}, pool: { min: 0, max: 64 } }`,
+        'schemas:',
+        ...schema,
+        '',
+      ].join('\n'));
+      const target: BenchTarget = { name, host: '127.0.0.1', port };
+      const child = await startChild([path.join(__dirname, '..', 'src', 'cli.js'), 'serve', '--config', config], () => canLogin(target, db));
+      children.push(child);
+      return [target, child];
+    };
+    const [sluice, sluiceChild] = await startSluice('sluice', ['  sbtest: { backend: db, database: sbtest }']);
+    const [sharded, shardedChild] = await startSluice('sluice-2shard', [
+      '  sbtest:',
+      '    partitions:',
+      '      - { write: db, database: sbshard_0 }',
+      '      - { write: db, database: sbshard_1 }',
+      '    tables:',
+      '      sbtest1: { shardKey: id, algorithm: mod }',
+    ]);
 
-    const targets = [direct, relay, sluice];
-    const proxies = [{ index: 1, pid: relayChild.pid! }, { index: 2, pid: sluiceChild.pid! }];
+    const targets = [direct, relay, sluice, sharded];
+    const proxies = [{ index: 1, pid: relayChild.pid! }, { index: 2, pid: sluiceChild.pid! }, { index: 3, pid: shardedChild.pid! }];
     const base: Omit<BenchOptions, 'connections' | 'durationSec' | 'warmupSec'> = {
       targets, user: db.user, password: db.password, database: 'sbtest', workload: 'point-select',
       mix: builtinMix('point-select'), threads: flags.loadThreads, sliceSec: flags.slice, prepared: false,
