@@ -253,6 +253,15 @@ export class BackendConnection {
     else this.socket.write(framed);
   }
 
+  /**
+   * Streams the next response to sink without sending a command first: the server's answer after
+   * the client supplied a LOCAL INFILE's contents.
+   */
+  expectResponse(kind: ResponseKind, sink: RelaySink): void {
+    this.scanner.begin(kind, (this.caps & Cap.DEPRECATE_EOF) !== 0);
+    this.sink = sink;
+  }
+
   /** Sends a command that has no response (COM_STMT_CLOSE, COM_STMT_SEND_LONG_DATA). */
   sendNoReply(framed: Buffer | Buffer[]): void {
     if (Array.isArray(framed)) for (const b of framed) this.socket.write(b);

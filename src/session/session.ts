@@ -210,6 +210,7 @@ export class ClientSession implements RelaySink {
   private onPacket(payload: Buffer, seq: number, framed: Buffer | null): void {
     switch (this.phase) {
       case Phase.Command:
+        if (this.infileConn) return this.infileData(payload, seq, framed);
         // Every command starts a new exchange at sequence id 0 (a >16 MiB command reports the id
         // of its last part, so only single-packet commands can be checked).
         if (seq !== 0 && payload.length < 0xffffff) {
@@ -875,9 +876,9 @@ export class ClientSession implements RelaySink {
     const c = this.current;
     this.status = scanner.status & ~Status.MORE_RESULTS_EXISTS;
     if (scanner.infile) {
-      // LOCAL INFILE is answered by the client; not relayed in this build.
-      this.dropConnection();
-      this.finishWithError(new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'LOAD DATA LOCAL INFILE is not supported through sluice yet'));
+      // LOAD DATA LOCAL INFILE: the request went to the client; its file comes next, packet by
+      // packet, and is passed to this backend connection until the empty packet that ends it.
+      this.infileConn = this.conn;
       return;
     }
     if (c && !scanner.err) {
@@ -937,6 +938,17 @@ export class ClientSession implements RelaySink {
   }
 
   private nextStatementTimer: NodeJS.Timeout | null = null;
+
+  /** The backend connection waiting for the client's LOCAL INFILE contents. */
+  private infileConn: BackendConnection | null = null;
+
+  private infileData(payload: Buffer, seq: number, framed: Buffer | null): void {
+    const conn = this.infileConn!;
+    conn.sendNoReply(framed ?? frame(payload, seq));
+    if (payload.length > 0) return;
+    this.infileConn = null;
+    conn.expectResponse(ResponseKind.Simple, this);
+  }
 
   /**
    * Keeps the connection for a next statement that asks about this one, but only briefly: an idle

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
+import { Readable } from 'node:stream';
 import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
 import { mariadbCli } from '../helpers/mariadb-cli';
 import { BackendConnection } from '../../src/backend/connection';
@@ -241,5 +242,20 @@ test('COM_CHANGE_USER re-authenticates and starts a clean session; SHOW WARNINGS
     await assert.rejects(conn.changeUser({ user: 'root2', password: 'wrong' }), (e: { errno: number }) => e.errno === 1045);
   } finally {
     conn.destroy();
+  }
+});
+
+test('LOAD DATA LOCAL INFILE streams the client\'s file through to the backend', async () => {
+  const lines = Array.from({ length: 2000 }, (_, i) => `${i + 1},name-${i + 1}\n`).join('');
+  const conn = await connect({ infileStreamFactory: () => Readable.from([Buffer.from(lines)]), flags: ['+LOCAL_FILES'] });
+  try {
+    await conn.query('CREATE TABLE ld (id INT PRIMARY KEY, name VARCHAR(20))');
+    const [res] = await conn.query("LOAD DATA LOCAL INFILE 'rows.csv' INTO TABLE ld FIELDS TERMINATED BY ','");
+    assert.equal((res as { affectedRows: number }).affectedRows, 2000);
+    const [rows] = await conn.query('SELECT COUNT(*) AS n, MAX(name) AS top FROM ld');
+    assert.deepEqual(rows, [{ n: 2000, top: 'name-999' }]);
+    await conn.query('DROP TABLE ld');
+  } finally {
+    await conn.end();
   }
 });
