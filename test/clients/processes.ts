@@ -33,6 +33,9 @@ export function runProcess(
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr: err && !stderr ? String(err.message) : stderr });
     });
+    // A program that exits without reading its input makes the write fail with EPIPE; its exit code
+    // and stderr already tell the caller, so that error is not an uncaught exception.
+    child.stdin!.on('error', () => {});
     child.stdin!.end(opts.input ?? '');
   });
 }
