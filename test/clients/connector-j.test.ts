@@ -1,7 +1,7 @@
 // The client matrix for Java: MariaDB Connector/J (Debian's libmariadb-java) driving a small program
 // compiled here with javac. On the forwarding schema it prepares on the server
-// (useServerPrepStmts=true: COM_STMT_PREPARE/EXECUTE, binary rows); on the sharded schema it
-// interpolates parameters itself (text protocol), since COM_STMT_* is not routed there yet.
+// (useServerPrepStmts=true: COM_STMT_PREPARE/EXECUTE, binary rows) and with parameters interpolated
+// by the driver (text protocol), on a forwarding and a sharded schema.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,9 +27,10 @@ after(() => {
 });
 
 const session = (database: string, serverPrepare: boolean, base: number) =>
-  checkSession(cluster(), `Connector/J on ${database}`, base, serverPrepare, () =>
+  checkSession(cluster(), `Connector/J on ${database}`, base, database === SHARDED_SCHEMA ? null : serverPrepare, () =>
     runProcess('java', ['-cp', `${JAR}:${classes}`, 'Session', String(cluster().port), USER, PASSWORD, database, String(base), String(serverPrepare)]));
 
 test('Connector/J with server-side prepared statements on a forwarding schema', () => session(FORWARD_SCHEMA, true, 100));
 test('Connector/J with client-side parameters on a forwarding schema', () => session(FORWARD_SCHEMA, false, 200));
 test('Connector/J with client-side parameters on a sharded schema', () => session(SHARDED_SCHEMA, false, 300));
+test('Connector/J with server-side prepared statements on a sharded schema', () => session(SHARDED_SCHEMA, true, 400));

@@ -72,6 +72,10 @@ test('mysql2 query (text protocol) on a forwarding schema', async () => {
   assert.deepEqual(await withMysql2(FORWARD_SCHEMA, false, 200), expectedLines(200));
 });
 
+test('mysql2 execute (binary protocol) on a sharded schema', async () => {
+  assert.deepEqual(await withMysql2(SHARDED_SCHEMA, true, 600), expectedLines(600));
+});
+
 test('mysql2 query (text protocol) on a sharded schema', async () => {
   assert.deepEqual(await withMysql2(SHARDED_SCHEMA, false, 300), expectedLines(300));
 });
