@@ -6,7 +6,6 @@
 import type { BackendConnection, StreamListener } from '../backend/connection';
 import type { ColumnInfo, OkPacket, ErrPacket } from '../protocol/packets';
 import { SqlError, ErrorCode } from '../protocol/errors';
-import { Status } from '../protocol/constants';
 import type { ShardPlan } from '../plan/types';
 import { resolveMergeSpec } from '../plan';
 import type { MergeSpec } from '../merge/spec';
@@ -29,7 +28,7 @@ export interface ScatterHost {
   describe(partition: number): string;
   /** In a transaction, cancelled units are drained rather than discarded. */
   readonly inTransaction: boolean;
-  /** Status flags for the end packets. */
+  /** Status flags for the end packets (MORE_RESULTS_EXISTS when more statements' results follow). */
   readonly status: number;
   /** Byte budget for rows a merge may hold (GROUP BY in memory, sorts). */
   readonly memoryLimitBytes: number;
@@ -58,6 +57,8 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
   let lastInsertId = 0;
   let warnings = 0;
   let sawRows = false;
+  /** The OK info text ("Rows matched: 2  Changed: 1  Warnings: 0"), its numbers added up over units. */
+  let info = '';
 
   const complete = () => {
     if (completed) return;
@@ -65,9 +66,9 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
     if (failed) {
       out.error(failed);
     } else if (sawRows) {
-      out.end(host.status & ~Status.MORE_RESULTS_EXISTS, warnings);
+      out.end(host.status, warnings);
     } else {
-      out.ok({ affectedRows: affected, lastInsertId, status: host.status, warnings });
+      out.ok({ affectedRows: affected, lastInsertId, status: host.status, warnings, info });
     }
     done(failed);
   };
@@ -140,6 +141,7 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
           if (e) return fail(i, new SqlError(e.errno, `${host.describe(unit.partition)}: ${e.message}`, { sqlState: e.sqlState }));
           if (ok) {
             affected += plan.sameChangeEverywhere ? (i === 0 ? ok.affectedRows : 0) : ok.affectedRows;
+            if (!plan.sameChangeEverywhere || i === 0) info = addInfo(info, ok.info);
             if (!lastInsertId && ok.lastInsertId) lastInsertId = ok.lastInsertId;
             warnings += ok.warnings;
           }
@@ -168,4 +170,13 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
 function shardError(where: string, err: Error | null): SqlError {
   if (err instanceof SqlError) return new SqlError(err.errno, `${where}: ${err.message}`, { sqlState: err.sqlState });
   return new SqlError(ErrorCode.CR_SERVER_LOST, `${where}: ${err?.message ?? 'no backend connection'}`);
+}
+
+/** Adds the numbers of two OK info texts of the same shape ("Records: 3  Duplicates: 0  Warnings: 0"). */
+function addInfo(sum: string, next: string): string {
+  if (!sum) return next;
+  if (!next) return sum;
+  const more = next.match(/\d+/g) ?? [];
+  let k = 0;
+  return sum.replace(/\d+/g, (n) => String(Number(n) + Number(more[k++] ?? 0)));
 }

@@ -150,11 +150,11 @@ export const SERVER_CAPABILITIES =
   Cap.LOCAL_FILES | Cap.IGNORE_SPACE | Cap.PROTOCOL_41 | Cap.INTERACTIVE | Cap.IGNORE_SIGPIPE |
   Cap.TRANSACTIONS | Cap.SECURE_CONNECTION | Cap.MULTI_STATEMENTS | Cap.MULTI_RESULTS |
   Cap.PS_MULTI_RESULTS | Cap.PLUGIN_AUTH | Cap.CONNECT_ATTRS | Cap.PLUGIN_AUTH_LENENC_DATA |
-  Cap.CAN_HANDLE_EXPIRED_PASSWORDS | Cap.DEPRECATE_EOF;
+  Cap.CAN_HANDLE_EXPIRED_PASSWORDS | Cap.SESSION_TRACK | Cap.DEPRECATE_EOF;
 
 /**
  * Client capabilities that change the bytes of a result stream or its meaning. A backend connection
  * serves a client only if both negotiated the same bits here, so its responses relay unchanged.
  */
 export const RELAY_PROFILE_MASK =
-  Cap.FOUND_ROWS | Cap.IGNORE_SPACE | Cap.MULTI_STATEMENTS | Cap.DEPRECATE_EOF | Cap.LOCAL_FILES;
+  Cap.FOUND_ROWS | Cap.IGNORE_SPACE | Cap.MULTI_STATEMENTS | Cap.DEPRECATE_EOF | Cap.LOCAL_FILES | Cap.SESSION_TRACK;

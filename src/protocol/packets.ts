@@ -21,7 +21,8 @@ export interface ErrPacket {
 /** OK payload (header 0x00; 0xfe when it stands in for EOF under CLIENT_DEPRECATE_EOF). */
 export function encodeOk(w: BufferWriter, ok: Partial<OkPacket>, header: number = Header.OK): BufferWriter {
   w.u8(header).lenenc(ok.affectedRows ?? 0).lenenc(ok.lastInsertId ?? 0).u16(ok.status ?? 0).u16(ok.warnings ?? 0);
-  if (ok.info) w.str(ok.info);
+  // Servers store a non-empty info length-encoded (net_store_data), with or without SESSION_TRACK.
+  if (ok.info) w.lenencStr(ok.info);
   return w;
 }
 
@@ -49,7 +50,7 @@ export function decodeOk(payload: Buffer, caps: number): OkPacket {
   const status = r.remaining >= 2 ? r.u16() : 0;
   const warnings = r.remaining >= 2 ? r.u16() : 0;
   let info = '';
-  if (r.remaining > 0) info = caps & Cap.SESSION_TRACK ? r.lenencString() : r.restString();
+  if (r.remaining > 0) info = r.lenencString();
   return { affectedRows, lastInsertId, status, warnings, info };
 }
 

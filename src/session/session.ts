@@ -592,6 +592,7 @@ export class ClientSession implements RelaySink {
       default:
         if (/^\s*(savepoint|release\s+savepoint)\b/i.test(sql)) return this.shardTrxEverywhere(sql);
     }
+    if (c.traits & Trait.Multi) return this.shardedMulti(sql);
     const previewed = previewTarget(sql);
     if (previewed !== null) return this.preview(previewed);
     const explained = explainTarget(sql);
@@ -655,6 +656,42 @@ export class ClientSession implements RelaySink {
       ({ columns, rows }) => { this.sendRows(1, columns, rows); this.afterStatement(); },
       (e: SqlError) => this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, String(e))),
     );
+  }
+
+  /**
+   * Several statements in one COM_QUERY on a sharded schema: each is planned and run on its own, in
+   * order, their results sent one after another with MORE_RESULTS_EXISTS on all but the last; the
+   * first error ends the response, as MySQL does.
+   */
+  private shardedMulti(sql: string): void {
+    if (!(this.caps & Cap.MULTI_STATEMENTS)) {
+      return this.finishWithError(new SqlError(ErrorCode.ER_PARSE_ERROR, 'You sent several statements in one query, but the connection did not enable multi-statements (CLIENT_MULTI_STATEMENTS); send them one by one or enable multipleStatements in the driver'));
+    }
+    const plans: ShardPlan[] = [];
+    try {
+      for (const part of splitStatements(sql)) {
+        const verb = classify(Buffer.from(part), 0, Buffer.byteLength(part)).verb;
+        if ([Verb.Begin, Verb.Start, Verb.Commit, Verb.Rollback, Verb.Set, Verb.Use].includes(verb) || previewTarget(part) !== null || explainTarget(part) !== null) {
+          throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, `'${part.trim().slice(0, 40)}' cannot be combined with other statements in one query on a sharded schema; send it on its own`);
+        }
+        plans.push(planStatement(part, this.sharded, { cache: this.host.planCache, keys: this.host.keys }));
+      }
+    } catch (e) {
+      return this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `BUG: planning failed: ${(e as Error).message}`));
+    }
+    this.ensureImplicitTrx();
+    const out = new ResultWriter(this.socket, this.caps);
+    const run = (i: number) => {
+      const plan = plans[i];
+      this.host.metrics.route(plan.route === 'single' ? Route.Single : plan.route === 'multi' ? Route.Multi : Route.Broadcast);
+      const status = (this.shardTrx ? this.status | Status.IN_TRANS : this.status) | (i < plans.length - 1 ? Status.MORE_RESULTS_EXISTS : 0);
+      scatter(this.shardHost(plan.primary, status), plan, out, (err) => {
+        if (!err && i < plans.length - 1) return run(i + 1);
+        this.host.metrics.inc(Counter.BytesOut, out.written);
+        this.afterStatement();
+      });
+    };
+    run(0);
   }
 
   /** With autocommit off, any statement opens a transaction. */
@@ -874,7 +911,8 @@ export class ClientSession implements RelaySink {
 
   end(scanner: ResponseScanner): void {
     const c = this.current;
-    this.status = scanner.status & ~Status.MORE_RESULTS_EXISTS;
+    // sluice's own OK packets reuse these flags, but never carry session-state data.
+    this.status = scanner.status & ~(Status.MORE_RESULTS_EXISTS | Status.SESSION_STATE_CHANGED);
     if (scanner.infile) {
       // LOAD DATA LOCAL INFILE: the request went to the client; its file comes next, packet by
       // packet, and is passed to this backend connection until the empty packet that ends it.
@@ -1074,4 +1112,22 @@ function countPlaceholders(sql: string): number {
   let n = 0;
   for (const t of tokenize(sql)) if (t.type === 'param') n++;
   return n;
+}
+
+/** The statements of a multi-statement query (split at top-level semicolons; empty ones dropped). */
+function splitStatements(sql: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  const push = (end: number) => {
+    const text = sql.slice(start, end);
+    if (tokenize(text).some((t) => t.type !== 'ws' && t.type !== 'comment')) parts.push(text);
+  };
+  for (const t of tokenize(sql)) {
+    if (t.type === 'op' && t.text === ';') {
+      push(t.offset);
+      start = t.offset + 1;
+    }
+  }
+  push(sql.length);
+  return parts;
 }

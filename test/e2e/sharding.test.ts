@@ -282,3 +282,22 @@ test('PREVIEW shows the route units without executing; EXPLAIN adds the partitio
   assert.equal(String(p[0].partition), '1');
   assert.equal(p[0].table, 'users_1');
 });
+
+test('multi-statement queries: each statement routed on its own, results in order', async () => {
+  const m = await mysql.createConnection({ host: '127.0.0.1', port: c.port, user: 'app', password: 'pw', database: 'shop', multipleStatements: true, dateStrings: true });
+  const m2 = await mysql.createConnection({ host: ref.host, port: ref.port, user: ref.user, password: ref.password, database: 'shop', multipleStatements: true, dateStrings: true });
+  try {
+    const sql = 'SELECT uid, name FROM users WHERE uid = 5; SELECT COUNT(*) AS n FROM orders; UPDATE items SET price = price WHERE id = 1; SELECT uid FROM users ORDER BY uid LIMIT 3';
+    const [got] = await m.query(sql);
+    const [want] = await m2.query(sql);
+    assert.equal((got as unknown[]).length, 4);
+    assert.deepEqual(got, want);
+    // An error stops the rest, and the connection goes on.
+    await assert.rejects(m.query('SELECT 1 FROM users WHERE uid = 1; SELECT nope FROM users; SELECT 3'), (e: { errno: number }) => e.errno === 1054);
+    const [after1] = await m.query('SELECT COUNT(*) AS n FROM items');
+    assert.deepEqual(after1, [{ n: 10 }]);
+  } finally {
+    await m.end();
+    await m2.end();
+  }
+});

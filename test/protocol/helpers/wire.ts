@@ -114,9 +114,10 @@ export interface Ok {
 }
 
 /** OK payload (protocol 4.1, no session tracking); header 0xfe makes the DEPRECATE_EOF end marker. */
+/** OK payload. A non-empty info is length-encoded, as MySQL's and MariaDB's net_send_ok store it. */
 export function ok(o: Ok = {}, header = 0x00): Buffer {
   return cat([header], lenInt(o.affectedRows ?? 0), lenInt(o.lastInsertId ?? 0), int2(o.status ?? 0),
-    int2(o.warnings ?? 0), o.info ?? '');
+    int2(o.warnings ?? 0), o.info ? lenStr(o.info) : '');
 }
 
 /** ERR payload; sqlState null leaves out the '#' marker (as before the handshake completes). */
