@@ -60,6 +60,8 @@ function run(cmd: string, args: string[], input?: string): Promise<string> {
       if (err) reject(new Error(`${cmd} ${args.join(' ')}: ${stderr.trim() || err.message}`));
       else resolve(stdout);
     });
+    // The client may exit before reading stdin (server not up yet): that EPIPE is its failure, not ours.
+    child.stdin!.on('error', () => {});
     if (input !== undefined) child.stdin!.end(input);
   });
 }

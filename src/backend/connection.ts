@@ -323,7 +323,8 @@ export class BackendConnection {
     });
   }
 
-  query(sql: string): Promise<QueryResult> {
+  /** Runs SQL (a string is sent as UTF-8; a Buffer as is) and collects the result. */
+  query(sql: string | Buffer): Promise<QueryResult> {
     return this.command(Com.QUERY, sql);
   }
 
@@ -332,7 +333,7 @@ export class BackendConnection {
    * then each row payload (borrowed: valid only during the call), then the end. A result with
    * several result sets is reported as one (sluice's shard queries have one).
    */
-  stream(sql: string, l: StreamListener): void {
+  stream(sql: string, l: StreamListener, encoding: BufferEncoding = 'utf8'): void {
     if (this.closed) {
       l.fail(new SqlError(ErrorCode.CR_SERVER_LOST, 'Lost connection to backend server'));
       return;
@@ -382,8 +383,8 @@ export class BackendConnection {
       phase = 3; // the EOF after the column definitions
       l.columns(columns);
     });
-    const w = new BufferWriter(Buffer.byteLength(sql) + 1);
-    w.u8(Com.QUERY).str(sql);
+    const w = new BufferWriter(Buffer.byteLength(sql, encoding) + 1);
+    w.u8(Com.QUERY).str(sql, encoding);
     this.send(w, 0);
   }
 
@@ -395,7 +396,7 @@ export class BackendConnection {
   readonly statements = new Map<string, PreparedOnBackend>();
 
   /** Prepares sql (COM_STMT_PREPARE) and collects the whole response. */
-  prepare(sql: string): Promise<PreparedOnBackend> {
+  prepare(sql: string, encoding: BufferEncoding = 'utf8'): Promise<PreparedOnBackend> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new SqlError(ErrorCode.CR_SERVER_LOST, 'Lost connection to backend server'));
       const packets: Buffer[] = [];
@@ -426,21 +427,21 @@ export class BackendConnection {
         packets.push(Buffer.from(p));
         if (packets.length === expect) done(null, stmt!);
       });
-      const w = new BufferWriter(Buffer.byteLength(sql) + 1);
-      w.u8(Com.STMT_PREPARE).str(sql);
+      const w = new BufferWriter(Buffer.byteLength(sql, encoding) + 1);
+      w.u8(Com.STMT_PREPARE).str(sql, encoding);
       this.send(w, 0);
     });
   }
 
   /** The backend statement for sql on this connection, prepared now if needed (LRU-bounded). */
-  async statement(sql: string, max = 256): Promise<PreparedOnBackend> {
+  async statement(sql: string, encoding: BufferEncoding = 'utf8', max = 256): Promise<PreparedOnBackend> {
     const have = this.statements.get(sql);
     if (have) {
       this.statements.delete(sql);
       this.statements.set(sql, have);
       return have;
     }
-    const stmt = await this.prepare(sql);
+    const stmt = await this.prepare(sql, encoding);
     this.statements.set(sql, stmt);
     if (this.statements.size > max) {
       const [oldSql, old] = this.statements.entries().next().value as [string, PreparedOnBackend];

@@ -10,6 +10,7 @@ import type { ShardPlan } from '../plan/types';
 import { resolveMergeSpec } from '../plan';
 import type { MergeSpec } from '../merge/spec';
 import { createMerger, type Merger } from '../merge';
+import type { SlabPool } from '../memory/slab-pool';
 import type { ResultWriter } from '../session/result-writer';
 
 /** A backend connection lent to one unit. */
@@ -32,6 +33,8 @@ export interface ScatterHost {
   readonly status: number;
   /** Byte budget for rows a merge may hold (GROUP BY in memory, sorts). */
   readonly memoryLimitBytes: number;
+  /** The global buffer budget the merge's held rows draw from (absent in tests). */
+  readonly slabPool?: SlabPool;
 }
 
 /** A concat spec for plans whose units return rows without a merge spec. */
@@ -63,6 +66,7 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
   const complete = () => {
     if (completed) return;
     completed = true;
+    merger?.release();
     if (failed) {
       out.error(failed);
     } else if (sawRows) {
@@ -116,7 +120,7 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
           sawRows = true;
           if (merger || failed) return;
           try {
-            merger = createMerger(plan.merge ? resolveMergeSpec(plan.merge, cols.length) : concatSpec(cols.length), cols, n, (row) => out.row(row), { memoryLimitBytes: host.memoryLimitBytes });
+            merger = createMerger(plan.merge ? resolveMergeSpec(plan.merge, cols.length) : concatSpec(cols.length), cols, n, (row) => out.row(row), { memoryLimitBytes: host.memoryLimitBytes, slabPool: host.slabPool });
           } catch (e) {
             return fail(i, e as SqlError);
           }
@@ -162,7 +166,7 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
           fail(i, shardError(host.describe(unit.partition), err));
         },
       };
-      lease.conn.stream(unit.sql, listener);
+      lease.conn.stream(unit.sql, listener, 'latin1'); // session SQL is a latin1 byte string
     });
   }
 }

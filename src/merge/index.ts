@@ -13,6 +13,7 @@ import { HavingFilter, PostEvaluator } from './having';
 import { KeyColumns } from './key-columns';
 import { LimitDecorator } from './limit-decorator';
 import { MemoryBudget } from './memory-budget';
+import type { SlabPool } from '../memory/slab-pool';
 import { OrderByStream } from './order-by-stream';
 import { TEXT_ROWS, type RowFormat } from './row-format';
 import { SortKeys, type RowSink, type ShardSource } from './row-sink';
@@ -39,6 +40,8 @@ export interface Merger {
   readonly emitted: number;
   /** True once LIMIT is satisfied: the caller may stop/cancel the remaining shard queries. */
   readonly satisfied: boolean;
+  /** Returns the memory the merge reserved; call once the execution ends, however it ends. */
+  release(): void;
 }
 
 export interface MergerOptions {
@@ -46,6 +49,8 @@ export interface MergerOptions {
   memoryLimitBytes?: number;
   /** Rows an ORDER BY merge queues per shard before push() asks to pause it; default 256. */
   queueRows?: number;
+  /** The worker's share of the global buffer budget: held rows reserve slabs from it. */
+  slabPool?: SlabPool;
   /** How rows are encoded; default text-protocol rows. */
   format?: RowFormat;
 }
@@ -65,7 +70,7 @@ export function createMerger(
   }
   const format = options.format ?? TEXT_ROWS;
   const merged = mergedColumns(spec, columns);
-  const budget = new MemoryBudget(options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
+  const budget = new MemoryBudget(options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT, options.slabPool);
 
   // Built from the client end upstream.
   const limit = new LimitDecorator(spec.offset, spec.limit, new VisibleColumns(spec.visible, spec.columnCount, format, out));
@@ -122,5 +127,6 @@ export function createMerger(
     get satisfied() {
       return limit.satisfied;
     },
+    release: () => budget.release(),
   };
 }

@@ -21,9 +21,11 @@ function fraction(micros: number): string {
 
 /**
  * Decodes the parameters of a COM_STMT_EXECUTE payload. `types` are the 2-byte parameter types
- * (type, flags) bound now or by an earlier execute of the same statement.
+ * (type, flags) bound now or by an earlier execute of the same statement. Parameters whose value
+ * came by COM_STMT_SEND_LONG_DATA (`longData`) are not in the packet: they take that value.
+ * Strings are latin1 byte strings (one char per byte), as sluice carries SQL text.
  */
-export function decodeExecuteParams(payload: Buffer, count: number, savedTypes: Buffer | null): { values: ParamValue[]; types: Buffer | null } {
+export function decodeExecuteParams(payload: Buffer, count: number, savedTypes: Buffer | null, longData?: ReadonlyMap<number, Buffer>): { values: ParamValue[]; types: Buffer | null } {
   if (count === 0) return { values: [], types: savedTypes };
   const r = new BufferReader(payload, EXECUTE_PARAMS_OFFSET);
   const bitmap = r.bytes((count + 7) >> 3);
@@ -32,6 +34,11 @@ export function decodeExecuteParams(payload: Buffer, count: number, savedTypes: 
   if (!types) throw new SqlError(ErrorCode.ER_MALFORMED_PACKET, 'COM_STMT_EXECUTE without parameter types for a statement that never bound them', { fatal: false });
   const values: ParamValue[] = [];
   for (let i = 0; i < count; i++) {
+    const long = longData?.get(i);
+    if (long) {
+      values.push(long);
+      continue;
+    }
     if (bitmap[i >> 3] & (1 << (i & 7))) {
       values.push(null);
       continue;
@@ -108,7 +115,7 @@ function decodeValue(r: BufferReader, type: ColumnType, unsigned: boolean): Para
     case ColumnType.BIT:
       return Buffer.from(r.lenencBytes());
     default: // DECIMAL, NEWDECIMAL, VARCHAR, VAR_STRING, STRING, JSON, ENUM, SET
-      return r.lenencString();
+      return r.lenencString('latin1');
   }
 }
 

@@ -71,3 +71,14 @@ export class SqlError extends Error {
     this.fatal = opts.fatal ?? false;
   }
 }
+
+/**
+ * Any error as an SqlError: errors that carry wire values (the parser's SqlSyntaxError) keep them;
+ * anything else is a broken invariant, reported as ER_UNKNOWN_ERROR with a "BUG:" message.
+ */
+export function asSqlError(e: unknown, doing: string): SqlError {
+  if (e instanceof SqlError) return e;
+  const x = e as { errno?: unknown; sqlState?: unknown; message?: unknown };
+  if (typeof x?.errno === 'number' && typeof x.sqlState === 'string') return new SqlError(x.errno, String(x.message), { sqlState: x.sqlState });
+  return new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `BUG: ${doing} failed: ${(e as Error)?.message ?? String(e)}`);
+}

@@ -10,6 +10,7 @@ import { ReadRotation } from '../execute/read-target';
 import { BackendPool } from '../backend/pool';
 import { ReplicaMonitor } from '../backend/replica-monitor';
 import type { MetricsWriter } from '../metrics/shared-metrics';
+import type { SlabPool } from '../memory/slab-pool';
 import { AuthContext, credentialsFor } from './authenticate';
 import { ClientSession, type SessionHost } from './session';
 
@@ -18,6 +19,8 @@ export interface WorkerRuntimeOptions {
   workerId: number;
   logger: Logger;
   metrics: MetricsWriter;
+  /** The worker's handle on the global buffer budget (SharedArrayBuffer slab pool). */
+  slabPool?: SlabPool;
 }
 
 /** Everything one worker thread owns: its client sessions and its backend pools. */
@@ -65,6 +68,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     // A read target serves reads while its pool is not in connect back-off and its replication is fine.
     health: { usable: (backend) => !(pools.get(backend)?.down ?? true) && replicas.usable(backend) },
     maxQueryMemoryBytes: config.maxQueryMemoryMB * 1024 * 1024,
+    slabPool: opts.slabPool,
     tlsContext: config.tls ? tls.createSecureContext({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }) : undefined,
     sessionClosed(s) {
       sessions.delete(s); // connection counters are kept by the worker entry

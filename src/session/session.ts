@@ -14,7 +14,7 @@ import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, C
 import { encodeGreeting, decodeHandshakeResponse, decodeChangeUser, isSslRequest } from '../protocol/handshake';
 import { encodeOk, encodeErr, encodeColumnDef, encodeTextRow, encodeEndOfRows, decodeOk } from '../protocol/packets';
 import { newScramble, NATIVE_PASSWORD } from '../protocol/auth';
-import { SqlError, ErrorCode } from '../protocol/errors';
+import { SqlError, ErrorCode, asSqlError } from '../protocol/errors';
 import { ResponseKind, type ResponseScanner } from '../protocol/response-scanner';
 import { collationInfo } from '../protocol/collations';
 import type { BackendConnection, RelaySink, QueryResult } from '../backend/connection';
@@ -22,6 +22,7 @@ import type { BackendPool } from '../backend/pool';
 import type { SchemaConfig, ShardedSchema } from '../config/types';
 import { Counter, QueryKind, Route } from '../metrics/layout';
 import type { MetricsWriter } from '../metrics/shared-metrics';
+import type { SlabPool } from '../memory/slab-pool';
 import { Authenticator, type AuthContext, type Credential } from './authenticate';
 import { classify, Verb, Trait, type Classified } from './classify';
 import { SessionState, syncBackend } from './state';
@@ -53,6 +54,8 @@ export interface SessionHost {
   readonly health: ReplicaHealth;
   /** Byte budget one query's merge may hold (maxQueryMemoryMB). */
   readonly maxQueryMemoryBytes: number;
+  /** The global buffer budget merges draw from. */
+  readonly slabPool: SlabPool | undefined;
   /** Certificate and key for client TLS; undefined when the config has no tls section. */
   readonly tlsContext: tls.SecureContext | undefined;
   /** Called once when the session has ended and released everything. */
@@ -397,7 +400,7 @@ export class ClientSession implements RelaySink {
           return this.sendPayload(w, 1);
         }
         case Com.STMT_PREPARE:
-          return this.prepareStatement(payload.toString('utf8', 1));
+          return this.prepareStatement(payload.toString('latin1', 1));
         case Com.STMT_EXECUTE:
           return this.executeStatement(payload, framed);
         case Com.STMT_FETCH:
@@ -468,14 +471,14 @@ export class ClientSession implements RelaySink {
       try {
         params = countPlaceholders(sql);
       } catch (e) {
-        return this.finishWithError(e as SqlError);
+        return this.finishWithError(asSqlError(e, 'PREPARE'));
       }
       const stmt = this.statements.add(sql, params, 0);
       const out = new ResultWriter(this.socket, this.caps);
       out.prepareOk(stmt.id, 0, params, []);
       return this.afterStatement();
     }
-    this.withBackend((conn) => conn.statement(sql).then((backend) => {
+    this.withBackend((conn) => conn.statement(sql, 'latin1').then((backend) => {
       const stmt = this.statements.add(sql, backend.params, backend.columns);
       const out = new ResultWriter(this.socket, this.caps);
       out.prepareOk(stmt.id, backend.columns, backend.params, backend.packets);
@@ -491,7 +494,7 @@ export class ClientSession implements RelaySink {
     if (stmt.params > 0 && payload[bitmapEnd] === 1) stmt.types = Buffer.from(payload.subarray(bitmapEnd + 1, bitmapEnd + 1 + stmt.params * 2));
     if (this.schema?.kind === 'sharded') return this.executeSharded(stmt, payload);
     const cursor = (payload[5] & 0x07) !== 0; // CURSOR_TYPE_READ_ONLY | FOR_UPDATE | SCROLLABLE
-    this.withBackend((conn) => conn.statement(stmt.sql).then((backend) => {
+    this.withBackend((conn) => conn.statement(stmt.sql, 'latin1').then((backend) => {
       for (const p of backendLongData(stmt, backend.id)) conn.sendNoReply(p);
       stmt.longData = [];
       // A cursor lives on this connection until the statement is executed again or closed.
@@ -522,10 +525,15 @@ export class ClientSession implements RelaySink {
     this.started = performance.now();
     let plan: ShardPlan;
     try {
-      const { values } = decodeExecuteParams(payload, stmt.params, stmt.types);
+      let long: Map<number, Buffer> | undefined;
+      if (stmt.longData.length > 0) {
+        long = new Map();
+        for (const { param, data } of stmt.longData) long.set(param, long.has(param) ? Buffer.concat([long.get(param)!, data]) : data);
+      }
+      const { values } = decodeExecuteParams(payload, stmt.params, stmt.types, long);
       plan = planStatement(stmt.sql, this.sharded, { params: values, cache: this.host.planCache, keys: this.host.keys });
     } catch (e) {
-      return this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `BUG: planning failed: ${(e as Error).message}`));
+      return this.finishWithError(asSqlError(e, 'planning'));
     }
     stmt.longData = [];
     this.runScatter(plan, true);
@@ -572,7 +580,9 @@ export class ClientSession implements RelaySink {
   }
 
   private shardedQuery(payload: Buffer, c: Classified): void {
-    const sql = payload.toString('utf8', 1);
+    // SQL text stays a byte string (latin1: one char per byte) from here to the backend, so bytes in any
+    // character set, and raw _binary literals, reach the shards unchanged.
+    const sql = payload.toString('latin1', 1);
     const schema = this.sharded;
     this.busy = true;
     this.started = performance.now();
@@ -601,7 +611,7 @@ export class ClientSession implements RelaySink {
     try {
       plan = planStatement(sql, schema, { cache: this.host.planCache, keys: this.host.keys });
     } catch (e) {
-      return this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `BUG: planning failed: ${(e as Error).message}`));
+      return this.finishWithError(asSqlError(e, 'planning'));
     }
     const trx = this.ensureImplicitTrx();
     if (plan.units.length === 1 && !plan.merge && !trx) {
@@ -636,7 +646,7 @@ export class ClientSession implements RelaySink {
       this.sendRows(1, columns, rows);
       this.afterStatement();
     } catch (e) {
-      this.finishWithError(e as SqlError);
+      this.finishWithError(asSqlError(e, 'PREVIEW'));
     }
   }
 
@@ -646,7 +656,7 @@ export class ClientSession implements RelaySink {
     const runOn = (p: number, sql: string) => new Promise<QueryResult>((resolve, reject) => {
       this.shardHost(false, this.status).acquire(p, this.shardTrx !== null, (err, lease) => {
         if (err || !lease) return reject(err);
-        lease.conn.query(sql).then(
+        lease.conn.query(Buffer.from(sql, 'latin1')).then(
           (r) => { lease.release(); resolve(r); },
           (e: SqlError) => { if (lease.conn.closed) lease.discard(); else lease.release(); reject(e); },
         );
@@ -654,7 +664,7 @@ export class ClientSession implements RelaySink {
     });
     explainSharded(inner, schema, { cache: this.host.planCache, keys: this.host.keys }, runOn).then(
       ({ columns, rows }) => { this.sendRows(1, columns, rows); this.afterStatement(); },
-      (e: SqlError) => this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, String(e))),
+      (e: unknown) => this.finishWithError(asSqlError(e, 'EXPLAIN')),
     );
   }
 
@@ -677,7 +687,7 @@ export class ClientSession implements RelaySink {
         plans.push(planStatement(part, this.sharded, { cache: this.host.planCache, keys: this.host.keys }));
       }
     } catch (e) {
-      return this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `BUG: planning failed: ${(e as Error).message}`));
+      return this.finishWithError(asSqlError(e, 'planning'));
     }
     this.ensureImplicitTrx();
     const out = new ResultWriter(this.socket, this.caps);
@@ -747,7 +757,7 @@ export class ClientSession implements RelaySink {
       if (this.autocommitOff) this.status &= ~Status.AUTOCOMMIT; else this.status |= Status.AUTOCOMMIT;
     }
     this.current = c;
-    this.currentSql = Buffer.from(sql);
+    this.currentSql = Buffer.from(sql, 'latin1');
     this.relayOn(this.host.pool(part.write)!, part.database, frameQuery(sql), c);
   }
 
@@ -786,6 +796,7 @@ export class ClientSession implements RelaySink {
       inTransaction: trx !== null,
       status,
       memoryLimitBytes: this.host.maxQueryMemoryBytes,
+      slabPool: this.host.slabPool,
       describe: (p) => this.describePartition(p),
       acquire: (p, wantPrimary, cb) => {
         const part = schema.partitions[p];
@@ -921,7 +932,7 @@ export class ClientSession implements RelaySink {
     }
     if (c && !scanner.err) {
       if (c.traits & Trait.SessionSet && this.currentSql) {
-        this.state.record(c.setNames!, this.currentSql.toString('utf8'));
+        this.state.record(c.setNames!, this.currentSql.toString('latin1'));
         this.conn!.stateKey = this.state.key;
       }
       if (c.traits & Trait.Pin) this.pins |= c.verb === Verb.Lock || c.traits & Trait.Unlock ? Pin.Locks : Pin.State;
@@ -1091,19 +1102,19 @@ function unframe(framed: Buffer): Buffer {
   }
 }
 
-/** A COM_QUERY packet for SQL that sluice wrote (rewritten shard SQL, replayed SETs). */
+/** A COM_QUERY packet for SQL that sluice wrote (rewritten shard SQL, replayed SETs), given as a latin1 byte string. */
 function frameQuery(sql: string): Buffer {
-  const len = Buffer.byteLength(sql) + 1;
+  const len = sql.length + 1; // a latin1 byte string: one byte per char
   if (len >= 0xffffff) {
     const payload = Buffer.allocUnsafe(len);
     payload[0] = Com.QUERY;
-    payload.write(sql, 1);
+    payload.write(sql, 1, 'latin1');
     return Buffer.concat(frame(payload, 0));
   }
   const b = Buffer.allocUnsafe(len + 4);
   writeHeader(b, 0, len, 0);
   b[4] = Com.QUERY;
-  b.write(sql, 5);
+  b.write(sql, 5, 'latin1');
   return b;
 }
 

@@ -55,8 +55,8 @@ export class ShardTransaction {
       .then(async ({ conn, pool }) => {
         joining.conn = conn;
         joining.pool = pool;
-        await conn.query(this.beginSql);
-        for (const sp of this.savepoints) await conn.query(sp);
+        await conn.query(Buffer.from(this.beginSql, 'latin1'));
+        for (const sp of this.savepoints) await conn.query(Buffer.from(sp, 'latin1'));
       })
       .then(
         () => cb(null, joining.conn),
@@ -95,7 +95,7 @@ export class ShardTransaction {
   /** Runs a statement (SAVEPOINT, ROLLBACK TO, RELEASE) on every member. */
   async everywhere(sql: string): Promise<void> {
     if (/^\s*savepoint\b/i.test(sql)) this.savepoints.push(sql);
-    await Promise.all([...this.members.values()].map((m) => m.conn!.query(sql)));
+    await Promise.all([...this.members.values()].map((m) => m.conn!.query(Buffer.from(sql, 'latin1'))));
   }
 
   /**

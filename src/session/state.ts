@@ -46,7 +46,8 @@ export function syncBackend(conn: BackendConnection, state: SessionState, databa
         conn.database = '';
         conn.statements.clear(); // COM_RESET_CONNECTION closes the connection's prepared statements
       }
-      for (const sql of state.statements) await conn.query(sql);
+      // Recorded statements are latin1 byte strings: sent back byte for byte.
+      for (const sql of state.statements) await conn.query(Buffer.from(sql, 'latin1'));
       conn.stateKey = state.key;
     }
     if (conn.database !== database && database) {

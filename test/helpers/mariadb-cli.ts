@@ -14,6 +14,7 @@ export function mariadbCli(port: number, user: string, password: string, sql: st
     const child = execFile('mariadb', args, { maxBuffer: 256 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
+    child.stdin!.on('error', () => {}); // the client may exit before reading all of it
     child.stdin!.end(sql);
   });
 }
