@@ -59,10 +59,10 @@ export class BackendPool {
   }
 
   /** Hands out a connection (synchronously when one is idle). */
-  acquire(profile: number, stateKey: string, cb: AcquireCallback): void {
+  acquire(profile: number, stateKey: string, database: string, cb: AcquireCallback): void {
     if (this.closed) return cb(new SqlError(ErrorCode.ER_SERVER_SHUTDOWN, 'Server shutdown in progress'), null);
-    const conn = this.takeIdle(profile, stateKey);
-    if (conn) return this.validate(conn, profile, stateKey, cb);
+    const conn = this.takeIdle(profile, stateKey, database);
+    if (conn) return this.validate(conn, profile, stateKey, database, cb);
     if (Date.now() < this.downUntil && this.lastError) return cb(this.lastError, null);
     if (this.size < this.cfg.max) return this.open(profile, cb);
     if (this.idle.length > 0) {
@@ -83,27 +83,37 @@ export class BackendPool {
     this.waiters.push(w);
   }
 
-  private takeIdle(profile: number, stateKey: string): BackendConnection | null {
-    let fallback = -1;
+  /**
+   * The idle connection of this profile that needs the least work: same session state and database
+   * (no round trip), else same state (one COM_INIT_DB), else any (reset and replay). Partitions of
+   * one server share a pool, so without the database preference every other query would switch.
+   */
+  private takeIdle(profile: number, stateKey: string, database: string): BackendConnection | null {
+    let best = -1;
+    let bestScore = -1;
     for (let i = this.idle.length - 1; i >= 0; i--) {
       const c = this.idle[i];
       if (c.profile !== profile) continue;
-      if (c.stateKey === stateKey) return this.idle.splice(i, 1)[0];
-      if (fallback < 0) fallback = i;
+      const score = (c.stateKey === stateKey ? 2 : 0) + (c.database === database ? 1 : 0);
+      if (score === 3) return this.idle.splice(i, 1)[0];
+      if (score > bestScore) {
+        best = i;
+        bestScore = score;
+      }
     }
-    return fallback >= 0 ? this.idle.splice(fallback, 1)[0] : null;
+    return best >= 0 ? this.idle.splice(best, 1)[0] : null;
   }
 
   /** A connection idle for long is pinged first: a dead one is replaced transparently. */
-  private validate(conn: BackendConnection, profile: number, stateKey: string, cb: AcquireCallback): void {
+  private validate(conn: BackendConnection, profile: number, stateKey: string, database: string, cb: AcquireCallback): void {
     if (conn.closed) {
       this.live.delete(conn);
-      return this.acquire(profile, stateKey, cb);
+      return this.acquire(profile, stateKey, database, cb);
     }
     if (Date.now() - conn.lastUsed < this.cfg.validateAfterMs) return cb(null, conn);
     conn.command(Com.PING).then(
       () => cb(null, conn),
-      () => { this.discard(conn); this.acquire(profile, stateKey, cb); },
+      () => { this.discard(conn); this.acquire(profile, stateKey, database, cb); },
     );
   }
 

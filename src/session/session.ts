@@ -559,7 +559,7 @@ export class ClientSession implements RelaySink {
       return this.finishWithError(e as SqlError);
     }
     if (this.conn) return run(this.conn, database);
-    pool.acquire(this.profile, this.state.key, (err, conn) => {
+    pool.acquire(this.profile, this.state.key, database, (err, conn) => {
       if (this.phase === Phase.Closed) { if (conn) pool.release(conn); return; }
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
@@ -764,7 +764,7 @@ export class ClientSession implements RelaySink {
   /** Relays one statement on a pooled connection of `pool` (single-unit plans and SETs). */
   private relayOn(pool: BackendPool, database: string, framed: Buffer, c: Classified): void {
     this.current = c;
-    pool.acquire(this.profile, this.state.key, (err, conn) => {
+    pool.acquire(this.profile, this.state.key, database, (err, conn) => {
       if (this.phase === Phase.Closed) { if (conn) pool.release(conn); return; }
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
@@ -803,7 +803,7 @@ export class ClientSession implements RelaySink {
         if (trx) {
           const open = () => new Promise<{ conn: BackendConnection; pool: BackendPool }>((resolve, reject) => {
             const pool = this.host.pool(part.write)!;
-            pool.acquire(this.profile, this.state.key, (err, conn) => {
+            pool.acquire(this.profile, this.state.key, part.database, (err, conn) => {
               if (err || !conn) return reject(err);
               (syncBackend(conn, this.state, part.database) ?? Promise.resolve()).then(
                 () => resolve({ conn, pool }),
@@ -817,7 +817,7 @@ export class ClientSession implements RelaySink {
           });
         }
         const pool = this.host.pool(wantPrimary ? part.write : this.readBackend(p))!;
-        pool.acquire(this.profile, this.state.key, (err, conn) => {
+        pool.acquire(this.profile, this.state.key, part.database, (err, conn) => {
           if (err || !conn) return cb(err, null);
           const lease: Lease = { conn, release: () => pool.release(conn), discard: () => pool.discard(conn) };
           const sync = syncBackend(conn, this.state, part.database);
@@ -877,7 +877,7 @@ export class ClientSession implements RelaySink {
       if (this.conn.closed) return this.backendLost();
       return this.dispatch(framed, kind, database);
     }
-    pool.acquire(this.profile, this.state.key, (err, conn) => {
+    pool.acquire(this.profile, this.state.key, database, (err, conn) => {
       if (this.phase === Phase.Closed) {
         if (conn) pool.release(conn);
         return;
