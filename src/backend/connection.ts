@@ -2,6 +2,8 @@
 // Two ways to use it: relay() streams a command's raw response to a sink without decoding rows
 // (the hot path), query() collects a small response for sluice's own use (state sync, admin).
 import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { readFileSync } from 'node:fs';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { BufferReader } from '../protocol/buffer-reader';
 import { PacketFramer, framePayload } from '../protocol/framing';
@@ -19,6 +21,8 @@ export interface BackendTarget {
   user: string;
   password: string;
   connectTimeoutMs: number;
+  /** Reach the server over TLS: verify its certificate (against `ca`, else the system's CAs) unless verify is false. */
+  tls?: { ca?: string; verify: boolean };
 }
 
 /** Receives a relayed response. Chunks are borrowed: write them on, don't keep them. */
@@ -68,7 +72,8 @@ let nextLocalId = 1;
 
 export class BackendConnection {
   readonly id = nextLocalId++;
-  readonly socket: net.Socket;
+  /** The connection's socket: the TCP socket, or the TLS socket over it once TLS is up. */
+  socket: net.Socket;
   /** Capability bits that shape responses (RELAY_PROFILE_MASK); fixed at connect. */
   readonly profile: number;
   readonly caps: number;
@@ -90,12 +95,14 @@ export class BackendConnection {
   private onPacket: ((p: Buffer, seq: number) => void) | null = null;
   private closeListeners: ((err: Error) => void)[] = [];
 
+  private readonly dataListener = (chunk: Buffer) => this.onData(chunk);
+
   private constructor(socket: net.Socket, profile: number) {
     this.socket = socket;
     this.profile = profile;
     this.caps = BASE_CAPS | profile;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', this.dataListener);
     socket.on('error', () => {}); // 'close' follows and reports it
     socket.on('close', () => this.onClose());
   }
@@ -133,14 +140,23 @@ export class BackendConnection {
             this.serverVersion = g.serverVersion;
             scramble = g.scramble;
             plugin = g.authPlugin === CACHING_SHA2 ? CACHING_SHA2 : NATIVE_PASSWORD;
-            const caps = this.caps | (database ? Cap.CONNECT_WITH_DB : 0);
-            const w = new BufferWriter(128);
-            encodeHandshakeResponse(w, {
-              capabilities: caps, maxPacketSize: 1 << 30, collation: Collation.UTF8MB4_GENERAL_CI,
-              user: target.user, authResponse: this.token(plugin, target.password, scramble),
-              database, authPlugin: plugin, attributes: { _client_name: 'sluice', program_name: 'sluice' },
-            });
-            this.send(w, seq + 1);
+            const caps = this.caps | (database ? Cap.CONNECT_WITH_DB : 0) | (target.tls ? Cap.SSL : 0);
+            const respond = (next: number) => {
+              const w = new BufferWriter(128);
+              encodeHandshakeResponse(w, {
+                capabilities: caps, maxPacketSize: 1 << 30, collation: Collation.UTF8MB4_GENERAL_CI,
+                user: target.user, authResponse: this.token(plugin, target.password, scramble),
+                database, authPlugin: plugin, attributes: { _client_name: 'sluice', program_name: 'sluice' },
+              });
+              this.send(w, next);
+            };
+            if (!target.tls) return respond(seq + 1);
+            if (!(g.capabilities & Cap.SSL)) throw new Error('the backend does not offer TLS (tls is set for it in the config)');
+            // SSLRequest (the first 32 bytes of the response), then TLS, then the full response.
+            const ssl = new BufferWriter(32);
+            ssl.u32(caps).u32(1 << 30).u8(Collation.UTF8MB4_GENERAL_CI).zeros(23);
+            this.send(ssl, seq + 1);
+            this.startTls(target).then(() => respond(seq + 2), (e: Error) => { this.listen(null); reject(e); this.destroy(); });
             return;
           }
           switch (p[0]) {
@@ -179,6 +195,25 @@ export class BackendConnection {
           reject(e);
         }
       });
+    });
+  }
+
+  /** Puts TLS over the TCP socket (after the SSLRequest); packets then flow over the TLS socket. */
+  private startTls(target: BackendTarget): Promise<void> {
+    const raw = this.socket;
+    raw.removeListener('data', this.dataListener);
+    const secure = tls.connect({
+      socket: raw,
+      servername: net.isIP(target.host) ? undefined : target.host,
+      ca: target.tls!.ca ? readFileSync(target.tls!.ca) : undefined,
+      rejectUnauthorized: target.tls!.verify,
+    });
+    secure.on('data', this.dataListener);
+    secure.on('error', () => raw.destroy());
+    this.socket = secure;
+    return new Promise((resolve, reject) => {
+      secure.once('secureConnect', () => resolve());
+      secure.once('error', (e) => reject(new Error(`TLS to the backend failed: ${e.message}`)));
     });
   }
 

@@ -1,15 +1,19 @@
 // backends: the physical MySQL/MariaDB servers, each with its per-worker pool limits.
-import type { BackendConfig, PoolConfig } from './types';
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import type { BackendConfig, BackendTlsConfig, PoolConfig } from './types';
 import { DEFAULTS, RANGES } from './defaults';
 import { Problems, child, show } from './problems';
-import { REQUIRED, int, mapping, namedEntries, str } from './read';
+import { REQUIRED, bool, int, mapping, namedEntries, str } from './read';
 
-const BACKEND_KEYS = ['host', 'port', 'user', 'password', 'pool'] as const;
+const BACKEND_KEYS = ['host', 'port', 'user', 'password', 'pool', 'tls'] as const;
+const BACKEND_TLS_KEYS = ['ca', 'verify'] as const;
 const POOL_KEYS = ['min', 'max', 'idleTimeoutMs', 'validateAfterMs', 'connectTimeoutMs', 'acquireTimeoutMs'] as const;
 /** Backend names appear in logs, metrics labels and error messages. */
 const BACKEND_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
-export function resolveBackends(p: Problems, value: unknown): Record<string, BackendConfig> {
+/** `base`: the config file's folder, for a relative tls.ca path. */
+export function resolveBackends(p: Problems, value: unknown, base: string = process.cwd()): Record<string, BackendConfig> {
   const backends: Record<string, BackendConfig> = {};
   for (const [name, raw] of namedEntries(p, 'backends', value, 'backends')) {
     const path = child('backends', name);
@@ -26,8 +30,26 @@ export function resolveBackends(p: Problems, value: unknown): Record<string, Bac
       password: str(p, child(path, 'password'), b.password, '', false) ?? '',
       pool: resolvePool(p, child(path, 'pool'), b.pool),
     };
+    const tls = resolveBackendTls(p, child(path, 'tls'), b.tls, base);
+    if (tls) backends[name].tls = tls;
   }
   return backends;
+}
+
+/** tls: reach this backend over TLS; `ca` (PEM file) to verify its certificate, `verify` (default true). */
+function resolveBackendTls(p: Problems, path: string, value: unknown, base: string): BackendTlsConfig | undefined {
+  if (value === undefined || value === null || value === false) return undefined;
+  if (value === true) return { verify: true };
+  const t = mapping(p, path, value, BACKEND_TLS_KEYS);
+  if (!t) return undefined;
+  const out: BackendTlsConfig = { verify: bool(p, child(path, 'verify'), t.verify, true) ?? true };
+  const ca = str(p, child(path, 'ca'), t.ca, undefined);
+  if (ca !== undefined) {
+    const full = nodePath.resolve(base, ca);
+    if (!fs.existsSync(full)) p.add(child(path, 'ca'), `file not found: ${full}`);
+    else out.ca = full;
+  }
+  return out;
 }
 
 function resolvePool(p: Problems, path: string, value: unknown): PoolConfig {

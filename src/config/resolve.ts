@@ -51,7 +51,7 @@ export function resolveConfig(raw: unknown, source?: string): SluiceConfig {
     serverVersion: str(p, 'serverVersion', top.serverVersion, DEFAULTS.serverVersion) ?? DEFAULTS.serverVersion,
   };
   const tls = resolveTls(p, top.tls, source);
-  const backends = resolveBackends(p, top.backends);
+  const backends = resolveBackends(p, top.backends, source === undefined ? process.cwd() : path.dirname(path.resolve(source)));
   const schemas = resolveSchemas(p, top.schemas, namesIn(top.backends));
   const users = resolveUsers(p, top.users, namesIn(top.schemas), top.tls !== undefined && top.tls !== null);
 

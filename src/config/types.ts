@@ -34,6 +34,14 @@ export interface PoolConfig {
   acquireTimeoutMs: number;
 }
 
+/** How sluice reaches a backend over TLS. */
+export interface BackendTlsConfig {
+  /** PEM file of the CA that signed the backend's certificate (else the system's CAs). */
+  ca?: string;
+  /** Check the certificate and host name (default true). */
+  verify: boolean;
+}
+
 /** A physical MySQL/MariaDB server. */
 export interface BackendConfig {
   name: string;
@@ -42,6 +50,8 @@ export interface BackendConfig {
   user: string;
   password: string;
   pool: PoolConfig;
+  /** Connect over TLS (absent: plain TCP). */
+  tls?: BackendTlsConfig;
 }
 
 /** A replica a partition may read from. */

@@ -38,7 +38,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const pools = new Map<string, BackendPool>();
   Object.values(config.backends).forEach((b, index) => {
     pools.set(b.name, new BackendPool(
-      { name: b.name, host: b.host, port: b.port, user: b.user, password: b.password, connectTimeoutMs: b.pool.connectTimeoutMs },
+      { name: b.name, host: b.host, port: b.port, user: b.user, password: b.password, connectTimeoutMs: b.pool.connectTimeoutMs, tls: b.tls },
       b.pool, logger, (counter) => metrics.backend(index, counter),
     ));
   });

@@ -19,15 +19,29 @@ before(async () => {
     '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
   c = await startCluster({
     backends: 1,
-    setup: () => 'CREATE DATABASE app_db; CREATE TABLE app_db.t (v VARCHAR(10)); INSERT INTO app_db.t VALUES (\'tls-ok\');',
+    mariadbArgs: [`--ssl-cert=${path.join(dir, 'cert.pem')}`, `--ssl-key=${path.join(dir, 'key.pem')}`],
+    setup: () => 'CREATE DATABASE app_db; CREATE TABLE app_db.t (v VARCHAR(10)); INSERT INTO app_db.t VALUES (\'tls-ok\');' +
+      " CREATE USER 'tlsonly'@'127.0.0.1' IDENTIFIED BY 'pw' REQUIRE SSL; GRANT ALL ON *.* TO 'tlsonly'@'127.0.0.1';",
     config: ([db]) => ({
       tls: { cert: path.join(dir, 'cert.pem'), key: path.join(dir, 'key.pem') },
       users: [
-        { user: 'app', password: 'pw', schemas: ['app'] },
+        { user: 'app', password: 'pw', schemas: ['*'] },
         { user: 'secure', password: 'pw2', schemas: ['app'], requireTls: true },
       ],
-      backends: { db1: backendOf(db) },
-      schemas: { app: { backend: 'db1', database: 'app_db' } },
+      backends: {
+        db1: backendOf(db),
+        // The same server through a user that must use TLS: over TLS, in the clear, and verified
+        // against a CA whose certificate does not name 127.0.0.1.
+        tlsdb: { host: db.host, port: db.port, user: 'tlsonly', password: 'pw', tls: { verify: false } },
+        cleardb: { host: db.host, port: db.port, user: 'tlsonly', password: 'pw', pool: { connectTimeoutMs: 3000 } },
+        strictdb: { host: db.host, port: db.port, user: 'tlsonly', password: 'pw', tls: { ca: path.join(dir, 'cert.pem') }, pool: { connectTimeoutMs: 3000 } },
+      },
+      schemas: {
+        app: { backend: 'db1', database: 'app_db' },
+        viatls: { backend: 'tlsdb', database: 'app_db' },
+        clear: { backend: 'cleardb', database: 'app_db' },
+        strict: { backend: 'strictdb', database: 'app_db' },
+      },
     }),
   });
 });
@@ -67,4 +81,22 @@ test('the mariadb CLI connects with --ssl', async () => {
   const r = await mariadbCli(c.port, 'secure', 'pw2', 'SELECT v FROM t', 'app', ['--ssl', '--skip-ssl-verify-server-cert']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'v\ntls-ok\n');
+});
+
+test('backends over TLS: sluice connects with TLS where the backend user requires it, and says why not otherwise', async () => {
+  const conn = await mysql.createConnection({ host: '127.0.0.1', port: c.port, user: 'app', password: 'pw', database: 'viatls' });
+  try {
+    const [rows] = await conn.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
+    assert.notEqual((rows as { Value: string }[])[0].Value, '', 'the backend session is encrypted');
+    const [t] = await conn.query('SELECT v FROM t');
+    assert.deepEqual(t, [{ v: 'tls-ok' }]);
+    await conn.query('USE clear');
+    await assert.rejects(conn.query('SELECT v FROM t'), (e: { errno: number; message: string }) =>
+      e.errno === 2003 && /backend 'cleardb'.*Access denied/.test(e.message));
+    await conn.query('USE strict');
+    await assert.rejects(conn.query('SELECT v FROM t'), (e: { errno: number; message: string }) =>
+      e.errno === 2003 && /backend 'strictdb'.*TLS to the backend failed/.test(e.message));
+  } finally {
+    await conn.end();
+  }
 });

@@ -22,8 +22,10 @@ export async function startCluster(opts: {
   setup?: (db: MariaDBInstance, index: number) => string;
   config: (dbs: MariaDBInstance[]) => Record<string, unknown>;
   threads?: number;
+  /** Extra mariadbd flags for every instance (e.g. --ssl-cert). */
+  mariadbArgs?: string[];
 }): Promise<Cluster> {
-  const dbs = await Promise.all(Array.from({ length: opts.backends }, () => startMariaDB()));
+  const dbs = await Promise.all(Array.from({ length: opts.backends }, () => startMariaDB({ extraArgs: opts.mariadbArgs })));
   try {
     if (opts.setup) await Promise.all(dbs.map((db, i) => db.sql(opts.setup!(db, i))));
     const config = resolveConfig({ listen: '127.0.0.1:0', threads: opts.threads ?? 2, logLevel: 'error', ...opts.config(dbs) });
