@@ -13,6 +13,7 @@ export type AcquireCallback = (err: SqlError | null, conn: BackendConnection | n
 
 interface Waiter {
   profile: number;
+  database: string;
   cb: AcquireCallback;
   timer: NodeJS.Timeout;
 }
@@ -61,20 +62,23 @@ export class BackendPool {
   /** Hands out a connection (synchronously when one is idle). */
   acquire(profile: number, stateKey: string, database: string, cb: AcquireCallback): void {
     if (this.closed) return cb(new SqlError(ErrorCode.ER_SERVER_SHUTDOWN, 'Server shutdown in progress'), null);
-    const conn = this.takeIdle(profile, stateKey, database);
+    const room = this.size < this.cfg.max;
+    // With room to grow, a connection needing a database switch or a state restore is left for a
+    // session that matches it, and a new one opens straight into the target database.
+    const conn = this.takeIdle(profile, stateKey, database, room);
     if (conn) return this.validate(conn, profile, stateKey, database, cb);
     if (Date.now() < this.downUntil && this.lastError) return cb(this.lastError, null);
-    if (this.size < this.cfg.max) return this.open(profile, cb);
+    if (room) return this.open(profile, database, cb);
     if (this.idle.length > 0) {
       // Full, but idle connections of another relay profile: trade the oldest for one of ours.
       const victim = this.idle.shift()!;
       this.live.delete(victim);
       victim.close();
-      return this.open(profile, cb);
+      return this.open(profile, database, cb);
     }
     this.count(BackendCounter.PoolWaits);
     const w: Waiter = {
-      profile, cb,
+      profile, database, cb,
       timer: setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(w), 1);
         cb(new SqlError(ErrorCode.ER_LOCK_WAIT_TIMEOUT, `Timed out after ${this.cfg.acquireTimeoutMs} ms waiting for a connection to backend '${this.target.name}' (pool max ${this.cfg.max}); raise backends.${this.target.name}.pool.max`), null);
@@ -88,7 +92,7 @@ export class BackendPool {
    * (no round trip), else same state (one COM_INIT_DB), else any (reset and replay). Partitions of
    * one server share a pool, so without the database preference every other query would switch.
    */
-  private takeIdle(profile: number, stateKey: string, database: string): BackendConnection | null {
+  private takeIdle(profile: number, stateKey: string, database: string, exactOnly: boolean): BackendConnection | null {
     let best = -1;
     let bestScore = -1;
     for (let i = this.idle.length - 1; i >= 0; i--) {
@@ -101,7 +105,8 @@ export class BackendPool {
         bestScore = score;
       }
     }
-    return best >= 0 ? this.idle.splice(best, 1)[0] : null;
+    if (best < 0 || (exactOnly && bestScore < 3)) return null;
+    return this.idle.splice(best, 1)[0];
   }
 
   /** A connection idle for long is pinged first: a dead one is replaced transparently. */
@@ -117,9 +122,9 @@ export class BackendPool {
     );
   }
 
-  private open(profile: number, cb: AcquireCallback): void {
+  private open(profile: number, database: string, cb: AcquireCallback): void {
     this.connecting++;
-    BackendConnection.connect(this.target, profile, null).then(
+    BackendConnection.connect(this.target, profile, database || null).then(
       (conn) => {
         this.connecting--;
         this.count(BackendCounter.Connects);
@@ -185,7 +190,7 @@ export class BackendPool {
     if (this.waiters.length > 0 && this.size < this.cfg.max && !this.closed) {
       const w = this.waiters.shift()!;
       clearTimeout(w.timer);
-      this.open(w.profile, w.cb);
+      this.open(w.profile, w.database, w.cb);
     }
   }
 
