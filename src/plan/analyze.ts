@@ -7,6 +7,7 @@ import type * as A from '../sql/ast';
 import { Splicer, type Edit, type Op } from '../rewrite/program';
 import { qualifierEdit, tableNameEdit } from '../rewrite/names';
 import { rewriteSelect, type SelectRewrite } from '../rewrite/select';
+import { rewriteUnion, type UnionRewrite } from '../rewrite/union';
 import { and, ANY, keyCondition, or, valueRef, type Cond, type ValueRef } from './conditions';
 import { missingShardKey, notSupported, shardKeyUpdate } from './errors';
 import type { ShardRule } from './placement';
@@ -66,8 +67,35 @@ export interface Analysis {
   insert?: InsertInfo;
   /** The cross-shard SELECT rewrite, built on first need (undefined: not yet; null: not a plain SELECT). */
   select?: SelectRewrite | null;
+  /** A UNION's per-branch routes, for the cross-shard union path (plan/union.ts). */
+  union?: UnionAnalysis;
   /** Inputs for the lazy SELECT rewrite. */
   selectInputs?: { sel: A.Select; splicer: Splicer; base: Edit[]; isKey: (c: A.Column) => boolean };
+}
+
+/** Where one branch of a UNION goes: the targets its condition allows, one partition, or anywhere (broadcast tables, no tables). */
+export type UnionBranchRoute = ({ k: 'sharded'; rule: ShardRule; cond: Cond; plain: string | null; keyGrouped: boolean } | { k: 'one'; partition: number } | { k: 'anywhere' }) & {
+  /** A subquery of the branch reads a sharded table. */
+  nested: boolean;
+};
+
+/** A UNION's analysis for the cross-shard path; the rewrite is built on first need. */
+export interface UnionAnalysis {
+  branches: UnionBranchRoute[];
+  /** Every sharded table of the statement shares one layout (the single-target path may apply). */
+  sameLayout: boolean;
+  splicer: Splicer;
+  rewrite?: UnionRewrite;
+}
+
+/** The SELECT leaves of a union tree, in order (other leaves are refused by the rewrite). */
+function unionLeaves(q: A.Query, out: A.Select[] = []): A.Select[] {
+  if (q.type === 'select') out.push(q);
+  else if (q.type === 'union') {
+    unionLeaves(q.left, out);
+    unionLeaves(q.right, out);
+  }
+  return out;
 }
 
 const SUBQUERY_TYPES = new Set(['Subquery', 'Exists', 'InSubquery', 'Quantified', 'Derived', 'Cte']);
@@ -180,15 +208,23 @@ export function analyze(template: Template, stmt: A.Statement, schema: ShardedSc
   const all = [...uses.values()];
   const sharded = all.filter((u) => u.kind === 'sharded');
 
-  // Tables of different layouts cannot meet on one shard.
-  for (const u of sharded) {
-    const first = sharded[0];
-    if (u.rule!.name === first.rule!.name) continue;
-    if (u.rule!.bindingGroup === undefined || u.rule!.bindingGroup !== first.rule!.bindingGroup)
+  // Tables of different layouts cannot meet on one shard (the branches of a UNION each on their own).
+  const layoutClash = (list: TableUse[]): [TableUse, TableUse] | null => {
+    const first = list[0];
+    for (const u of list) {
+      if (u.rule!.name === first.rule!.name) continue;
+      if (u.rule!.bindingGroup === undefined || u.rule!.bindingGroup !== first.rule!.bindingGroup) return [first, u];
+    }
+    return null;
+  };
+  const checkLayout = (list: TableUse[]): void => {
+    const clash = layoutClash(list);
+    if (clash)
       throw notSupported(
-        `cross-shard JOIN between ${first.name} and ${u.name} is not supported: join tables of one bindingGroup on their shard keys, or make ${u.name} a broadcast table`,
+        `cross-shard JOIN between ${clash[0].name} and ${clash[1].name} is not supported: join tables of one bindingGroup on their shard keys, or make ${clash[1].name} a broadcast table`,
       );
-  }
+  };
+  if (stmt.type !== 'union') checkLayout(sharded);
 
   // Atomic edits: slots, physical table names, qualified columns.
   const edits: Edit[] = c.params.map((p) => ({ start: p.start, end: p.end, ops: [{ slot: p.index }] }));
@@ -338,7 +374,21 @@ export function analyze(template: Template, stmt: A.Statement, schema: ShardedSc
           nestedConds(true);
         } else nestedConds(false);
       } else {
-        // UNION: the sides' targets together; more than one target is refused at bind time.
+        // UNION: when every branch shares one layout and they all reach the same single target, the
+        // statement runs there as written; otherwise bind() takes the per-branch path (plan/union.ts).
+        const branches: UnionBranchRoute[] = unionLeaves(stmt).map((sel) => {
+          const own = collect(sel).tables.map((t) => uses.get(t.node)!);
+          const shardedHere = own.filter((u) => u.kind === 'sharded');
+          checkLayout(shardedHere);
+          const plainHere = own.find((u) => u.kind === 'plain')?.name ?? null;
+          const nested = own.some((u) => u.kind === 'sharded' && u.depth > 0);
+          if (shardedHere.length === 0) return plainHere ? { k: 'one', partition: schema.defaultPartition, nested } : { k: 'anywhere', nested };
+          const top = shardedHere.find((u) => u.depth === 0) ?? shardedHere[0];
+          const level = levelCond(sel.from, sel.where, false);
+          const keyGrouped = (sel.groupBy?.items ?? []).some((g) => g.expr.type === 'Column' && level.lk.isKey(g.expr));
+          return { k: 'sharded', rule: top.rule!, cond: level.cond, plain: plainHere, keyGrouped, nested };
+        });
+        base.union = { branches, sameLayout: layoutClash(sharded) === null, splicer };
         const sides: Cond[] = [];
         for (const { sel, depth } of c.selects) if (depth === 0) sides.push(levelCond(sel.from, sel.where, false).cond);
         base.cond = or(sides);
@@ -559,4 +609,11 @@ export function selectRewrite(a: Analysis): SelectRewrite | null {
   sel.ops = [text.slice(0, inp.sel.start), ...sel.ops, text.slice(inp.sel.end)].filter((op) => op !== '');
   a.select = sel;
   return sel;
+}
+
+/** The cross-shard UNION rewrite of an analysis, built once and kept. */
+export function unionRewrite(a: Analysis): UnionRewrite {
+  const u = a.union!;
+  if (a.stmt.type !== 'union') throw new Error('BUG: union rewrite of a statement that is not a UNION');
+  return (u.rewrite ??= rewriteUnion(a.stmt, u.splicer, a.template.text));
 }

@@ -11,6 +11,7 @@ import { integerValue, placeValue, type Placement } from './placement';
 import type { SnowflakeGenerator } from './snowflake';
 import { slotText, slotValue, type Bound } from './template';
 import type { ParamValue, RouteKind, RouteUnit, ShardPlan } from './types';
+import { bindUnion } from './union';
 
 export interface BindOptions {
   keys: () => SnowflakeGenerator;
@@ -52,6 +53,10 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
     return plan;
   }
 
+  if (a.union) {
+    const union = bindUnion(a, schema, value, ctx, (r) => limitValue(r, value));
+    if (union) return union;
+  }
   const rule = space.rule;
   const N = rule.tablesPerPartition;
   const total = P * N;

@@ -288,7 +288,8 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
   };
 }
 
-function limitRef(e: A.Expr): LimitRef {
+/** A LIMIT operand as a slot or a number. */
+export function limitRef(e: A.Expr): LimitRef {
   if (e.type === 'Param') return { slot: e.index };
   if (e.type === 'Number') return { value: BigInt(e.value) };
   throw notSupported('LIMIT with a variable is not supported across shards: use a number or ?');
