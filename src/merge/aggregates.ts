@@ -3,17 +3,18 @@
 // the extreme by the column's comparison; AVG divides the summed SUM(x) by the summed COUNT(x) to the
 // result column's scale, rounding half up. NULL partials are ignored: SUM/MIN/MAX/AVG of no values is
 // NULL, COUNT of none is 0.
-import { ColumnType } from '../protocol/constants';
+import { Collation, ColumnType } from '../protocol/constants';
 import type { ColumnDef, ColumnInfo } from '../protocol/packets';
 import type { AggregateSpec, MergeSpec } from './spec';
 import { valueKind, type ValueComparator } from './compare';
 import { addDecimal, divideDecimal, formatDecimal, formatDouble, parseDecimal, type Decimal } from './decimal';
+import { MemoryBudget } from './memory-budget';
 import type { OutValue, RowFormat } from './row-format';
 
 /** One aggregate's running value within one group. */
 interface Accumulator {
   add(row: Buffer, offs: Int32Array): void;
-  result(): string | null;
+  result(): string | Buffer | null;
 }
 
 class CountAcc implements Accumulator {
@@ -72,6 +73,78 @@ class ExtremeAcc implements Accumulator {
   }
 }
 
+/** Estimated bytes of a Map entry beyond its key string and value. */
+const DISTINCT_ENTRY_OVERHEAD = 64;
+
+/**
+ * COUNT(DISTINCT x) or SUM(DISTINCT x) of a group: the distinct non-NULL values seen (by the column's
+ * collation key; a SUM keeps each value's text), charged to the merge budget.
+ */
+class DistinctAcc implements Accumulator {
+  private readonly seen = new Map<string, string | null>();
+  constructor(
+    private readonly format: RowFormat, private readonly at: number, private readonly cmp: ValueComparator,
+    private readonly budget: MemoryBudget, private readonly sum: boolean, private readonly isReal: boolean,
+  ) {}
+  add(row: Buffer, offs: Int32Array): void {
+    const s = offs[2 * this.at], e = offs[2 * this.at + 1];
+    if (s < 0) return;
+    const key = this.cmp.key(row, s, e);
+    if (this.seen.has(key)) return;
+    const text = this.sum ? this.format.text(row, s, e) : null;
+    this.budget.charge(2 * key.length + (text === null ? 0 : 2 * text.length) + DISTINCT_ENTRY_OVERHEAD);
+    this.seen.set(key, text);
+  }
+  result(): string | null {
+    if (!this.sum) return String(this.seen.size);
+    if (this.seen.size === 0) return null;
+    if (this.isReal) {
+      let total = 0;
+      for (const v of this.seen.values()) total += Number(v);
+      return formatDouble(total);
+    }
+    let total: Decimal | null = null;
+    for (const v of this.seen.values()) total = total === null ? parseDecimal(v!) : addDecimal(total, parseDecimal(v!));
+    return formatDecimal(total!);
+  }
+}
+
+/**
+ * GROUP_CONCAT of partial concatenations: joined with the separator, cut to maxLength bytes. Stops
+ * keeping bytes once the cut is reached (later partials cannot change a cut result).
+ */
+class ConcatAcc implements Accumulator {
+  private readonly parts: Buffer[] = [];
+  private bytes = 0;
+  private any = false;
+  constructor(
+    private readonly at: number, private readonly separator: Buffer, private readonly maxLength: number,
+    private readonly binary: boolean,
+  ) {}
+  add(row: Buffer, offs: Int32Array): void {
+    const s = offs[2 * this.at];
+    if (s < 0) return;
+    if (this.any) this.push(this.separator);
+    this.any = true;
+    this.push(row.subarray(s, offs[2 * this.at + 1]));
+  }
+  private push(b: Buffer): void {
+    if (this.bytes > this.maxLength) return;
+    const part = Buffer.from(b.subarray(0, this.maxLength + 1 - this.bytes)); // copied: the row is borrowed
+    this.parts.push(part);
+    this.bytes += part.length;
+  }
+  result(): Buffer | null {
+    if (!this.any) return null;
+    const all = Buffer.concat(this.parts);
+    if (all.length <= this.maxLength) return all;
+    let end = this.maxLength;
+    // Text is cut at a character boundary: back off UTF-8 continuation bytes (10xxxxxx).
+    if (!this.binary) while (end > 0 && (all[end] & 0xc0) === 0x80) end--;
+    return all.subarray(0, end);
+  }
+}
+
 class AvgAcc implements Accumulator {
   constructor(private readonly sum: SumAcc, private readonly count: CountAcc, private readonly scale: number) {}
   add(row: Buffer, offs: Int32Array): void {
@@ -105,14 +178,14 @@ export class Aggregation {
 
   constructor(
     private readonly spec: MergeSpec, shardColumns: ColumnInfo[], mergedColumns: ColumnDef[],
-    private readonly format: RowFormat,
+    private readonly format: RowFormat, budget: MemoryBudget = new MemoryBudget(Infinity),
   ) {
     this.recipes = new Array<Recipe | null>(spec.columnCount).fill(null);
     this.offs = new Int32Array(2 * spec.columnCount);
     const isReal = (i: number) => valueKind(shardColumns[i]) === 'real';
     const listed = new Set(spec.aggregates.map((a) => a.index));
     for (const a of spec.aggregates) {
-      this.recipes[a.index] = recipeFor(a, shardColumns, mergedColumns, isReal);
+      this.recipes[a.index] = recipeFor(a, shardColumns, mergedColumns, isReal, budget);
       // AVG's derived SUM and COUNT columns are merged too, unless the planner listed them itself.
       if (a.fn === 'AVG') {
         const { sumIndex, countIndex } = avgColumns(a);
@@ -164,9 +237,22 @@ function avgColumns(a: AggregateSpec): { sumIndex: number; countIndex: number } 
   return { sumIndex: a.sumIndex, countIndex: a.countIndex };
 }
 
-function recipeFor(a: AggregateSpec, shard: ColumnInfo[], merged: ColumnDef[], isReal: (i: number) => boolean): Recipe {
+/** group_concat_max_len's default. */
+const GROUP_CONCAT_MAX_LEN = 1024;
+
+function recipeFor(a: AggregateSpec, shard: ColumnInfo[], merged: ColumnDef[], isReal: (i: number) => boolean, budget: MemoryBudget): Recipe {
   const at = a.index;
+  if (a.distinct && (a.fn === 'COUNT' || a.fn === 'SUM')) {
+    const sum = a.fn === 'SUM';
+    return (f) => new DistinctAcc(f, at, f.comparator(shard[at]), budget, sum, isReal(at));
+  }
   switch (a.fn) {
+    case 'GROUP_CONCAT': {
+      const separator = Buffer.from(a.separator ?? ',', 'utf8');
+      const max = a.maxLength ?? GROUP_CONCAT_MAX_LEN;
+      const binary = shard[at].charset === Collation.BINARY;
+      return () => new ConcatAcc(at, separator, max, binary);
+    }
     case 'COUNT': return (f) => new CountAcc(f, at);
     case 'SUM': return (f) => new SumAcc(f, at, isReal(at));
     case 'MIN': case 'MAX': {
@@ -200,7 +286,10 @@ export function mergedColumns(spec: MergeSpec, shard: ColumnInfo[]): ColumnDef[]
   for (const a of spec.aggregates) {
     const col = out[a.index];
     if (a.fn === 'COUNT') Object.assign(col, { type: ColumnType.LONGLONG, length: 21, decimals: 0 });
-    else if (a.fn === 'SUM' && valueKind(col) === 'int') {
+    else if (a.fn === 'SUM' && a.distinct && valueKind(col) === 'decimal') {
+      // The column holds the raw values: SUM widens DECIMAL(p, s) to DECIMAL(p + 22, s).
+      Object.assign(col, { length: Math.min((col.length ?? 0) + SUM_EXTRA_DIGITS, MAX_PRECISION + 2) });
+    } else if (a.fn === 'SUM' && valueKind(col) === 'int') {
       Object.assign(col, { type: ColumnType.NEWDECIMAL, length: Math.min((col.length ?? 0) + SUM_EXTRA_DIGITS, MAX_PRECISION + 2), decimals: 0 });
     } else if (a.fn === 'AVG') {
       const sum = shard[avgColumns(a).sumIndex];

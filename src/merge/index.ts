@@ -85,7 +85,7 @@ export function createMerger(
   let shardOrder = spec.orderBy;
   const groupBy = spec.groupBy ?? (spec.aggregates.length > 0 ? [] : null);
   if (groupBy !== null) {
-    const agg = new Aggregation(spec, columns, merged, format);
+    const agg = new Aggregation(spec, columns, merged, format, budget);
     const keys = new KeyColumns(groupBy, columns, format);
     // With groupsSorted, each shard returns its groups in ascending group-key order: merge them in
     // that order and group in a stream — unless the final ORDER BY is another order, in which case

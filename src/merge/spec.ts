@@ -8,7 +8,7 @@ export interface OrderKey {
   desc: boolean;
 }
 
-export type AggregateFn = 'COUNT' | 'SUM' | 'MIN' | 'MAX' | 'AVG';
+export type AggregateFn = 'COUNT' | 'SUM' | 'MIN' | 'MAX' | 'AVG' | 'GROUP_CONCAT';
 
 /**
  * An aggregate select item to combine across shards. Shards each return a partial value in column
@@ -22,6 +22,19 @@ export interface AggregateSpec {
   fn: AggregateFn;
   sumIndex?: number;
   countIndex?: number;
+  /**
+   * COUNT(DISTINCT x) / SUM(DISTINCT x) across shards: column `index` holds x itself (the shards
+   * grouped by x too), and the merger counts or adds the group's distinct non-NULL values, equal as
+   * the column's collation says. The values are held in memory within the merge budget (ERR 1041).
+   */
+  distinct?: boolean;
+  /**
+   * GROUP_CONCAT(x [SEPARATOR s]): shards return partial concatenations, joined with `separator`
+   * (default ',') and cut to `maxLength` bytes (group_concat_max_len, default 1024) at a character
+   * boundary, as MySQL cuts (it also adds warning 1260, which the merged result does not carry).
+   */
+  separator?: string;
+  maxLength?: number;
 }
 
 /** A HAVING condition (or any post-merge expression) over merged row values. */

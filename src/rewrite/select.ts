@@ -37,7 +37,7 @@ export interface SelectRewrite {
   steps: string[];
 }
 
-const MERGEABLE = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG']);
+const MERGEABLE = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'GROUP_CONCAT']);
 const AGGREGATE = new Set([
   ...MERGEABLE, 'BIT_AND', 'BIT_OR', 'BIT_XOR', 'STD', 'STDDEV', 'STDDEV_POP', 'STDDEV_SAMP', 'VAR_POP', 'VAR_SAMP',
   'VARIANCE', 'GROUP_CONCAT', 'JSON_ARRAYAGG', 'JSON_OBJECTAGG',
@@ -64,6 +64,9 @@ function shape(e: A.Expr): string {
 
 type ColRef = { item: number } | { derived: number };
 
+/** An aggregate to merge, before its column references become indexes. */
+type Agg = { ref: ColRef; fn: AggregateFn; sum?: ColRef; count?: ColRef; distinct?: true; separator?: string };
+
 /** Inputs about the statement the rewrite needs. */
 export interface SelectContext {
   splicer: Splicer;
@@ -81,7 +84,9 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
   const items = sel.columns;
   const starAt = items.findIndex((i) => i.expr.type === 'Star');
   const derived: Op[][] = [];
-  const aggregates: { ref: ColRef; fn: AggregateFn; sum?: ColRef; count?: ColRef }[] = [];
+  const aggregates: Agg[] = [];
+  /** Arguments of COUNT/SUM(DISTINCT x) merged from raw values: the shards also GROUP BY them. */
+  const distinctArgs: A.Expr[] = [];
   const steps: string[] = [];
   const edits: Edit[] = [...ctx.base];
 
@@ -162,6 +167,18 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
       const kw = ctx.text.toUpperCase().lastIndexOf('ORDER', sel.orderBy[0].start);
       remove(kw, sel.orderBy[sel.orderBy.length - 1].end);
     }
+    if (distinctArgs.length > 0) {
+      // The distinct values travel as groups of their own: GROUP BY group key, x.
+      const extra = joinOps(distinctArgs.map((e) => exprOps(e)));
+      if (sel.groupBy) {
+        const at = groupItems[groupItems.length - 1].end;
+        edits.push({ start: at, end: at, ops: [', ', ...extra] });
+      } else {
+        const at = Math.max(sel.where?.end ?? 0, ...(sel.from ?? []).map((f) => f.end), items[items.length - 1].end);
+        edits.push({ start: at, end: at, ops: [' GROUP BY ', ...extra] });
+      }
+      steps.push(`distinct values of ${distinctArgs.length} argument${distinctArgs.length > 1 ? 's' : ''} grouped on the shards, counted in the merge`);
+    }
     if (groupItems.length > 0) edits.push({ start: afterGrouping, end: afterGrouping, ops: [' ORDER BY ', ...joinOps(groupItems.map((g) => exprOps(g.expr)))] });
     if (sel.limit) remove(sel.limit.start, sel.limit.end);
     groupsSorted = true;
@@ -178,15 +195,29 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
     }
   }
 
-  function aggregateOf(call: A.Call, ref: ColRef): { ref: ColRef; fn: AggregateFn; sum?: ColRef; count?: ColRef } {
+  function aggregateOf(call: A.Call, ref: ColRef): Agg {
     const fn = call.name.toUpperCase();
     const text = ctx.text.slice(call.start, call.end);
+    if (fn === 'GROUP_CONCAT') {
+      // Partial concatenations join exactly: without ORDER BY, MySQL's order within a group is undefined.
+      if (call.distinct || call.orderBy || call.limit)
+        throw notSupported(`${text} across shards is not supported: GROUP_CONCAT with DISTINCT, ORDER BY or LIMIT cannot be combined from per-shard values; use GROUP_CONCAT(x [SEPARATOR s]), group by the shard key, or query one shard`);
+      return { ref, fn: 'GROUP_CONCAT', separator: call.separator ?? ',' };
+    }
     if (!MERGEABLE.has(fn)) throw notSupported(`${fn}() across shards is not supported: it cannot be combined from per-shard values; group by the shard key or query one shard`);
     if (call.distinct) {
       const arg = call.args[0];
       const onKey = fn === 'COUNT' && call.args.length === 1 && arg.type === 'Column' && ctx.isKey(arg);
+      if (!onKey && (fn === 'COUNT' || fn === 'SUM') && call.args.length === 1) {
+        // The shards return x itself, grouped by (group key, x); the merger keeps the distinct values.
+        const argOps = exprOps(arg);
+        if ('item' in ref) edits.push({ start: call.start, end: call.end, ops: argOps });
+        else derived[ref.derived] = argOps;
+        if (!distinctArgs.some((d) => shape(d) === shape(arg))) distinctArgs.push(arg);
+        return { ref, fn, distinct: true };
+      }
       if (!onKey && fn !== 'MIN' && fn !== 'MAX')
-        throw notSupported(`${text} across shards is not supported: DISTINCT values may repeat on several shards; GROUP BY the shard key or count distinct values of the shard key only`);
+        throw notSupported(`${text} across shards is not supported: DISTINCT values may repeat on several shards; use COUNT(DISTINCT x) or SUM(DISTINCT x) of one expression, GROUP BY the shard key, or query one shard`);
     }
     if (fn !== 'AVG') return { ref, fn: fn as AggregateFn };
     if (call.distinct) throw notSupported(`${text} across shards is not supported: use AVG without DISTINCT or query one shard`);
@@ -256,6 +287,8 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
     const s: AggregateSpec = { index: index(a.ref), fn: a.fn };
     if (a.sum) s.sumIndex = index(a.sum);
     if (a.count) s.countIndex = index(a.count);
+    if (a.distinct) s.distinct = true;
+    if (a.separator !== undefined) s.separator = a.separator;
     return s;
   });
 
