@@ -50,6 +50,8 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
   const n = plan.units.length;
   const leases: (Lease | null)[] = new Array(n).fill(null);
   const finished: boolean[] = new Array(n).fill(false);
+  /** Shards paused until the client socket drains. */
+  const waitingDrain: boolean[] = new Array(n).fill(false);
   let remaining = n;
   let failed: SqlError | null = null;
   let merger: Merger | null = null;
@@ -137,6 +139,18 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
             return true;
           }
           if (merger.satisfied) stopOthers();
+          if (out.congested) {
+            // The client reads slower than the shards send: stop reading this shard until the
+            // client's socket drains, so rows wait in the backends' buffers, not in sluice's memory.
+            if (!waitingDrain[i]) {
+              waitingDrain[i] = true;
+              out.whenDrained(() => {
+                waitingDrain[i] = false;
+                if (leases[i]) leases[i]!.conn.resume();
+              });
+            }
+            return false;
+          }
           return more;
         },
         end(ok: OkPacket | null, e: ErrPacket | null) {

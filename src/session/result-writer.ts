@@ -10,6 +10,8 @@ import type { SqlError } from '../protocol/errors';
 import { writeHeader } from '../protocol/framing';
 
 const FLUSH_AT = 64 * 1024;
+/** Bytes queued in the client socket beyond which producers should pause until it drains. */
+const HIGH_WATER = 1024 * 1024;
 
 export class ResultWriter {
   /** Next sequence id (the response to a command starts at 1). */
@@ -109,6 +111,17 @@ export class ResultWriter {
       this.scheduled = false;
       this.flush();
     });
+  }
+
+  /** The client socket has more than HIGH_WATER bytes queued: producers should wait for whenDrained(). */
+  get congested(): boolean {
+    return this.socket.writableLength > HIGH_WATER;
+  }
+
+  /** Calls fn once the client socket has drained (at once if it is not congested). */
+  whenDrained(fn: () => void): void {
+    if (!this.congested) return fn();
+    this.socket.once('drain', fn);
   }
 
   /** Hands the buffered packets to the socket. Returns false if the socket's buffer is full. */
