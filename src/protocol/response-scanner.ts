@@ -35,8 +35,10 @@ const enum St {
 /**
  * One scanner per backend connection, reused for every command. State survives across chunks.
  * After scan() returns an offset >= 0 the response is complete and these describe its end:
- * `status` (server status of the last OK/EOF), `err` (the ERR payload, copied) and `ok` (the last
- * OK payload, copied; for PREPARE the PREPARE_OK).
+ * `status` (server status of the last OK/EOF), `err` (the ERR payload) and `ok` (the last OK
+ * payload; for PREPARE the PREPARE_OK). err/ok/infile are views of the last chunk when the packet
+ * lay whole in it: read them before the connection's next read (a sink's end() runs in time); copy
+ * to keep them.
  */
 export class ResponseScanner {
   private deprecateEof = false;
@@ -54,6 +56,8 @@ export class ResponseScanner {
   private continuation = false;
   /** Copy of the current packet when it must be read whole. */
   private held: Buffer | null = null;
+  /** `held` is a view of the chunk (the packet lay whole in it) rather than a copy. */
+  private heldIsView = false;
   private heldHave = 0;
 
   status = 0;
@@ -110,14 +114,21 @@ export class ResponseScanner {
         this.pendingLen = -1;
         this.left = plen;
         this.held = null;
+        this.heldIsView = false;
         if (!this.continuation && this.mustRead(plen === 0 ? -1 : chunk[pos], plen)) {
-          this.held = Buffer.allocUnsafe(plen);
+          if (pos + plen <= len) {
+            // Whole in this chunk: a view, no copy (read before scan() returns, see `ok`/`err`).
+            this.held = chunk.subarray(pos, pos + plen);
+            this.heldIsView = true;
+          } else {
+            this.held = Buffer.allocUnsafe(plen);
+          }
           this.heldHave = 0;
         }
         this.continuation = plen === MAX_PACKET_PAYLOAD;
       }
       const take = Math.min(this.left, len - pos);
-      if (this.held) {
+      if (this.held && !this.heldIsView) {
         chunk.copy(this.held, this.heldHave, pos, pos + take);
         this.heldHave += take;
       }

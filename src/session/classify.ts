@@ -57,6 +57,24 @@ const VERBS: Record<string, Verb> = {
   HANDLER: Verb.Handler, XA: Verb.Xa, WITH: Verb.Select, VALUES: Verb.Select, TABLE: Verb.Select,
 };
 
+/** VERBS by word length, as byte arrays, so the first word is matched without making a string. */
+const VERBS_BY_LENGTH: [Buffer, Verb][][] = [];
+for (const [word, v] of Object.entries(VERBS)) (VERBS_BY_LENGTH[word.length] ??= []).push([Buffer.from(word, 'latin1'), v]);
+
+/** The verb of the word in buf[start, end), compared case-insensitively (ASCII). */
+function verbAt(buf: Buffer, start: number, end: number): Verb {
+  const candidates = VERBS_BY_LENGTH[end - start];
+  if (!candidates) return Verb.Other;
+  outer: for (const [word, v] of candidates) {
+    for (let k = 0; k < word.length; k++) {
+      const c = buf[start + k];
+      if ((c >= 0x61 && c <= 0x7a ? c - 0x20 : c) !== word[k]) continue outer;
+    }
+    return v;
+  }
+  return Verb.Other;
+}
+
 /** Words that matter anywhere in a statement, upper-case. */
 const PIN_WORDS = new Set(['TEMPORARY', 'GET_LOCK', 'SQL_CALC_FOUND_ROWS']);
 const LAST_CONN_WORDS = new Set(['LAST_INSERT_ID', 'ROW_COUNT', 'FOUND_ROWS']);
@@ -159,15 +177,17 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
       if (words > 0 && !setName && !(INTERESTING_LEN & (1 << len) && INTERESTING_INITIAL.includes(buf[w0] & 0xdf))) {
         continue;
       }
-      const word = buf.toString('latin1', w0, i).toUpperCase();
-      if (words++ === 0) {
-        verb = VERBS[word] ?? Verb.Other;
+      if (words === 0) {
+        words++;
+        verb = verbAt(buf, w0, i);
         if (verb === Verb.Set) expectSetName = true;
         if (verb === Verb.Prepare || verb === Verb.Handler) traits |= Trait.Pin;
         if (verb === Verb.Unlock) traits |= Trait.Unlock;
         if (verb === Verb.Lock) traits |= Trait.Pin;
         continue;
       }
+      words++;
+      const word = buf.toString('latin1', w0, i).toUpperCase();
       if (setName) {
         const lw = word.toLowerCase();
         if (lw === 'global' || lw === 'persist' || lw === 'persist_only') { traits |= Trait.GlobalSet; continue; }
