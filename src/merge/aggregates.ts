@@ -118,10 +118,16 @@ class ConcatAcc implements Accumulator {
   private bytes = 0;
   private any = false;
   constructor(
-    private readonly at: number, private readonly separator: Buffer, private readonly maxLength: number,
-    private readonly binary: boolean,
+    private readonly format: RowFormat, private readonly at: number, private readonly separator: Buffer,
+    private maxLength: number, private maxLengthIndex: number, private readonly binary: boolean,
   ) {}
   add(row: Buffer, offs: Int32Array): void {
+    const m = this.maxLengthIndex;
+    if (m >= 0) {
+      // The shards' group_concat_max_len (the same session settings on every shard): read once.
+      if (offs[2 * m] >= 0) this.maxLength = Number(this.format.text(row, offs[2 * m], offs[2 * m + 1]));
+      this.maxLengthIndex = -1;
+    }
     const s = offs[2 * this.at];
     if (s < 0) return;
     if (this.any) this.push(this.separator);
@@ -237,7 +243,7 @@ function avgColumns(a: AggregateSpec): { sumIndex: number; countIndex: number } 
   return { sumIndex: a.sumIndex, countIndex: a.countIndex };
 }
 
-/** group_concat_max_len's default. */
+/** group_concat_max_len's default in MySQL (MariaDB's is 1 MiB). */
 const GROUP_CONCAT_MAX_LEN = 1024;
 
 function recipeFor(a: AggregateSpec, shard: ColumnInfo[], merged: ColumnDef[], isReal: (i: number) => boolean, budget: MemoryBudget): Recipe {
@@ -249,9 +255,8 @@ function recipeFor(a: AggregateSpec, shard: ColumnInfo[], merged: ColumnDef[], i
   switch (a.fn) {
     case 'GROUP_CONCAT': {
       const separator = Buffer.from(a.separator ?? ',', 'utf8');
-      const max = a.maxLength ?? GROUP_CONCAT_MAX_LEN;
       const binary = shard[at].charset === Collation.BINARY;
-      return () => new ConcatAcc(at, separator, max, binary);
+      return (f) => new ConcatAcc(f, at, separator, a.maxLength ?? GROUP_CONCAT_MAX_LEN, a.maxLengthIndex ?? -1, binary);
     }
     case 'COUNT': return (f) => new CountAcc(f, at);
     case 'SUM': return (f) => new SumAcc(f, at, isReal(at));

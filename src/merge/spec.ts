@@ -30,11 +30,14 @@ export interface AggregateSpec {
   distinct?: boolean;
   /**
    * GROUP_CONCAT(x [SEPARATOR s]): shards return partial concatenations, joined with `separator`
-   * (default ',') and cut to `maxLength` bytes (group_concat_max_len, default 1024) at a character
-   * boundary, as MySQL cuts (it also adds warning 1260, which the merged result does not carry).
+   * (default ',') and cut to `maxLength` bytes at a character boundary, as MySQL cuts (it also adds
+   * warning 1260, which the merged result does not carry). The limit is `maxLength`, else the value
+   * of column `maxLengthIndex` (the planner adds a derived @@group_concat_max_len column, so the
+   * session's own setting counts), else MySQL's default 1024.
    */
   separator?: string;
   maxLength?: number;
+  maxLengthIndex?: number;
 }
 
 /** A HAVING condition (or any post-merge expression) over merged row values. */

@@ -25,6 +25,7 @@ export function resolveMergeSpec(spec: MergeSpec, columns: number): MergeSpec {
       index: at(a.index),
       ...(a.sumIndex !== undefined ? { sumIndex: at(a.sumIndex) } : {}),
       ...(a.countIndex !== undefined ? { countIndex: at(a.countIndex) } : {}),
+      ...(a.maxLengthIndex !== undefined ? { maxLengthIndex: at(a.maxLengthIndex) } : {}),
     })),
     having: spec.having === null ? null : post(spec.having),
   };

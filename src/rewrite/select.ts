@@ -58,6 +58,20 @@ export function hasAggregate(node: unknown): boolean {
   return false;
 }
 
+/** The aggregate calls in a tree (outside subqueries). */
+function aggregateCalls(node: unknown, out: A.Call[] = []): A.Call[] {
+  if (node === null || typeof node !== 'object') return out;
+  if (Array.isArray(node)) {
+    for (const n of node) aggregateCalls(n, out);
+    return out;
+  }
+  const n = node as { type?: string };
+  if (n.type === 'Subquery' || n.type === 'Exists' || n.type === 'InSubquery' || n.type === 'Quantified') return out;
+  if (n.type === 'Call' && isAggregate(n as A.Expr)) out.push(n as A.Call);
+  else for (const v of Object.values(n)) if (typeof v === 'object') aggregateCalls(v, out);
+  return out;
+}
+
 function shape(e: A.Expr): string {
   return JSON.stringify(stripSpans(e));
 }
@@ -65,7 +79,7 @@ function shape(e: A.Expr): string {
 type ColRef = { item: number } | { derived: number };
 
 /** An aggregate to merge, before its column references become indexes. */
-type Agg = { ref: ColRef; fn: AggregateFn; sum?: ColRef; count?: ColRef; distinct?: true; separator?: string };
+type Agg = { ref: ColRef; fn: AggregateFn; sum?: ColRef; count?: ColRef; distinct?: true; separator?: string; maxLen?: ColRef };
 
 /** Inputs about the statement the rewrite needs. */
 export interface SelectContext {
@@ -87,6 +101,8 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
   const aggregates: Agg[] = [];
   /** Arguments of COUNT/SUM(DISTINCT x) merged from raw values: the shards also GROUP BY them. */
   const distinctArgs: A.Expr[] = [];
+  /** The derived @@group_concat_max_len column, added with the first GROUP_CONCAT. */
+  let maxLenRef: ColRef | undefined;
   const steps: string[] = [];
   const edits: Edit[] = [...ctx.base];
 
@@ -133,6 +149,13 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
   const aggregated = groupItems.length > 0 || items.some((i) => hasAggregate(i.expr)) || hasAggregate(sel.having);
   const localGroups = groupItems.some((g) => g.expr.type === 'Column' && ctx.isKey(g.expr));
   const crossGroups = aggregated && !localGroups;
+  const distinctOnKey = (call: A.Call): boolean => {
+    const arg = call.args[0];
+    return call.name.toUpperCase() === 'COUNT' && call.args.length === 1 && arg.type === 'Column' && ctx.isKey(arg);
+  };
+  /** Some COUNT/SUM(DISTINCT x) must be merged from raw values (x not the shard key). */
+  const rawDistinct = aggregateCalls([items.map((i) => i.expr), sel.having, (sel.orderBy ?? []).map((o) => o.expr)])
+    .some((c) => c.distinct && ['COUNT', 'SUM'].includes(c.name.toUpperCase()) && !distinctOnKey(c));
 
   // Where clauses can be inserted: after GROUP BY / HAVING / WINDOW, before ORDER BY / LIMIT.
   const afterGrouping = Math.max(sel.groupBy?.end ?? 0, sel.having?.end ?? 0, ...(sel.windows ?? []).map((w) => w.end), sel.where?.end ?? 0, ...(sel.from ?? []).map((f) => f.end), items[items.length - 1].end);
@@ -202,12 +225,15 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
       // Partial concatenations join exactly: without ORDER BY, MySQL's order within a group is undefined.
       if (call.distinct || call.orderBy || call.limit)
         throw notSupported(`${text} across shards is not supported: GROUP_CONCAT with DISTINCT, ORDER BY or LIMIT cannot be combined from per-shard values; use GROUP_CONCAT(x [SEPARATOR s]), group by the shard key, or query one shard`);
-      return { ref, fn: 'GROUP_CONCAT', separator: call.separator ?? ',' };
+      // The shards' group_concat_max_len travels along, so the merged value is cut where MySQL cuts it.
+      maxLenRef ??= addDerived(['@@group_concat_max_len']);
+      return { ref, fn: 'GROUP_CONCAT', separator: call.separator ?? ',', maxLen: maxLenRef };
     }
     if (!MERGEABLE.has(fn)) throw notSupported(`${fn}() across shards is not supported: it cannot be combined from per-shard values; group by the shard key or query one shard`);
     if (call.distinct) {
       const arg = call.args[0];
-      const onKey = fn === 'COUNT' && call.args.length === 1 && arg.type === 'Column' && ctx.isKey(arg);
+      // Per-shard counts of distinct key values add up — unless other DISTINCT arguments split the groups.
+      const onKey = distinctOnKey(call) && !rawDistinct;
       if (!onKey && (fn === 'COUNT' || fn === 'SUM') && call.args.length === 1) {
         // The shards return x itself, grouped by (group key, x); the merger keeps the distinct values.
         const argOps = exprOps(arg);
@@ -289,6 +315,7 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
     if (a.count) s.countIndex = index(a.count);
     if (a.distinct) s.distinct = true;
     if (a.separator !== undefined) s.separator = a.separator;
+    if (a.maxLen) s.maxLengthIndex = index(a.maxLen);
     return s;
   });
 

@@ -56,8 +56,13 @@ test('GROUP_CONCAT is cut to group_concat_max_len bytes at a character boundary'
   // A two-byte character across the cut is dropped whole: 'abcdefghi' + ',' = 10 bytes, 'é' would be 12.
   const t = spec({ columnCount: 1, groupBy: [], groupsSorted: true, aggregates: [{ index: 0, fn: 'GROUP_CONCAT', maxLength: 11 }] });
   assert.deepEqual(runMerge(t, columns, [[['abcdefghi']], [['é']]]).rows, [['abcdefghi,']]);
-  const d = spec({ columnCount: 1, groupBy: [], groupsSorted: true, aggregates: [{ index: 0, fn: 'GROUP_CONCAT' }] });
+  // The limit from a derived @@group_concat_max_len column (read from the first row), else 1024.
+  const fromColumn = spec({ columnCount: 2, visible: 1, groupBy: [], groupsSorted: true, aggregates: [{ index: 0, fn: 'GROUP_CONCAT', maxLengthIndex: 1 }] });
   const long = 'x'.repeat(700);
+  const two = [strCol('GROUP_CONCAT(name)'), intCol('@@group_concat_max_len')];
+  assert.equal(runMerge(fromColumn, two, [[[long, '1048576']], [[long, '1048576']]]).rows[0][0]!.length, 1401);
+  assert.equal(runMerge(fromColumn, two, [[[long, '1000']], [[long, '1000']]]).rows[0][0]!.length, 1000);
+  const d = spec({ columnCount: 1, groupBy: [], groupsSorted: true, aggregates: [{ index: 0, fn: 'GROUP_CONCAT' }] });
   assert.equal(runMerge(d, columns, [[[long]], [[long]]]).rows[0][0]!.length, 1024);
 });
 
