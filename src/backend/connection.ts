@@ -402,10 +402,21 @@ export class BackendConnection {
           finish();
           return l.end(ok, null);
         }
+        if (p[0] === Header.LOCAL_INFILE) {
+          // The statement asked the client for a file; streamed results have no client to ask.
+          // An empty file ends the request; the server's answer to it is read and dropped.
+          this.socket.write(Buffer.from([0, 0, 0, 2]));
+          phase = 4;
+          return;
+        }
         columnCount = new BufferReader(p).lenenc();
         columns = [];
         phase = 1;
         return;
+      }
+      if (phase === 4) {
+        finish();
+        return l.end(null, { errno: 1235, sqlState: '42000', message: 'LOAD DATA LOCAL INFILE is not supported on sharded schemas: load through a forwarding schema, or use INSERT' });
       }
       if (phase === 1) {
         columns.push(decodeColumnDef(p));

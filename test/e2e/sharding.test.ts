@@ -237,6 +237,8 @@ test('statements sluice cannot answer correctly get a clear error', async () => 
     /shard key/i.test(e.message));
   await assert.rejects(s.query('SELECT * FROM users u JOIN orders o ON u.name = o.status'), (e: { message: string }) =>
     /join/i.test(e.message));
+  await assert.rejects(s.query("LOAD DATA LOCAL INFILE 'items.csv' INTO TABLE items"), (e: { errno: number; message: string }) =>
+    e.errno === 1235 && /LOAD on sharded or broadcast tables/.test(e.message));
   // the connection stays usable
   await compare('SELECT COUNT(*) AS n FROM items', true);
 });
