@@ -1,36 +1,11 @@
 // `sluice explain` as users run it: node dist/src/cli.js explain --config FILE [--schema NAME] "SQL".
 // Offline: the backends named in the config do not exist (nothing listens on their ports).
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { run, tempFiles } from '../helpers/run-cli';
 import * as path from 'node:path';
 
-const root = path.resolve(__dirname, '..', '..', '..');
-const cli = path.join(root, 'dist', 'src', 'cli.js');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-explain-'));
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd: root }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-function write(name: string, text: string): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, text);
-  return file;
-}
+const { dir, write } = tempFiles('sluice-explain-');
 
 /** Two partitions (partition 0 with a replica), users/orders sharded 2 tables per partition by uid mod 4. */
 const SHOP = `

@@ -6,8 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
-import { startMariaDB, type MariaDBInstance } from '../../scripts/sandbox';
-import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
+import type { MariaDBInstance } from '../../scripts/sandbox';
+import type { Cluster } from '../helpers/cluster';
+import { startDifferential, type Differential } from '../helpers/differential';
 
 const USERS = 90;
 const ORDERS = 250;
@@ -49,43 +50,20 @@ function dataInserts(): string[] {
   ];
 }
 
+let d: Differential;
+
 before(async () => {
-  [ref, c] = await Promise.all([
-    startMariaDB(),
-    startCluster({
-      backends: 2,
-      setup: (_db, i) => `CREATE DATABASE shop_${i} CHARACTER SET utf8mb4;`,
-      config: ([a, b]) => ({
-        users: [{ user: 'app', password: 'pw', schemas: ['shop'] }],
-        backends: { db1: backendOf(a), db2: backendOf(b) },
-        schemas: {
-          shop: {
-            partitions: [{ write: 'db1', database: 'shop_0' }, { write: 'db2', database: 'shop_1' }],
-            tables: {
-              users: { shardKey: 'uid', algorithm: 'mod', tablesPerPartition: 2, bindingGroup: 'user' },
-              orders: { shardKey: 'uid', algorithm: 'mod', tablesPerPartition: 2, bindingGroup: 'user' },
-              events: { shardKey: 'eid', algorithm: 'mod' },
-              items: { broadcast: true },
-            },
-          },
-        },
-      }),
-    }),
-  ]);
-  await ref.sql('CREATE DATABASE shop CHARACTER SET utf8mb4;');
-  s = await mysql.createConnection({ host: '127.0.0.1', port: c.port, user: 'app', password: 'pw', database: 'shop' });
-  r = await mysql.createConnection({ host: ref.host, port: ref.port, user: ref.user, password: ref.password, database: 'shop' });
-  for (const sql of [...DDL, ...dataInserts()]) {
-    await s.query(sql);
-    await r.query(sql);
-  }
+  d = await startDifferential({
+    users: { shardKey: 'uid', algorithm: 'mod', tablesPerPartition: 2, bindingGroup: 'user' },
+    orders: { shardKey: 'uid', algorithm: 'mod', tablesPerPartition: 2, bindingGroup: 'user' },
+    events: { shardKey: 'eid', algorithm: 'mod' },
+    items: { broadcast: true },
+  }, [...DDL, ...dataInserts()]);
+  ({ c, ref, s, r } = d);
 });
 
 after(async () => {
-  await s?.end();
-  await r?.end();
-  await c?.stop();
-  await ref?.stop();
+  await d?.stop();
 });
 
 type Row = Record<string, unknown>;

@@ -6,8 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
-import { startMariaDB, type MariaDBInstance } from '../../scripts/sandbox';
-import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
+import type { MariaDBInstance } from '../../scripts/sandbox';
+import type { Cluster } from '../helpers/cluster';
+import { startDifferential, type Differential } from '../helpers/differential';
 
 const P = 2; // partitions
 const N = 2; // tables per partition
@@ -61,46 +62,19 @@ function dataInserts(): string[] {
   return out;
 }
 
+let d: Differential;
+
 before(async () => {
-  [ref, c] = await Promise.all([
-    startMariaDB(),
-    startCluster({
-      backends: 2,
-      setup: (_db, i) => `CREATE DATABASE shop_${i} CHARACTER SET utf8mb4;`,
-      config: ([a, b]) => ({
-        users: [{ user: 'app', password: 'pw', schemas: ['shop'] }],
-        backends: { db1: backendOf(a), db2: backendOf(b) },
-        schemas: {
-          shop: {
-            partitions: [{ write: 'db1', database: 'shop_0' }, { write: 'db2', database: 'shop_1' }],
-            tables: {
-              users: { shardKey: 'uid', algorithm: 'mod', tablesPerPartition: N, bindingGroup: 'user' },
-              orders: { shardKey: 'uid', algorithm: 'mod', tablesPerPartition: N, bindingGroup: 'user' },
-              items: { broadcast: true },
-            },
-          },
-        },
-      }),
-    }),
-  ]);
-  await ref.sql('CREATE DATABASE shop CHARACTER SET utf8mb4;');
-  s = await mysql.createConnection({ host: '127.0.0.1', port: c.port, user: 'app', password: 'pw', database: 'shop', dateStrings: true });
-  r = await mysql.createConnection({ host: ref.host, port: ref.port, user: ref.user, password: ref.password, database: 'shop', dateStrings: true });
-  for (const ddl of DDL) {
-    await s.query(ddl);
-    await r.query(ddl);
-  }
-  for (const ins of dataInserts()) {
-    await s.query(ins);
-    await r.query(ins);
-  }
+  d = await startDifferential({
+    users: { shardKey: 'uid', algorithm: 'mod', tablesPerPartition: N, bindingGroup: 'user' },
+    orders: { shardKey: 'uid', algorithm: 'mod', tablesPerPartition: N, bindingGroup: 'user' },
+    items: { broadcast: true },
+  }, [...DDL, ...dataInserts()], { dateStrings: true });
+  ({ c, ref, s, r } = d);
 });
 
 after(async () => {
-  await s?.end();
-  await r?.end();
-  await c?.stop();
-  await ref?.stop();
+  await d?.stop();
 });
 
 /** Generated read queries: [sql, ordered] — ordered when ORDER BY fixes the row order completely. */
