@@ -10,21 +10,11 @@
 // checked too); a parser that refuses a workload's statements has its failures counted and shown.
 import { Parser } from 'node-sql-parser';
 import { parse, digest, tokenize, SqlSyntaxError } from '../src/sql';
+// A deterministic PRNG (mulberry32), so every run times the same statements.
+import { rng } from '../src/loadgen/template';
 import { loadCorpus, loadInvalid } from '../test/helpers/corpus-load';
 
 // ---------------------------------------------------------------- workloads
-
-/** A small deterministic PRNG (mulberry32), so every run times the same statements. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** sysbench oltp_point_select as its text protocol sends it, over 1,000 different ids. */
 export function pointSelects(): string[] {
