@@ -6,6 +6,12 @@
 //
 //   npm run bench:proxy                                  (builds first; about two minutes)
 //   node dist/bench/proxy.js --duration 3 --connections 8,32 --sluice-threads 1
+//   node dist/bench/proxy.js --connections 1 --no-shard              (the latency one client sees)
+//   node dist/bench/proxy.js --connections 32 --sluice-threads 1,2 --no-shard   (--threads scaling)
+//
+// --sluice-threads takes a list: one forwarding sluice per worker-thread count, all in the same
+// alternating run (the 2-shard sluice uses the first count; --no-shard leaves it out). After the
+// table, each proxy's added p50 (its p50 minus direct's) is compared with the relay's.
 //
 // The relay and sluice run as child processes, so each one's own CPU time can be read from
 // /proc/PID/stat (utime + stime, all its threads) before and after the measured run, and divided by
@@ -29,7 +35,8 @@ interface Flags {
   warmup: number;
   slice: number;
   connections: number[];
-  sluiceThreads: number;
+  sluiceThreads: number[];
+  shard: boolean;
   loadThreads: number;
   tableSize: number;
 }
@@ -49,7 +56,11 @@ function parseFlags(argv: string[]): Flags {
     warmup: num('--warmup', '1'),
     slice: num('--slice', '1'),
     connections: get('--connections', '8,32').split(',').map(Number),
-    sluiceThreads: num('--sluice-threads', '1'),
+    sluiceThreads: get('--sluice-threads', '1').split(',').map((v) => {
+      if (!(Number(v) > 0)) throw new Error('--sluice-threads must be positive numbers');
+      return Number(v);
+    }),
+    shard: !argv.includes('--no-shard'),
     loadThreads: num('--threads', '1'),
     tableSize: num('--table-size', '10000'),
   };
@@ -117,12 +128,12 @@ async function main(): Promise<void> {
     await db.sql([0, 1].map((p) => `CREATE DATABASE sbshard_${p} CHARACTER SET utf8mb4;
       CREATE TABLE sbshard_${p}.sbtest1 LIKE sbtest.sbtest1;
       INSERT INTO sbshard_${p}.sbtest1 SELECT * FROM sbtest.sbtest1 WHERE id MOD 2 = ${p};`).join('\n'));
-    const startSluice = async (name: string, schema: string[]): Promise<[BenchTarget, ChildProcess]> => {
+    const startSluice = async (name: string, threads: number, schema: string[]): Promise<[BenchTarget, ChildProcess]> => {
       const port = await freePort();
       const config = path.join(dir, `${name}.yaml`);
       writeFileSync(config, [
         `listen: 127.0.0.1:${port}`,
-        `threads: ${flags.sluiceThreads}`,
+        `threads: ${threads}`,
         'logLevel: warn',
         'users:',
         `  - { user: ${db.user}, password: ${db.password}, schemas: ["*"] }`,
@@ -137,24 +148,34 @@ async function main(): Promise<void> {
       children.push(child);
       return [target, child];
     };
-    const [sluice, sluiceChild] = await startSluice('sluice', ['  sbtest: { backend: db, database: sbtest }']);
-    const [sharded, shardedChild] = await startSluice('sluice-2shard', [
-      '  sbtest:',
-      '    partitions:',
-      '      - { write: db, database: sbshard_0 }',
-      '      - { write: db, database: sbshard_1 }',
-      '    tables:',
-      '      sbtest1: { shardKey: id, algorithm: mod }',
-    ]);
-
-    const targets = [direct, relay, sluice, sharded];
-    const proxies = [{ index: 1, pid: relayChild.pid! }, { index: 2, pid: sluiceChild.pid! }, { index: 3, pid: shardedChild.pid! }];
+    const targets = [direct, relay];
+    const proxies = [{ index: 1, pid: relayChild.pid! }];
+    const addProxy = ([target, child]: [BenchTarget, ChildProcess]) => {
+      proxies.push({ index: targets.length, pid: child.pid! });
+      targets.push(target);
+    };
+    const threadsTag = (n: number) => (flags.sluiceThreads.length > 1 ? `-${n}t` : '');
+    for (const n of flags.sluiceThreads) {
+      addProxy(await startSluice(`sluice${threadsTag(n)}`, n, ['  sbtest: { backend: db, database: sbtest }']));
+    }
+    if (flags.shard) {
+      const n = flags.sluiceThreads[0];
+      addProxy(await startSluice(`sluice-2shard${threadsTag(n)}`, n, [
+        '  sbtest:',
+        '    partitions:',
+        '      - { write: db, database: sbshard_0 }',
+        '      - { write: db, database: sbshard_1 }',
+        '    tables:',
+        '      sbtest1: { shardKey: id, algorithm: mod }',
+      ]));
+    }
     const base: Omit<BenchOptions, 'connections' | 'durationSec' | 'warmupSec'> = {
       targets, user: db.user, password: db.password, database: 'sbtest', workload: 'point-select',
       mix: builtinMix('point-select'), threads: flags.loadThreads, sliceSec: flags.slice, prepared: false,
       tables: 1, tableSize: flags.tableSize, progress: process.stderr,
     };
     const rows = [['connections', 'target', 'qps', 'ratio', 'p50 ms', 'p99 ms', 'proxy CPU µs/q', 'loadgen CPU µs/q (all targets)', 'errors']];
+    const added: string[] = [];
     for (const connections of flags.connections) {
       process.stderr.write(`-- ${connections} connections: warm-up ${flags.warmup} s per target, then ${flags.duration} s per target in ${flags.slice} s slices\n`);
       // Warm-up is its own run, so the CPU readings below cover measured queries only.
@@ -173,10 +194,18 @@ async function main(): Promise<void> {
           t.latency.p99.toFixed(3), cpu === null ? '-' : cpu.toFixed(1), loadUs.toFixed(1), String(t.errors),
         ]);
       });
+      // The latency a proxy adds at p50, against the relay's (target: sluice within 10% of the relay).
+      const direct50 = r.targets[0].latency.p50, relayAdded = r.targets[1].latency.p50 - direct50;
+      for (let i = 1; i < r.targets.length; i++) {
+        const a = r.targets[i].latency.p50 - direct50;
+        added.push(`${connections} connections: ${r.targets[i].target.name} adds ${(a * 1000).toFixed(1)} µs at p50` +
+          (i > 1 && relayAdded > 0 ? ` (${((a / relayAdded - 1) * 100).toFixed(1)}% vs the relay's)` : ''));
+      }
     }
     process.stdout.write(
-      `\npoint-select, text protocol, ${flags.duration} s per target, sluice threads ${flags.sluiceThreads}, ` +
-      `load generator threads ${flags.loadThreads}, sbtest1 of ${flags.tableSize} rows\n` + alignColumns(rows));
+      `\npoint-select, text protocol, ${flags.duration} s per target, sluice threads ${flags.sluiceThreads.join(',')}, ` +
+      `load generator threads ${flags.loadThreads}, sbtest1 of ${flags.tableSize} rows\n` + alignColumns(rows) +
+      added.map((l) => `${l}\n`).join(''));
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));

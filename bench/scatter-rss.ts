@@ -1,0 +1,208 @@
+// What a big cross-shard result costs sluice in memory, and what a cross-shard ORDER BY costs in time.
+//
+//   npm run bench:scatter                     (builds first; about a minute, most of it filling tables)
+//   node dist/bench/scatter-rss.js [--rows 1000000] [--partitions 4] [--threads 1]
+//
+// One MariaDB sandbox holds a sharded schema of P partitions (databases scatter_0..P-1), table
+// t(id, k, c, pad) split by id mod P and filled with --rows rows in total from MariaDB's sequence
+// engine (seq_1_to_N). sluice runs as a child process (the real CLI), so its resident set can be
+// sampled from /proc/PID/status (VmRSS, every 5 ms) while a query streams through it. The client
+// here reads each row and forgets it (BackendConnection.stream: row payloads are borrowed), counts
+// rows and bytes, and checks the row count. Queries, one after another:
+// Each query runs in a fresh sluice process, after a small warm-up and an idle RSS baseline.
+//   - scatter:        SELECT * FROM t                        (no key: all partitions, concatenated)
+//   - order-by merge: SELECT * FROM t ORDER BY id            (every row through the k-way heap merge)
+//   - order-limit:    SELECT * FROM t ORDER BY k LIMIT 10    (k has no index: each shard sorts its part)
+// For each: wall time, sluice's CPU time (/proc/PID/stat, all threads) and rows per CPU second of
+// sluice, and the peak RSS growth over the idle baseline (taken after a small warm-up query).
+// Target (issue 6): streaming the 1,000,000-row scatter keeps sluice's RSS growth under 50 MB.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { startMariaDB, freePort, type MariaDBInstance } from '../scripts/sandbox';
+import { BackendConnection } from '../src/backend/connection';
+import { alignColumns } from '../src/loadgen/report-text';
+
+function flag(name: string, dflt: number): number {
+  const i = process.argv.indexOf(name);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  if (!(v > 0) || !Number.isInteger(v)) throw new Error(`${name} must be a positive integer`);
+  return v;
+}
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** CPU seconds (user + system, all threads) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  // Fields after the command name "(...)": utime and stime are fields 14 and 15 of /proc/PID/stat.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** A memory figure of /proc/PID/status (VmRSS, VmHWM) in bytes. */
+function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`${key}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no ${key} for ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+/** RSS once two reads 300 ms apart differ by less than 0.5% (at most ~6 s). */
+async function settledRss(pid: number): Promise<number> {
+  let last = procStatus(pid, 'VmRSS');
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 300)); // interval between two RSS samples
+    const now = procStatus(pid, 'VmRSS');
+    if (Math.abs(now - last) < last * 0.005) return now;
+    last = now;
+  }
+  return last;
+}
+
+interface Streamed { rows: number; bytes: number; seconds: number; cpu: number; peakRss: number; firstRow: string | null }
+
+/** Streams sql through `conn`, counting rows and bytes without keeping them, sampling `pid`'s RSS. */
+function streamQuery(conn: BackendConnection, sql: string, pid: number): Promise<Streamed> {
+  return new Promise((resolve, reject) => {
+    let rows = 0, bytes = 0, peakRss = procStatus(pid, 'VmRSS');
+    let firstRow: string | null = null;
+    const sampler = setInterval(() => { peakRss = Math.max(peakRss, procStatus(pid, 'VmRSS')); }, 5);
+    const cpu0 = cpuSeconds(pid);
+    const t0 = process.hrtime.bigint();
+    conn.stream(sql, {
+      columns() {},
+      row(p) {
+        if (rows === 0) firstRow = p.toString('latin1', 1, 1 + p[0]); // the first column (a short lenenc string)
+        rows++;
+        bytes += p.length;
+        return true;
+      },
+      end(_ok, err) {
+        clearInterval(sampler);
+        peakRss = Math.max(peakRss, procStatus(pid, 'VmRSS'));
+        if (err) return reject(new Error(`${sql}: ${err.errno} ${err.message}`));
+        resolve({ rows, bytes, seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpu: cpuSeconds(pid) - cpu0, peakRss, firstRow });
+      },
+      fail(e) {
+        clearInterval(sampler);
+        reject(e);
+      },
+    });
+  });
+}
+
+/** Creates scatter_0..P-1 with t, filling partition p with the ids ≡ p (mod P) of 1..rows. */
+async function fillPartitions(db: MariaDBInstance, partitions: number, rows: number): Promise<void> {
+  await Promise.all(Array.from({ length: partitions }, (_, p) => db.sql(`
+    CREATE DATABASE scatter_${p} CHARACTER SET utf8mb4;
+    USE scatter_${p};
+    CREATE TABLE t (id BIGINT PRIMARY KEY, k INT NOT NULL, c CHAR(60) NOT NULL, pad CHAR(30) NOT NULL) ENGINE=InnoDB;
+    INSERT INTO t SELECT seq, (seq * 7919) % 1000003, CONCAT('row-', seq, '-', REPEAT('x', 40)), 'padding-padding-padding'
+      FROM seq_1_to_${rows} WHERE seq % ${partitions} = ${p};`)));
+}
+
+/** The measured queries: name, SQL, expected row count. */
+const QUERIES = (rows: number): [string, string, number][] => [
+  ['scatter', 'SELECT * FROM t', rows],
+  ['order-by merge', 'SELECT * FROM t ORDER BY id', rows],
+  ['order-limit', 'SELECT * FROM t ORDER BY k LIMIT 10', 10],
+];
+
+/** Longest a measured query may take before the bench gives up (a hang is a failure, not a wait). */
+const QUERY_TIMEOUT_MS = 180_000;
+
+/** Starts sluice (the CLI, a child process) on the sharded schema, logs in, runs fn, stops sluice. */
+async function withSluice<T>(db: MariaDBInstance, dir: string, partitions: number, threads: number,
+  fn: (conn: BackendConnection, pid: number) => Promise<T>): Promise<T> {
+  const port = await freePort();
+  const config = path.join(dir, 'sluice.yaml');
+  writeFileSync(config, [
+    `listen: 127.0.0.1:${port}`,
+    `threads: ${threads}`,
+    'logLevel: warn',
+    'users:',
+    `  - { user: ${db.user}, password: ${db.password}, schemas: ["*"] }`,
+    'backends:',
+    `  db: { host: ${db.host}, port: ${db.port}, user: ${db.user}, password: ${db.password}, pool: { min: 0, max: 16 } }`,
+    'schemas:',
+    '  scatter:',
+    '    partitions:',
+    ...Array.from({ length: partitions }, (_, p) => `      - { write: db, database: scatter_${p} }`),
+    '    tables:',
+    '      t: { shardKey: id, algorithm: mod }',
+    '',
+  ].join('\n'));
+  const sluice = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'cli.js'), 'serve', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise((r) => sluice.once('exit', r));
+  let conn: BackendConnection | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const target = { name: 'sluice', host: '127.0.0.1', port, user: db.user, password: db.password, connectTimeoutMs: 2000 };
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (sluice.exitCode !== null) throw new Error('sluice exited before listening');
+      try {
+        conn = await BackendConnection.connect(target, 0, 'scatter');
+        break;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 50)); // poll interval of the readiness check
+      }
+    }
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from sluice in ${QUERY_TIMEOUT_MS / 1000} s`)), QUERY_TIMEOUT_MS);
+    });
+    return await Promise.race([fn(conn, sluice.pid!), timeout]);
+  } finally {
+    clearTimeout(timer);
+    conn?.destroy();
+    if (sluice.exitCode === null && sluice.signalCode === null) sluice.kill('SIGTERM');
+    await exited;
+  }
+}
+
+async function main(): Promise<void> {
+  const rows = flag('--rows', 1_000_000);
+  const partitions = flag('--partitions', 4);
+  const threads = flag('--threads', 1);
+  const dir = mkdtempSync(path.join(tmpdir(), 'sluice-bench-scatter-'));
+  // A buffer pool that holds the table: the scans measure sluice, not the disk.
+  const db = await startMariaDB({ extraArgs: ['--innodb-buffer-pool-size=512M'] });
+  try {
+    const t0 = Date.now();
+    await fillPartitions(db, partitions, rows);
+    process.stderr.write(`filled ${partitions} partitions with ${rows} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+
+    // A fresh sluice per query: a backend connection whose result ended while it was paused for a
+    // congested client goes back to the pool still paused, and the next statement on it hangs (a
+    // known sluice bug, see README Performance), so each measured query gets its own process.
+    const table = [['query', 'rows', 'MB sent', 'wall s', 'sluice CPU s', 'rows/CPU s', 'idle RSS MiB', 'peak RSS growth MiB']];
+    for (const [name, sql, expected] of QUERIES(rows)) {
+      const r = await withSluice(db, dir, partitions, threads, async (conn, pid) => {
+        // Warm-up: a point select and a one-row-per-shard scatter open the backend connections and load the code.
+        await streamQuery(conn, 'SELECT * FROM t WHERE id = 1', pid);
+        await streamQuery(conn, 'SELECT COUNT(*) FROM t', pid);
+        const baseline = await settledRss(pid);
+        return { ...(await streamQuery(conn, sql, pid)), baseline };
+      });
+      if (r.rows !== expected) throw new Error(`${sql}: ${r.rows} rows, expected ${expected}`);
+      if (name === 'order-by merge' && r.firstRow !== '1') throw new Error(`${sql}: first id ${r.firstRow}, expected 1`);
+      table.push([name, String(r.rows), (r.bytes / 1e6).toFixed(1), r.seconds.toFixed(2), r.cpu.toFixed(2),
+        r.cpu > 0 ? String(Math.round(r.rows / r.cpu)) : '-', (r.baseline / 1048576).toFixed(1), ((r.peakRss - r.baseline) / 1048576).toFixed(1)]);
+      process.stderr.write(`${name}: ${r.rows} rows in ${r.seconds.toFixed(2)} s\n`);
+    }
+    process.stdout.write(
+      `sluice (${threads} worker thread${threads > 1 ? 's' : ''}), ${partitions} partitions on one MariaDB, ${rows} rows in t, node ${process.version}\n` +
+      alignColumns(table) +
+      `target: scatter RSS growth < 50 MB\n`);
+  } finally {
+    await db.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  process.exitCode = 1;
+});
