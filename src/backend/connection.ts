@@ -381,6 +381,9 @@ export class BackendConnection {
       this.closeListeners = this.closeListeners.filter((f) => f !== onClose);
       this.listen(null);
       this.lastUsed = Date.now();
+      // A listener may have paused the socket on the last rows of this chunk; the result is
+      // complete, so whoever gets the connection next must find it reading.
+      this.socket.resume();
     };
     const onClose = (e: Error) => { finish(); l.fail(e); };
     this.closeListeners.push(onClose);
