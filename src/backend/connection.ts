@@ -383,7 +383,7 @@ export class BackendConnection {
       this.lastUsed = Date.now();
       // A listener may have paused the socket on the last rows of this chunk; the result is
       // complete, so whoever gets the connection next must find it reading.
-      this.socket.resume();
+      if (this.socket.isPaused()) this.socket.resume();
     };
     const onClose = (e: Error) => { finish(); l.fail(e); };
     this.closeListeners.push(onClose);
