@@ -31,6 +31,7 @@ import { decodeExecuteParams, EXECUTE_PARAMS_OFFSET } from '../protocol/binary-v
 import { tokenize } from '../sql';
 import { previewRows, previewTarget } from '../plan/preview';
 import { explainSharded, explainTarget } from '../execute/explain';
+import { metadataQuery, logicalRows, type MetadataQuery } from '../execute/metadata';
 import { ShardTransaction } from './shard-transaction';
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
@@ -607,6 +608,8 @@ export class ClientSession implements RelaySink {
     if (previewed !== null) return this.preview(previewed);
     const explained = explainTarget(sql);
     if (explained !== null) return this.explain(explained);
+    const meta = metadataQuery(sql, schema);
+    if (meta) return this.metadata(meta);
     let plan: ShardPlan;
     try {
       plan = planStatement(sql, schema, { cache: this.host.planCache, keys: this.host.keys });
@@ -650,10 +653,9 @@ export class ClientSession implements RelaySink {
     }
   }
 
-  /** EXPLAIN on a sharded statement: each unit's backend EXPLAIN, with its partition first. */
-  private explain(inner: string): void {
-    const schema = this.sharded;
-    const runOn = (p: number, sql: string) => new Promise<QueryResult>((resolve, reject) => {
+  /** Runs one statement on a partition and collects its (small) answer. */
+  private runOn(p: number, sql: string): Promise<QueryResult> {
+    return new Promise<QueryResult>((resolve, reject) => {
       this.shardHost(false, this.status).acquire(p, this.shardTrx !== null, (err, lease) => {
         if (err || !lease) return reject(err);
         lease.conn.query(Buffer.from(sql, 'latin1')).then(
@@ -662,6 +664,28 @@ export class ClientSession implements RelaySink {
         );
       });
     });
+  }
+
+  /** SHOW TABLES, DESCRIBE, SHOW CREATE TABLE … answered with logical table names. */
+  private metadata(q: MetadataQuery): void {
+    this.runOn(q.partition, q.sql).then(
+      (r) => {
+        const { columns, rows } = logicalRows(q, r, this.sharded);
+        const out = new ResultWriter(this.socket, this.caps);
+        out.columns(columns, this.status);
+        const w = new BufferWriter(256);
+        for (const row of rows) out.row(encodeTextRow(w.reset(), row).payload());
+        out.end(this.status);
+        this.afterStatement();
+      },
+      (e: unknown) => this.finishWithError(asSqlError(e, 'metadata')),
+    );
+  }
+
+  /** EXPLAIN on a sharded statement: each unit's backend EXPLAIN, with its partition first. */
+  private explain(inner: string): void {
+    const schema = this.sharded;
+    const runOn = (p: number, sql: string) => this.runOn(p, sql);
     explainSharded(inner, schema, { cache: this.host.planCache, keys: this.host.keys }, runOn).then(
       ({ columns, rows }) => { this.sendRows(1, columns, rows); this.afterStatement(); },
       (e: unknown) => this.finishWithError(asSqlError(e, 'EXPLAIN')),
