@@ -610,10 +610,22 @@ export class ClientSession implements RelaySink {
     if (explained !== null) return this.explain(explained);
     const meta = metadataQuery(sql, schema);
     if (meta) return this.metadata(meta);
+    this.planAndRun(sql, c, true);
+  }
+
+  /**
+   * Plans a statement and runs it. An INSERT without a column list into a sharded table is given
+   * the table's columns (read once from its first physical table) and planned again.
+   */
+  private planAndRun(sql: string, c: Classified, mayAddColumns: boolean): void {
+    const schema = this.sharded;
     let plan: ShardPlan;
     try {
       plan = planStatement(sql, schema, { cache: this.host.planCache, keys: this.host.keys });
     } catch (e) {
+      const head = mayAddColumns && /needs a column list/.test((e as Error).message) ? INSERT_HEAD.exec(sql) : null;
+      const rule = head ? schema.tables[head[2].replace(/`/g, '')] : undefined;
+      if (head && rule?.kind === 'sharded' && head[3] !== '(') return this.insertWithColumns(sql, c, head, rule);
       return this.finishWithError(asSqlError(e, 'planning'));
     }
     const trx = this.ensureImplicitTrx();
@@ -651,6 +663,27 @@ export class ClientSession implements RelaySink {
     } catch (e) {
       this.finishWithError(asSqlError(e, 'PREVIEW'));
     }
+  }
+
+  /** Column names of sharded tables, read from their first physical table (per session). */
+  private readonly tableColumns = new Map<string, string[]>();
+
+  private insertWithColumns(sql: string, c: Classified, head: RegExpExecArray, rule: { name: string; tablesPerPartition: number }): void {
+    const insert = (columns: string[]) => {
+      const list = columns.map((n) => '`' + n.replace(/`/g, '``') + '`').join(', ');
+      this.planAndRun(`${head[1]} (${list}) ${sql.slice(head[0].length - head[3].length)}`, c, false);
+    };
+    const known = this.tableColumns.get(rule.name);
+    if (known) return insert(known);
+    const physical = rule.tablesPerPartition > 1 ? `${rule.name}_0` : rule.name;
+    this.runOn(0, `SHOW COLUMNS FROM \`${physical}\``).then(
+      (r) => {
+        const columns = r.rows.map((row) => row[0]!);
+        this.tableColumns.set(rule.name, columns);
+        insert(columns);
+      },
+      (e: unknown) => this.finishWithError(asSqlError(e, 'reading the table\'s columns')),
+    );
   }
 
   /** Runs one statement on a partition and collects its (small) answer. */
@@ -1125,6 +1158,12 @@ function unframe(framed: Buffer): Buffer {
     if (n < 0xffffff) return Buffer.concat(parts);
   }
 }
+
+/**
+ * The head of an INSERT/REPLACE up to its table name: [whole match, head incl. table, table, the
+ * next token ('(' when a column list follows, else VALUES or SELECT)].
+ */
+const INSERT_HEAD = /^(\s*(?:insert|replace)\s+(?:(?:low_priority|delayed|high_priority|ignore)\s+)*(?:into\s+)?(`?[A-Za-z0-9_$]+`?))\s*(\(|values?\b|select\b)/i;
 
 /** A COM_QUERY packet for SQL that sluice wrote (rewritten shard SQL, replayed SETs), given as a latin1 byte string. */
 function frameQuery(sql: string): Buffer {

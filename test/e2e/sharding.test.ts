@@ -291,3 +291,14 @@ test('metadata statements answer with logical table names, as one MariaDB would'
     assert.deepEqual(strip(got), strip(want), sql);
   }
 });
+
+test('INSERT without a column list: sluice reads the table\'s columns and routes each row by its key', async () => {
+  const ins = "INSERT INTO users VALUES (3001, 'nc1', 'Oslo', 41, 1.50), (3002, 'nc2', NULL, NULL, NULL), (3003, 'nc3', 'Lima', 20, 0.00)";
+  await s.query(ins);
+  await r.query(ins);
+  await s.query("REPLACE INTO users VALUES (3002, 'nc2b', 'Pune', 22, 2.25)");
+  await r.query("REPLACE INTO users VALUES (3002, 'nc2b', 'Pune', 22, 2.25)");
+  await compare('SELECT * FROM users WHERE uid > 3000 ORDER BY uid', true);
+  // Each row sits where the rule says: uid 3001 -> index 1 -> partition 0, users_1.
+  assert.equal((await c.dbs[0].sql('SELECT uid FROM shop_0.users_1 WHERE uid = 3001')).trim(), '3001');
+});
