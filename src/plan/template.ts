@@ -140,6 +140,11 @@ export function sqlLiteral(v: ParamValue): string {
   }
   if (typeof v !== 'string') return `X'${v.toString('hex')}'`;
   // eslint-disable-next-line no-control-regex
-  if (/[\\\x00-\x1f]/.test(v)) return `_utf8mb4 X'${Buffer.from(v, 'utf8').toString('hex')}'`;
+  if (/[\\\x00-\x1f]/.test(v)) {
+    // The session carries SQL and string parameters as latin1 byte strings (one char per byte):
+    // those go out byte for byte; a string with wider characters is a JS string, sent as UTF-8.
+    const bytes = /[^\x00-\xff]/.test(v) ? Buffer.from(v, 'utf8') : Buffer.from(v, 'latin1');
+    return `_utf8mb4 X'${bytes.toString('hex')}'`;
+  }
   return `'${v.replace(/'/g, "''")}'`;
 }
