@@ -4,7 +4,7 @@
 // and DOUBLE as doubles; DATE/DATETIME/TIMESTAMP/YEAR as bytes (their fixed-width text sorts like the
 // value); TIME by its value (its hours have 2 or 3 digits and may be negative); strings by collation.
 import type { ColumnDef } from '../protocol/packets';
-import { Collation, ColumnType } from '../protocol/constants';
+import { Collation, ColumnFlag, ColumnType } from '../protocol/constants';
 import { collationComparator } from './collation';
 
 /** Compares value a[as, ae) with b[bs, be): negative, 0 or positive. NULLs are handled by callers. */
@@ -165,8 +165,12 @@ const TEMPORAL: ValueComparator = {
   key: (b, s, e) => b.toString('latin1', s, e),
 };
 
-/** The comparator for a column's text values, by its type and (for strings) its collation id. */
-export function comparatorFor(col: Pick<ColumnDef, 'type' | 'charset'>): ValueComparator {
+/**
+ * The comparator for a column's text values, by its type and (for strings) its collation. MariaDB
+ * puts the connection's collation in a string column's definition (45 for a utf8mb4_bin column
+ * too) and marks a _bin column with the BINARY flag: that flag is what says "compare bytes".
+ */
+export function comparatorFor(col: Pick<ColumnDef, 'type' | 'charset' | 'flags'>): ValueComparator {
   switch (valueKind(col)) {
     case 'int': return INT;
     case 'decimal': return DECIMAL;
@@ -175,6 +179,8 @@ export function comparatorFor(col: Pick<ColumnDef, 'type' | 'charset'>): ValueCo
     case 'temporal': return TEMPORAL;
     default:
       // BIT and blobs flagged BINARY without a character set compare as bytes.
-      return collationComparator(col.type === ColumnType.BIT ? Collation.BINARY : col.charset ?? Collation.UTF8MB4_GENERAL_CI);
+      if (col.type === ColumnType.BIT) return collationComparator(Collation.BINARY);
+      if ((col.flags ?? 0) & ColumnFlag.BINARY && col.charset !== Collation.BINARY) return collationComparator(Collation.UTF8MB4_BIN);
+      return collationComparator(col.charset ?? Collation.UTF8MB4_GENERAL_CI);
   }
 }

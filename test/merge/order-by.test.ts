@@ -2,7 +2,7 @@
 // and collation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ColumnType, Collation } from '../../src/protocol/constants';
+import { ColumnFlag, ColumnType, Collation } from '../../src/protocol/constants';
 import { createMerger } from '../../src/merge';
 import { bigintUnsigned, col, decCol, intCol, row, runMerge, spec, strCol, type Cell } from './helpers';
 
@@ -50,6 +50,12 @@ test('utf8mb4_general_ci: case- and accent-insensitive ties, PAD SPACE', () => {
 
 test('utf8mb4_bin: byte order (uppercase before lowercase), trailing spaces ignored', () => {
   const got = mergeOne(strCol('s', Collation.UTF8MB4_BIN), [['B', 'a', 'b'], ['A', 'a ', 'é']]);
+  assert.deepEqual(got, ['A', 'B', 'a', 'a ', 'b', 'é']);
+});
+
+test('a utf8mb4_bin column as MariaDB describes it (collation 45 + BINARY flag) merges in byte order', () => {
+  const column = { ...strCol('s'), flags: ColumnFlag.BINARY };
+  const got = mergeOne(column, [['B', 'a', 'b'], ['A', 'a ', 'é']]);
   assert.deepEqual(got, ['A', 'B', 'a', 'a ', 'b', 'é']);
 });
 
