@@ -50,6 +50,8 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
   const n = plan.units.length;
   const leases: (Lease | null)[] = new Array(n).fill(null);
   const finished: boolean[] = new Array(n).fill(false);
+  /** Shards paused until the buffer pool has room. */
+  const waitingMemory = new Set<number>();
   /** Shards paused until the client socket drains. */
   const waitingDrain: boolean[] = new Array(n).fill(false);
   let remaining = n;
@@ -139,6 +141,20 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
             return true;
           }
           if (merger.satisfied) stopOthers();
+          if (merger.memoryShort) {
+            // The global buffer pool is full (other queries' merges): stop reading the shards until
+            // it has room for the rows this merge holds, rather than failing at once.
+            waitingMemory.add(i);
+            if (waitingMemory.size === 1) {
+              merger.waitForMemory((err) => {
+                if (err) return fail(i, err);
+                const paused = [...waitingMemory];
+                waitingMemory.clear();
+                for (const j of paused) leases[j]?.conn.resume();
+              });
+            }
+            return false;
+          }
           if (out.congested) {
             // The client reads slower than the shards send: stop reading this shard until the
             // client's socket drains, so rows wait in the backends' buffers, not in sluice's memory.

@@ -13,6 +13,7 @@ import { HavingFilter, PostEvaluator } from './having';
 import { KeyColumns } from './key-columns';
 import { LimitDecorator } from './limit-decorator';
 import { MemoryBudget } from './memory-budget';
+import type { SqlError } from '../protocol/errors';
 import type { SlabPool } from '../memory/slab-pool';
 import { OrderByStream } from './order-by-stream';
 import { TEXT_ROWS, type RowFormat } from './row-format';
@@ -42,6 +43,10 @@ export interface Merger {
   readonly satisfied: boolean;
   /** Returns the memory the merge reserved; call once the execution ends, however it ends. */
   release(): void;
+  /** The global buffer pool is full: the rows held exceed what could be reserved. Stop reading. */
+  readonly memoryShort: boolean;
+  /** Calls done once the pool had room again (done(err) with ERR 1041 after a time limit). */
+  waitForMemory(done: (err: SqlError | null) => void): void;
 }
 
 export interface MergerOptions {
@@ -128,5 +133,9 @@ export function createMerger(
       return limit.satisfied;
     },
     release: () => budget.release(),
+    get memoryShort() {
+      return budget.short;
+    },
+    waitForMemory: (done) => budget.waitForRoom(done),
   };
 }

@@ -26,9 +26,13 @@ export class MemoryBudget {
 
   constructor(readonly limitBytes: number, private readonly pool?: SlabPool) {}
 
+  /** How long a merge waits for other queries to free pool memory before it gives up. */
+  static waitLimitMs = 10_000;
+
   /**
-   * Counts more held bytes. Throws ER_OUT_OF_RESOURCES (1041) once over the query's share, or when
-   * the global pool has no room for them; the reservation is released before throwing.
+   * Counts more held bytes. Throws ER_OUT_OF_RESOURCES (1041) once over the query's share (the
+   * reservation is released before throwing). When the global pool has no room, the bytes stay
+   * counted but unreserved: `short` turns true and the caller must stop reading (waitForRoom).
    */
   charge(bytes: number): void {
     this.used += bytes;
@@ -43,21 +47,67 @@ export class MemoryBudget {
     const pool = this.pool;
     if (pool === undefined) return;
     while (this.reserved < this.used) {
-      const slab = pool.allocate(this.reserved < SMALL_RESERVE_UNTIL ? SMALL_SLAB : LARGE_SLAB);
-      if (slab === null) {
-        this.release();
-        throw new SqlError(ErrorCode.ER_OUT_OF_RESOURCES,
-          "Out of resources: sluice's buffer pool (bufferPoolMB) is full with other queries' merges; " +
-          'retry later, or raise bufferPoolMB');
-      }
-      if (this.slabs.length === 0) unreleased.register(this, this.slabs, this);
-      this.slabs.push(slab);
-      this.reserved += slab.buffer.length;
+      const slab = pool.allocate(this.nextSlabSize());
+      if (slab === null) return; // short: backpressure, see waitForRoom()
+      this.keep(slab);
     }
+  }
+
+  /** More bytes are held than reserved: the pool is full (other queries' merges hold it). */
+  get short(): boolean {
+    return this.pool !== undefined && this.reserved < this.used;
+  }
+
+  /**
+   * Waits (without blocking the thread) until the pool has room for what is held, then calls
+   * done(null); after waitLimitMs, done(ERR 1041) and the reservation is released.
+   */
+  waitForRoom(done: (err: SqlError | null) => void): void {
+    const pool = this.pool;
+    if (!pool || !this.short) return done(null);
+    this.stopWaiting();
+    this.waitTimer = setTimeout(() => {
+      this.release();
+      done(new SqlError(ErrorCode.ER_OUT_OF_RESOURCES,
+        `Out of resources: sluice's buffer pool (bufferPoolMB) stayed full for ${MemoryBudget.waitLimitMs} ms ` +
+        "with other queries' merges; retry later, or raise bufferPoolMB"));
+    }, MemoryBudget.waitLimitMs);
+    const step = () => {
+      this.cancelWait = pool.waitFor(this.nextSlabSize(), (slab) => {
+        this.cancelWait = null;
+        this.keep(slab);
+        if (this.short) return step();
+        this.stopWaiting();
+        done(null);
+      });
+    };
+    step();
+  }
+
+  /** A pending waitForRoom(): its pool wait and its time limit. */
+  private cancelWait: (() => void) | null = null;
+  private waitTimer: NodeJS.Timeout | null = null;
+
+  private stopWaiting(): void {
+    this.cancelWait?.();
+    this.cancelWait = null;
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
+  }
+
+  private nextSlabSize(): number {
+    return this.reserved < SMALL_RESERVE_UNTIL ? SMALL_SLAB : LARGE_SLAB;
+  }
+
+  private keep(slab: Slab): void {
+    if (this.slabs.length === 0) unreleased.register(this, this.slabs, this);
+    this.slabs.push(slab);
+    this.reserved += slab.buffer.length;
   }
 
   /** Give the reservation back to the pool (when the merge ends, however it ends). Idempotent. */
   release(): void {
+    this.stopWaiting();
     for (const slab of this.slabs) slab.release();
     this.slabs.length = 0;
     this.reserved = 0;
