@@ -7,6 +7,7 @@
 // needs one fd per connection, so the soft `ulimit -n` must exceed N (checked first). The backend is
 // never contacted: logins are checked by sluice itself and idle sessions hold no backend connection.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { sluiceYaml } from './sluice-config';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -68,18 +69,11 @@ async function main(): Promise<void> {
     const port = await freePort();
     const unused = await freePort();
     const config = path.join(dir, 'sluice.yaml');
-    writeFileSync(config, [
-      `listen: 127.0.0.1:${port}`,
-      `threads: ${threads}`,
-      'logLevel: warn',
-      'users:',
-      '  - { user: idle, password: idle-secret, schemas: ["*"] }',
-      'backends:',
-      `  db: { host: 127.0.0.1, port: ${unused}, user: nobody, password: none, pool: { min: 0, max: 4 } }`,
-      'schemas:',
-      '  app: { backend: db, database: app }',
-      '',
-    ].join('\n'));
+    writeFileSync(config, sluiceYaml({
+      port, threads, user: 'idle', password: 'idle-secret',
+      backend: { host: '127.0.0.1', port: unused, user: 'nobody', password: 'none', poolMax: 4 },
+      schemas: ['  app: { backend: db, database: app }'],
+    }));
     sluice = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'cli.js'), 'serve', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
     const pid = sluice.pid!;
     const deadline = Date.now() + 30_000;

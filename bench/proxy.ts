@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { startMariaDB, freePort, type MariaDBInstance } from '../scripts/sandbox';
+import { sluiceYaml } from './sluice-config';
 import { BackendConnection } from '../src/backend/connection';
 import { prepareTables } from '../src/loadgen/prepare';
 import { runBench } from '../src/loadgen/run';
@@ -131,18 +132,10 @@ async function main(): Promise<void> {
     const startSluice = async (name: string, threads: number, schema: string[]): Promise<[BenchTarget, ChildProcess]> => {
       const port = await freePort();
       const config = path.join(dir, `${name}.yaml`);
-      writeFileSync(config, [
-        `listen: 127.0.0.1:${port}`,
-        `threads: ${threads}`,
-        'logLevel: warn',
-        'users:',
-        `  - { user: ${db.user}, password: ${db.password}, schemas: ["*"] }`,
-        'backends:',
-        `  db: { host: ${db.host}, port: ${db.port}, user: ${db.user}, password: ${db.password}, pool: { min: 0, max: 64 } }`,
-        'schemas:',
-        ...schema,
-        '',
-      ].join('\n'));
+      writeFileSync(config, sluiceYaml({
+        port, threads, user: db.user, password: db.password,
+        backend: { host: db.host, port: db.port, user: db.user, password: db.password, poolMax: 64 }, schemas: schema,
+      }));
       const target: BenchTarget = { name, host: '127.0.0.1', port };
       const child = await startChild([path.join(__dirname, '..', 'src', 'cli.js'), 'serve', '--config', config], () => canLogin(target, db));
       children.push(child);

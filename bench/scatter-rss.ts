@@ -17,6 +17,7 @@
 // sluice, and the peak RSS growth over the idle baseline (taken after a small warm-up query).
 // Target (issue 6): streaming the 1,000,000-row scatter keeps sluice's RSS growth under 50 MB.
 import { spawn, execFileSync } from 'node:child_process';
+import { sluiceYaml } from './sluice-config';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -117,22 +118,17 @@ async function withSluice<T>(db: MariaDBInstance, dir: string, partitions: numbe
   fn: (conn: BackendConnection, pid: number) => Promise<T>): Promise<T> {
   const port = await freePort();
   const config = path.join(dir, 'sluice.yaml');
-  writeFileSync(config, [
-    `listen: 127.0.0.1:${port}`,
-    `threads: ${threads}`,
-    'logLevel: warn',
-    'users:',
-    `  - { user: ${db.user}, password: ${db.password}, schemas: ["*"] }`,
-    'backends:',
-    `  db: { host: ${db.host}, port: ${db.port}, user: ${db.user}, password: ${db.password}, pool: { min: 0, max: 16 } }`,
-    'schemas:',
-    '  scatter:',
-    '    partitions:',
-    ...Array.from({ length: partitions }, (_, p) => `      - { write: db, database: scatter_${p} }`),
-    '    tables:',
-    '      t: { shardKey: id, algorithm: mod }',
-    '',
-  ].join('\n'));
+  writeFileSync(config, sluiceYaml({
+    port, threads, user: db.user, password: db.password,
+    backend: { host: db.host, port: db.port, user: db.user, password: db.password, poolMax: 16 },
+    schemas: [
+      '  scatter:',
+      '    partitions:',
+      ...Array.from({ length: partitions }, (_, p) => `      - { write: db, database: scatter_${p} }`),
+      '    tables:',
+      '      t: { shardKey: id, algorithm: mod }',
+    ],
+  }));
   const sluice = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'cli.js'), 'serve', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise((r) => sluice.once('exit', r));
   let conn: BackendConnection | null = null;
