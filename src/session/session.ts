@@ -10,6 +10,7 @@ import { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { PacketFramer, frame, writeHeader } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
+import { BufferReader } from '../protocol/buffer-reader';
 import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType } from '../protocol/constants';
 import { encodeGreeting, decodeHandshakeResponse, decodeChangeUser, isSslRequest } from '../protocol/handshake';
 import { encodeOk, encodeErr, encodeColumnDef, encodeTextRow, encodeEndOfRows, decodeOk } from '../protocol/packets';
@@ -391,6 +392,7 @@ export class ClientSession implements RelaySink {
         case Com.STATISTICS:
           return this.statistics();
         case Com.FIELD_LIST:
+          if (this.schema?.kind === 'sharded') return this.shardedFieldList(payload);
           return this.relayCommand(framed ?? this.reframe(payload), ResponseKind.FieldList, null);
         case Com.SET_OPTION: {
           // 0 = multi-statements on, 1 = off. The relay profile follows.
@@ -686,6 +688,35 @@ export class ClientSession implements RelaySink {
     );
   }
 
+  /**
+   * COM_FIELD_LIST (clients' table-name completion) on a sharded schema: answered by the table's
+   * first physical table (partition 0), or by the default partition for a table without a rule.
+   */
+  private shardedFieldList(payload: Buffer): void {
+    const schema = this.sharded;
+    const r = new BufferReader(payload, 1);
+    const table = r.nulString('latin1');
+    const wildcard = r.rest();
+    const rule = schema.tables[table];
+    const physical = rule?.kind === 'sharded' && rule.tablesPerPartition > 1 ? `${rule.name}_0` : table;
+    const p = rule ? 0 : schema.defaultPartition;
+    const part = schema.partitions[p];
+    const w = new BufferWriter(physical.length + wildcard.length + 2);
+    w.u8(Com.FIELD_LIST).str(physical, 'latin1').u8(0).bytes(wildcard);
+    const framed = frame(Buffer.from(w.payload()), 0);
+    this.busy = true;
+    this.started = performance.now();
+    this.current = null;
+    const pool = this.host.pool(part.write)!;
+    pool.acquire(this.profile, this.state.key, part.database, (err, conn) => {
+      if (this.phase === Phase.Closed) { if (conn) pool.release(conn); return; }
+      if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
+      this.conn = conn;
+      this.connPool = pool;
+      this.dispatch(framed.length === 1 ? framed[0] : Buffer.concat(framed), ResponseKind.FieldList, part.database);
+    });
+  }
+
   /** Runs one statement on a partition and collects its (small) answer. */
   private runOn(p: number, sql: string): Promise<QueryResult> {
     return new Promise<QueryResult>((resolve, reject) => {
@@ -913,7 +944,7 @@ export class ClientSession implements RelaySink {
       return { pool, database: '' };
     }
     if (schema.kind === 'forward') return { pool: this.host.pool(schema.backend)!, database: schema.database };
-    throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, `Schema '${schema.name}' is sharded; sharded routing is not available in this build of sluice yet (use a forwarding schema)`);
+    throw new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `BUG: statement on sharded schema '${schema.name}' took the forwarding path`);
   }
 
   /**

@@ -4,6 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDifferential, type Differential } from '../helpers/differential';
+import { BackendConnection } from '../../src/backend/connection';
+import { PacketFramer } from '../../src/protocol/framing';
+import { decodeColumnDef } from '../../src/protocol/packets';
+import { Com } from '../../src/protocol/constants';
 
 let d: Differential;
 
@@ -82,4 +86,26 @@ test('rows sit where the formulas say (checked with SQL on the backends)', async
 test('a key outside every range or list value is refused with a message that says what to change', async () => {
   await assert.rejects(d.s.query("INSERT INTO events (eid, kind) VALUES (5000000, 'x')"), (e: { message: string }) => /matches no partition/.test(e.message));
   await assert.rejects(d.s.query("INSERT INTO regions (code, name) VALUES ('us', 'USA')"), (e: { message: string }) => /extend the rule's ranges or values/.test(e.message));
+});
+
+test('COM_FIELD_LIST (table-name completion) on a sharded schema lists the logical table\'s columns', async () => {
+  const conn = await BackendConnection.connect({ name: 'sluice', host: '127.0.0.1', port: d.c.port, user: 'app', password: 'pw', connectTimeoutMs: 5000 }, 0, 'shop');
+  try {
+    const names: string[] = [];
+    const framer = new PacketFramer((p) => {
+      if (p[0] === 0xfe && p.length < 9) { done(); return; }
+      if (p[0] === 0xff) { done(); return; }
+      names.push(decodeColumnDef(p).name);
+    });
+    let done!: () => void;
+    const finished = new Promise<void>((r) => { done = r; });
+    conn.socket.removeAllListeners('data');
+    conn.socket.on('data', (chunk: Buffer) => framer.push(chunk));
+    const payload = Buffer.concat([Buffer.from([Com.FIELD_LIST]), Buffer.from('logs\0')]);
+    conn.socket.write(Buffer.concat([Buffer.from([payload.length, 0, 0, 0]), payload]));
+    await finished;
+    assert.deepEqual(names, ['id', 'day', 'msg']);
+  } finally {
+    conn.destroy();
+  }
 });
