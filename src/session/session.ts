@@ -440,6 +440,11 @@ export class ClientSession implements RelaySink {
       const names = Object.keys(this.host.schemas).filter((n) => allowed.includes('*') || allowed.includes(n)).sort();
       return this.sendRows(1, ['Database'], [['information_schema'], ...names.map((n) => [n])]);
     }
+    if (c.verb === Verb.Select && payload.length < 48) {
+      // SELECT DATABASE() names the logical schema, not the backend database behind it.
+      const m = /^\s*select\s+((?:database|schema)\s*\(\s*\))\s*;?\s*$/i.exec(payload.toString('latin1', 1));
+      if (m) return this.sendRows(1, [m[1]], [[this.schema?.name ?? null]]); // the column is named as written
+    }
     if (this.schema?.kind === 'sharded') return this.shardedQuery(payload, c);
     this.current = c;
     this.currentSql = c.traits & Trait.SessionSet ? Buffer.from(payload.subarray(1)) : null;

@@ -259,3 +259,9 @@ test('LOAD DATA LOCAL INFILE streams the client\'s file through to the backend',
     await conn.end();
   }
 });
+
+test('SELECT DATABASE() names the logical schema', async () => {
+  const r = await mariadbCli(c.port, 'app', 'app-secret', 'SELECT DATABASE(); USE legacy; select database();');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'DATABASE()\nNULL\ndatabase()\nlegacy\n');
+});
