@@ -20,6 +20,8 @@ export const enum ResponseKind {
   Statistics,
   /** COM_STMT_PREPARE: PREPARE_OK, then parameter and column definitions. */
   Prepare,
+  /** COM_STMT_FETCH: binary rows of an open cursor, then EOF (CURSOR_EXISTS or LAST_ROW_SENT), or ERR. */
+  Fetch,
 }
 
 const enum St {
@@ -72,7 +74,7 @@ export class ResponseScanner {
   begin(kind: ResponseKind, deprecateEof: boolean): void {
     this.kind = kind;
     this.deprecateEof = deprecateEof;
-    this.st = kind === ResponseKind.FieldList ? St.FieldList : St.First;
+    this.st = kind === ResponseKind.FieldList ? St.FieldList : kind === ResponseKind.Fetch ? St.Rows : St.First;
     this.hdrHave = 0;
     this.left = 0;
     this.pendingLen = -1;
@@ -147,6 +149,7 @@ export class ResponseScanner {
   private mustRead(first: number, plen: number): boolean {
     switch (this.st) {
       case St.First:
+      case St.ColumnsEof: // read: with CURSOR_EXISTS it ends an execute that opened a cursor
         return true;
       case St.Rows:
         return first === Header.ERR || (first === Header.EOF && plen < (this.deprecateEof ? MAX_PACKET_PAYLOAD : 9));
@@ -194,6 +197,8 @@ export class ResponseScanner {
         if (--this.count === 0) this.st = this.deprecateEof ? St.Rows : St.ColumnsEof;
         return;
       case St.ColumnsEof:
+        // An execute that opened a cursor answers with the metadata only: this EOF ends it.
+        if (p && p.length >= 5 && p.readUInt16LE(3) & Status.CURSOR_EXISTS) return this.endPacket(p);
         this.st = St.Rows;
         return;
       case St.Rows:

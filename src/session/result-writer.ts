@@ -3,10 +3,10 @@
 // packets of one event-loop turn into few socket writes.
 import type * as net from 'node:net';
 import { BufferWriter } from '../protocol/buffer-writer';
-import { Cap, MAX_PACKET_PAYLOAD, ColumnType, Collation } from '../protocol/constants';
+import { Cap, MAX_PACKET_PAYLOAD, ColumnType, Collation, Status } from '../protocol/constants';
 import { textRowToBinary } from '../protocol/binary-values';
 import { encodeColumnDef, encodeEndOfRows, encodeOk, encodeErr, type ColumnDef, type OkPacket } from '../protocol/packets';
-import type { SqlError } from '../protocol/errors';
+import { SqlError, ErrorCode } from '../protocol/errors';
 import { writeHeader } from '../protocol/framing';
 
 const FLUSH_AT = 64 * 1024;
@@ -47,12 +47,31 @@ export class ResultWriter {
     this.defs = defs;
     this.payload(this.w.reset().lenenc(defs.length));
     for (const d of defs) this.payload(encodeColumnDef(this.w.reset(), d));
-    if (!(this.caps & Cap.DEPRECATE_EOF)) this.payload(encodeEndOfRows(this.w.reset(), 0, status));
+    const cursor = this.cursor ? Status.CURSOR_EXISTS : 0;
+    if (!(this.caps & Cap.DEPRECATE_EOF)) this.payload(encodeEndOfRows(this.w.reset(), 0, status | cursor));
   }
+
+  /**
+   * Rows kept for COM_STMT_FETCH instead of sent: an execute that asked for a cursor gets the
+   * metadata and an end marker with SERVER_STATUS_CURSOR_EXISTS, as MariaDB answers it.
+   */
+  cursor: Buffer[] | null = null;
+  /** Bytes kept in `cursor`, and the most it may keep (the query's memory share). */
+  cursorBytes = 0;
+  cursorLimit = Infinity;
 
   /** One result row, given in the text protocol (copied into the output buffer). */
   row(payload: Buffer): void {
     if (this.binary && this.defs.length > 0) payload = textRowToBinary(payload, this.defs, this.rowWriter.reset()).payload();
+    if (this.cursor) {
+      this.cursorBytes += payload.length;
+      if (this.cursorBytes > this.cursorLimit) {
+        this.cursor = null;
+        throw new SqlError(ErrorCode.ER_OUT_OF_RESOURCES, 'Out of resources: the rows of this cursor exceed maxQueryMemoryMB; fetch without a cursor, narrow the query, or raise maxQueryMemoryMB');
+      }
+      this.cursor.push(Buffer.from(payload));
+      return;
+    }
     this.packet(payload);
   }
 
@@ -80,8 +99,20 @@ export class ResultWriter {
 
   /** End of rows. */
   end(status: number, warnings = 0): void {
-    this.payload(encodeEndOfRows(this.w.reset(), this.caps, status, warnings));
+    // With a cursor the end marker came after the metadata already (unless DEPRECATE_EOF).
+    if (!this.cursor) this.payload(encodeEndOfRows(this.w.reset(), this.caps, status, warnings));
+    else if (this.caps & Cap.DEPRECATE_EOF) this.payload(encodeEndOfRows(this.w.reset(), this.caps, status | Status.CURSOR_EXISTS, warnings));
     this.flush();
+  }
+
+  /** COM_STMT_FETCH from kept rows: up to n rows, then an end marker saying whether more remain. */
+  fetch(rows: Buffer[], from: number, n: number, status: number): number {
+    const to = Math.min(rows.length, from + n);
+    for (let i = from; i < to; i++) this.packet(rows[i]);
+    const more = to < rows.length;
+    this.payload(encodeEndOfRows(this.w.reset(), this.caps, status | (more ? Status.CURSOR_EXISTS : Status.LAST_ROW_SENT)));
+    this.flush();
+    return to;
   }
 
   ok(ok: Partial<OkPacket>): void {

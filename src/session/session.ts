@@ -412,10 +412,12 @@ export class ClientSession implements RelaySink {
           const stmt = this.statement(payload, 'mysqld_stmt_reset');
           if (!stmt) return;
           stmt.longData = [];
+          this.cursors.delete(stmt.id);
           return this.sendOk(1);
         }
         case Com.STMT_CLOSE:
           this.statements.delete(payload.readUInt32LE(1));
+          this.cursors.delete(payload.readUInt32LE(1));
           return;
         case Com.STMT_SEND_LONG_DATA: {
           // No reply, not even for an unknown statement (the error surfaces at execute).
@@ -515,6 +517,12 @@ export class ClientSession implements RelaySink {
   private fetchStatement(payload: Buffer): void {
     const stmt = this.statement(payload, 'mysqld_stmt_fetch');
     if (!stmt) return;
+    const kept = this.cursors.get(stmt.id);
+    if (kept) {
+      kept.next = new ResultWriter(this.socket, this.caps).fetch(kept.rows, kept.next, payload.readUInt32LE(5), this.status);
+      if (kept.next >= kept.rows.length) this.cursors.delete(stmt.id);
+      return;
+    }
     const backend = this.conn?.statements.get(stmt.sql);
     if (!backend || !(this.pins & Pin.Prepared)) {
       return this.sendError(new SqlError(ErrorCode.ER_UNKNOWN_ERROR, 'COM_STMT_FETCH without an open cursor: execute the statement with a cursor first'), 1);
@@ -524,7 +532,7 @@ export class ClientSession implements RelaySink {
     const out = Buffer.from([9, 0, 0, 0, Com.STMT_FETCH, 0, 0, 0, 0, 0, 0, 0, 0]);
     out.writeUInt32LE(backend.id, 5);
     payload.copy(out, 9, 5, 9);
-    this.conn!.relay(out, ResponseKind.Result, this);
+    this.conn!.relay(out, ResponseKind.Fetch, this);
   }
 
   /** An execute on a sharded schema: routed by its bound values like a text statement, answered in binary rows. */
@@ -544,8 +552,13 @@ export class ClientSession implements RelaySink {
       return this.finishWithError(asSqlError(e, 'planning'));
     }
     stmt.longData = [];
-    this.runScatter(plan, true);
+    // A cursor (CURSOR_TYPE_READ_ONLY …): the merged rows are kept here and served by COM_STMT_FETCH.
+    this.cursors.delete(stmt.id);
+    this.runScatter(plan, true, (payload[5] & 0x07) !== 0 ? stmt : null);
   }
+
+  /** Open cursors of sharded executes: the kept binary rows and the next one to send. */
+  private readonly cursors = new Map<number, { rows: Buffer[]; next: number }>();
 
   /** Runs fn on a backend connection for the current schema (the pinned one, or one from the pool, synced). */
   private withBackend(fn: (conn: BackendConnection) => Promise<void>): void {
@@ -649,12 +662,17 @@ export class ClientSession implements RelaySink {
   }
 
   /** Runs a plan's units in parallel and merges them into one answer (binary rows for an execute). */
-  private runScatter(plan: ShardPlan, binary: boolean): void {
+  private runScatter(plan: ShardPlan, binary: boolean, cursorFor: ClientStatement | null = null): void {
     this.host.metrics.route(plan.route === 'single' ? Route.Single : plan.route === 'multi' ? Route.Multi : Route.Broadcast);
     this.ensureImplicitTrx();
     const out = new ResultWriter(this.socket, this.caps, binary);
+    if (cursorFor && plan.returnsRows) {
+      out.cursor = [];
+      out.cursorLimit = this.host.maxQueryMemoryBytes;
+    }
     const statusNow = this.shardTrx ? this.status | Status.IN_TRANS : this.status;
-    scatter(this.shardHost(plan.primary, statusNow), plan, out, () => {
+    scatter(this.shardHost(plan.primary, statusNow), plan, out, (err) => {
+      if (!err && cursorFor && out.cursor) this.cursors.set(cursorFor.id, { rows: out.cursor, next: 0 });
       this.host.metrics.inc(Counter.BytesOut, out.written);
       this.host.metrics.observe(0, (performance.now() - this.started) * 1000);
       this.afterStatement();
@@ -1016,7 +1034,7 @@ export class ClientSession implements RelaySink {
   end(scanner: ResponseScanner): void {
     const c = this.current;
     // sluice's own OK packets reuse these flags, but never carry session-state data.
-    this.status = scanner.status & ~(Status.MORE_RESULTS_EXISTS | Status.SESSION_STATE_CHANGED);
+    this.status = scanner.status & ~(Status.MORE_RESULTS_EXISTS | Status.SESSION_STATE_CHANGED | Status.CURSOR_EXISTS | Status.LAST_ROW_SENT);
     if (scanner.infile) {
       // LOAD DATA LOCAL INFILE: the request went to the client; its file comes next, packet by
       // packet, and is passed to this backend connection until the empty packet that ends it.
@@ -1123,6 +1141,7 @@ export class ClientSession implements RelaySink {
   private resetSession(): void {
     this.state.clear();
     this.statements.clear();
+    this.cursors.clear();
     this.shardTrx?.abandon();
     this.shardTrx = null;
     this.autocommitOff = false;

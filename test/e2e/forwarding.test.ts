@@ -8,6 +8,7 @@ import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
 import { mariadbCli } from '../helpers/mariadb-cli';
 import { BackendConnection } from '../../src/backend/connection';
 import { Com } from '../../src/protocol/constants';
+import { rawPackets, isEnd, executePacket, fetchPacket } from '../helpers/raw-packets';
 import type { SqlError } from '../../src/protocol/errors';
 
 let c: Cluster;
@@ -264,4 +265,33 @@ test('SELECT DATABASE() names the logical schema', async () => {
   const r = await mariadbCli(c.port, 'app', 'app-secret', 'SELECT DATABASE(); USE legacy; select database();');
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'DATABASE()\nNULL\ndatabase()\nlegacy\n');
+});
+
+test('a prepared statement executed with a cursor, then fetched in pieces (COM_STMT_FETCH)', async () => {
+  const conn = await BackendConnection.connect({ name: 'sluice', host: '127.0.0.1', port: c.port, user: 'app', password: 'app-secret', connectTimeoutMs: 5000 }, 0, 'legacy');
+  try {
+    const stmt = await conn.prepare('SELECT id, name FROM items WHERE id <= 3 ORDER BY id');
+    const { packets, send, until } = rawPackets(conn);
+    send(executePacket(stmt.id, 0x01)); // CURSOR_TYPE_READ_ONLY
+    await until(() => packets.some(isEnd));
+    const meta = packets.splice(0);
+    assert.equal(meta[0][0], 2, 'two columns');
+    assert.ok(meta[meta.length - 1].readUInt16LE(3) & 0x40, 'the cursor is open (SERVER_STATUS_CURSOR_EXISTS)');
+    send(fetchPacket(stmt.id, 2));
+    await until(() => packets.some(isEnd));
+    const first = packets.splice(0);
+    assert.equal(first.length, 3, 'two binary rows and an EOF');
+    assert.ok(first[2].readUInt16LE(3) & 0x40, 'more rows remain');
+    send(fetchPacket(stmt.id, 10));
+    await until(() => packets.some(isEnd));
+    const rest = packets.splice(0);
+    assert.equal(rest.length, 2, 'the last row and an EOF');
+    assert.ok(rest[1].readUInt16LE(3) & 0x80, 'SERVER_STATUS_LAST_ROW_SENT');
+    // The session goes on with ordinary statements.
+    send(Buffer.from([0x0e])); // COM_PING
+    await until(() => packets.length > 0);
+    assert.equal(packets[0][0], 0x00);
+  } finally {
+    conn.destroy();
+  }
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { startDifferential, type Differential } from '../helpers/differential';
 import { BackendConnection } from '../../src/backend/connection';
 import { PacketFramer } from '../../src/protocol/framing';
+import { rawPackets, isEnd, executePacket, fetchPacket } from '../helpers/raw-packets';
 import { decodeColumnDef } from '../../src/protocol/packets';
 import { Com } from '../../src/protocol/constants';
 
@@ -105,6 +106,33 @@ test('COM_FIELD_LIST (table-name completion) on a sharded schema lists the logic
     conn.socket.write(Buffer.concat([Buffer.from([payload.length, 0, 0, 0]), payload]));
     await finished;
     assert.deepEqual(names, ['id', 'day', 'msg']);
+  } finally {
+    conn.destroy();
+  }
+});
+
+test('a sharded prepared statement executed with a cursor is fetched in pieces', async () => {
+  const conn = await BackendConnection.connect({ name: 'sluice', host: '127.0.0.1', port: d.c.port, user: 'app', password: 'pw', connectTimeoutMs: 5000 }, 0, 'shop');
+  try {
+    const stmt = await conn.prepare('SELECT eid, kind FROM events WHERE eid < 200 ORDER BY eid');
+    const { packets, send, until } = rawPackets(conn);
+    send(executePacket(stmt.id, 0x01));
+    await until(() => packets.some(isEnd));
+    const meta = packets.splice(0);
+    assert.equal(meta[0][0], 2);
+    assert.ok(meta[meta.length - 1].readUInt16LE(3) & 0x40, 'SERVER_STATUS_CURSOR_EXISTS');
+    send(fetchPacket(stmt.id, 4));
+    await until(() => packets.some(isEnd));
+    const first = packets.splice(0);
+    assert.equal(first.length, 5);
+    // binary row: 0x00, NULL bitmap (1 byte for 2 columns), eid as a 4-byte int
+    assert.deepEqual(first.slice(0, 4).map((r) => r.readInt32LE(2)), [1, 38, 75, 112]);
+    assert.ok(first[4].readUInt16LE(3) & 0x40);
+    send(fetchPacket(stmt.id, 100));
+    await until(() => packets.some(isEnd));
+    const rest = packets.splice(0);
+    assert.deepEqual(rest.slice(0, -1).map((r) => r.readInt32LE(2)), [149, 186]);
+    assert.ok(rest[rest.length - 1].readUInt16LE(3) & 0x80, 'SERVER_STATUS_LAST_ROW_SENT');
   } finally {
     conn.destroy();
   }
