@@ -174,3 +174,33 @@ function frameLarge(payload: Buffer, seq: number): Buffer[] {
 export function nextSeq(payloadLength: number, seq: number): number {
   return (seq + Math.floor(payloadLength / MAX_PACKET_PAYLOAD) + 1) & 0xff;
 }
+
+/** The payload of a framed packet (one packet, or several when it was 16 MiB or more); copies only then. */
+export function unframe(framed: Buffer): Buffer {
+  const first = framed[0] | (framed[1] << 8) | (framed[2] << 16);
+  if (first < MAX_PACKET_PAYLOAD) return framed.subarray(4);
+  const parts: Buffer[] = [];
+  let pos = 0;
+  for (;;) {
+    const n = framed[pos] | (framed[pos + 1] << 8) | (framed[pos + 2] << 16);
+    parts.push(framed.subarray(pos + 4, pos + 4 + n));
+    pos += 4 + n;
+    if (n < MAX_PACKET_PAYLOAD) return Buffer.concat(parts);
+  }
+}
+
+/** A command packet (sequence id 0) whose argument is a latin1 byte string (one byte per char). */
+export function frameCommand(com: number, arg: string): Buffer {
+  const len = arg.length + 1;
+  if (len >= MAX_PACKET_PAYLOAD) {
+    const payload = Buffer.allocUnsafe(len);
+    payload[0] = com;
+    payload.write(arg, 1, 'latin1');
+    return Buffer.concat(frame(payload, 0));
+  }
+  const b = Buffer.allocUnsafe(len + 4);
+  writeHeader(b, 0, len, 0);
+  b[4] = com;
+  b.write(arg, 5, 'latin1');
+  return b;
+}

@@ -8,7 +8,7 @@ import type * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { PacketFramer, frame, writeHeader } from '../protocol/framing';
+import { PacketFramer, frame, frameCommand, unframe } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { BufferReader } from '../protocol/buffer-reader';
 import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType } from '../protocol/constants';
@@ -29,7 +29,7 @@ import { classify, Verb, Trait, type Classified } from './classify';
 import { SessionState, syncBackend } from './state';
 import { StatementRegistry, backendExecute, backendLongData, type ClientStatement } from './prepared';
 import { decodeExecuteParams, EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
-import { tokenize } from '../sql';
+import { isShowDatabases, INSERT_HEAD, countPlaceholders, splitStatements } from './statement-text';
 import { previewRows, previewTarget } from '../plan/preview';
 import { explainSharded, explainTarget } from '../execute/explain';
 import { metadataQuery, logicalRows, type MetadataQuery } from '../execute/metadata';
@@ -656,7 +656,7 @@ export class ClientSession implements RelaySink {
       const part = schema.partitions[unit.partition];
       if (plan.primary && schema.readYourWritesMs > 0) this.primaryUntil = performance.now() + schema.readYourWritesMs;
       const pool = this.host.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
-      return this.relayOn(pool, part.database, frameQuery(unit.sql), c);
+      return this.relayOn(pool, part.database, frameCommand(Com.QUERY, unit.sql), c);
     }
     this.runScatter(plan, false);
   }
@@ -869,7 +869,7 @@ export class ClientSession implements RelaySink {
     }
     this.current = c;
     this.currentSql = Buffer.from(sql, 'latin1');
-    this.relayOn(this.host.pool(part.write)!, part.database, frameQuery(sql), c);
+    this.relayOn(this.host.pool(part.write)!, part.database, frameCommand(Com.QUERY, sql), c);
   }
 
   /** Relays one statement on a pooled connection of `pool` (single-unit plans and SETs). */
@@ -1192,71 +1192,4 @@ export class ClientSession implements RelaySink {
     }
     this.host.sessionClosed(this);
   }
-}
-
-/** SHOW DATABASES / SHOW SCHEMAS (no LIKE/WHERE): answered with the logical schemas. */
-function isShowDatabases(payload: Buffer): boolean {
-  if (payload.length > 40) return false;
-  return /^\s*show\s+(databases|schemas)\s*;?\s*$/i.test(payload.toString('latin1', 1));
-}
-
-/** The payload of a queued command (one packet, or several when it was over 16 MiB). */
-function unframe(framed: Buffer): Buffer {
-  const first = framed[0] | (framed[1] << 8) | (framed[2] << 16);
-  if (first < 0xffffff) return framed.subarray(4);
-  const parts: Buffer[] = [];
-  let pos = 0;
-  for (;;) {
-    const n = framed[pos] | (framed[pos + 1] << 8) | (framed[pos + 2] << 16);
-    parts.push(framed.subarray(pos + 4, pos + 4 + n));
-    pos += 4 + n;
-    if (n < 0xffffff) return Buffer.concat(parts);
-  }
-}
-
-/**
- * The head of an INSERT/REPLACE up to its table name: [whole match, head incl. table, table, the
- * next token ('(' when a column list follows, else VALUES or SELECT)].
- */
-const INSERT_HEAD = /^(\s*(?:insert|replace)\s+(?:(?:low_priority|delayed|high_priority|ignore)\s+)*(?:into\s+)?(`?[A-Za-z0-9_$]+`?))\s*(\(|values?\b|select\b)/i;
-
-/** A COM_QUERY packet for SQL that sluice wrote (rewritten shard SQL, replayed SETs), given as a latin1 byte string. */
-function frameQuery(sql: string): Buffer {
-  const len = sql.length + 1; // a latin1 byte string: one byte per char
-  if (len >= 0xffffff) {
-    const payload = Buffer.allocUnsafe(len);
-    payload[0] = Com.QUERY;
-    payload.write(sql, 1, 'latin1');
-    return Buffer.concat(frame(payload, 0));
-  }
-  const b = Buffer.allocUnsafe(len + 4);
-  writeHeader(b, 0, len, 0);
-  b[4] = Com.QUERY;
-  b.write(sql, 5, 'latin1');
-  return b;
-}
-
-/** Parameter markers in a statement (for PREPARE on a sharded schema). */
-function countPlaceholders(sql: string): number {
-  let n = 0;
-  for (const t of tokenize(sql)) if (t.type === 'param') n++;
-  return n;
-}
-
-/** The statements of a multi-statement query (split at top-level semicolons; empty ones dropped). */
-function splitStatements(sql: string): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  const push = (end: number) => {
-    const text = sql.slice(start, end);
-    if (tokenize(text).some((t) => t.type !== 'ws' && t.type !== 'comment')) parts.push(text);
-  };
-  for (const t of tokenize(sql)) {
-    if (t.type === 'op' && t.text === ';') {
-      push(t.offset);
-      start = t.offset + 1;
-    }
-  }
-  push(sql.length);
-  return parts;
 }
