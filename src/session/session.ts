@@ -21,7 +21,7 @@ import { collationInfo } from '../protocol/collations';
 import type { BackendConnection, RelaySink, QueryResult } from '../backend/connection';
 import type { BackendPool } from '../backend/pool';
 import type { SchemaConfig, ShardedSchema } from '../config/types';
-import { Counter, QueryKind, Route } from '../metrics/layout';
+import { Counter, Histogram, QueryKind, Route } from '../metrics/layout';
 import type { MetricsWriter } from '../metrics/shared-metrics';
 import type { SlabPool } from '../memory/slab-pool';
 import { Authenticator, type AuthContext, type Credential } from './authenticate';
@@ -128,6 +128,8 @@ export class ClientSession implements RelaySink {
   private current: Classified | null = null;
   private currentSql: Buffer | null = null;
   private started = 0;
+  /** When the relayed command went to the backend (after acquiring and syncing a connection). */
+  private backendStarted = 0;
   /** Client socket wanted a pause for backpressure. */
   private paused = false;
   /** Status flags to report in sluice's own OK packets. */
@@ -674,7 +676,7 @@ export class ClientSession implements RelaySink {
     scatter(this.shardHost(plan.primary, statusNow), plan, out, (err) => {
       if (!err && cursorFor && out.cursor) this.cursors.set(cursorFor.id, { rows: out.cursor, next: 0 });
       this.host.metrics.inc(Counter.BytesOut, out.written);
-      this.host.metrics.observe(0, (performance.now() - this.started) * 1000);
+      this.host.metrics.observe(Histogram.QueryLatency, (performance.now() - this.started) * 1000);
       this.afterStatement();
     });
   }
@@ -1003,11 +1005,17 @@ export class ClientSession implements RelaySink {
   private dispatch(framed: Buffer, kind: ResponseKind, database: string): void {
     const conn = this.conn!;
     const sync = syncBackend(conn, this.state, database);
-    if (!sync) return conn.relay(framed, kind, this);
+    if (!sync) {
+      this.backendStarted = performance.now();
+      return conn.relay(framed, kind, this);
+    }
     // framed is a view of a socket chunk: keep a copy across the asynchronous state restore.
     const copy = Buffer.from(framed);
     sync.then(
-      () => conn.relay(copy, kind, this),
+      () => {
+        this.backendStarted = performance.now();
+        conn.relay(copy, kind, this);
+      },
       (e: Error) => {
         this.dropConnection();
         this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `restoring session state on backend failed: ${e.message}`));
@@ -1063,7 +1071,9 @@ export class ClientSession implements RelaySink {
       this.pins = 0;
       this.status = (this.status & ~Status.IN_TRANS) | (this.shardTrx ? Status.IN_TRANS : 0);
     }
-    this.host.metrics.observe(0, (performance.now() - this.started) * 1000);
+    const now = performance.now();
+    this.host.metrics.observe(Histogram.QueryLatency, (now - this.started) * 1000);
+    this.host.metrics.observe(Histogram.BackendLatency, (now - this.backendStarted) * 1000);
     if (scanner.err) this.host.metrics.error(scanner.err.readUInt16LE(1));
     this.afterStatement();
   }

@@ -92,3 +92,16 @@ test('a stopped backend gets a clean ERR naming it; other schemas keep working',
     await two.end().catch(() => undefined);
   }
 });
+
+test('/metrics counts the statements, their latency and the backend round trips of real sessions', async () => {
+  const conn = await connect('one');
+  for (let i = 0; i < 5; i++) await conn.query('SELECT v FROM t');
+  await conn.end();
+  const { host, port } = c.sluice.metricsAddress!;
+  const text = await (await fetch(`http://${host}:${port}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  assert.ok(value('sluice_query_duration_seconds_count') >= 5, 'statement latencies recorded');
+  assert.ok(value('sluice_backend_duration_seconds_count') >= 5, 'backend round trips recorded');
+  assert.ok(/sluice_queries_total\{kind="select"\} [1-9]/.test(text), 'selects counted');
+  assert.ok(/sluice_backend_connects_total\{backend="a"\} [1-9]/.test(text), 'backend connects counted');
+});

@@ -29,7 +29,8 @@ export async function startCluster(opts: {
   try {
     if (opts.setup) await Promise.all(dbs.map((db, i) => db.sql(opts.setup!(db, i))));
     const config = resolveConfig({ listen: '127.0.0.1:0', threads: opts.threads ?? 2, logLevel: 'error', ...opts.config(dbs) });
-    const sluice = await startServer(config, { logger: createLogger('error') });
+    // /metrics on a free port (sluice.metricsAddress), so tests can read what sluice counted.
+    const sluice = await startServer(config, { logger: createLogger('error'), metricsPort: 0 });
     return {
       dbs, sluice, config, port: sluice.address.port,
       async stop() {
