@@ -33,7 +33,7 @@ export function packetGroups(): MicroGroup[] {
       tasks: {
         'encode OK (affected rows, insert id)': () => framePayload(w.buf, w.headerRoom, encodeOk(w.reset(), ok).pos, 1),
         'encode ERR 1146': () => framePayload(w.buf, w.headerRoom, encodeErr(w.reset(), err).pos, 1),
-        'decode OK': () => decodeOk(okPayload, Cap.PROTOCOL_41),
+        'decode OK': () => decodeOk(okPayload),
         'decode ERR': () => decodeErr(errPayload),
       },
     },

@@ -325,7 +325,7 @@ export class BackendConnection {
         if (phase === 0) {
           if (p[0] === Header.ERR) { const e = decodeErr(p); return done(new SqlError(e.errno, e.message, { sqlState: e.sqlState })); }
           if (p[0] === Header.OK || (p[0] === Header.EOF && p.length < 9)) {
-            res.ok = decodeOk(p, this.caps);
+            res.ok = decodeOk(p);
             if (!more(res.ok.status)) done();
             return;
           }
@@ -344,7 +344,7 @@ export class BackendConnection {
         if (phase === 2) { phase = 3; return; }
         if (p[0] === Header.ERR) { const e = decodeErr(p); firstError ??= new SqlError(e.errno, e.message, { sqlState: e.sqlState }); return done(); }
         if (p[0] === Header.EOF && p.length < 0xffffff && (deprecateEof || p.length < 9)) {
-          const ok = deprecateEof ? decodeOk(p, this.caps) : { affectedRows: 0, lastInsertId: 0, warnings: p.readUInt16LE(1), status: p.readUInt16LE(3), info: '' };
+          const ok = deprecateEof ? decodeOk(p) : { affectedRows: 0, lastInsertId: 0, warnings: p.readUInt16LE(1), status: p.readUInt16LE(3), info: '' };
           res.ok = ok;
           if (more(ok.status)) { phase = 0; return; }
           return done();
@@ -391,7 +391,7 @@ export class BackendConnection {
       if (phase === 3) {
         if (p[0] === Header.EOF && p.length < (deprecateEof ? 0xffffff : 9)) {
           finish();
-          return l.end(deprecateEof ? decodeOk(p, this.caps) : null, null);
+          return l.end(deprecateEof ? decodeOk(p) : null, null);
         }
         if (p[0] === Header.ERR) { finish(); return l.end(null, decodeErr(p)); }
         if (!l.row(p)) this.socket.pause();
@@ -400,7 +400,7 @@ export class BackendConnection {
       if (phase === 0) {
         if (p[0] === Header.ERR) { finish(); return l.end(null, decodeErr(p)); }
         if (p[0] === Header.OK) {
-          const ok = decodeOk(p, this.caps);
+          const ok = decodeOk(p);
           if (ok.status & 0x8) return; // more results: keep reading (only the last OK is reported)
           finish();
           return l.end(ok, null);

@@ -8,7 +8,7 @@
 //                request it delayed (no coordinated omission).
 import { performance } from 'node:perf_hooks';
 import { BenchClient, CompiledMix, type ClientOwner } from './bench-client';
-import { encodeHistogram, newHistogram, recordMs, type Histogram } from './latency';
+import { encodeHistogram, newHistogram, recordMs } from './latency';
 import { REQUEST_SLICES, share, type ThreadPlan } from './options';
 
 /** Interval figures of one target, sent about once a second. */

@@ -33,7 +33,6 @@ export class OrderByStream implements ShardSource {
   /** Shards told to pause (push returned false) and not yet resumed. */
   private readonly paused: Uint8Array;
   private readonly ends: ShardEnds;
-  private readonly scratch: Int32Array;
   /** Set by releaseAll(): the result needs no more rows. */
   private stopped = false;
   private readonly resumeLow: number;
@@ -49,7 +48,6 @@ export class OrderByStream implements ShardSource {
     this.waiting = shards;
     this.paused = new Uint8Array(shards);
     this.ends = new ShardEnds(shards);
-    this.scratch = new Int32Array(2 * keys.width);
     this.resumeLow = Math.floor(queueRows / 2);
   }
 

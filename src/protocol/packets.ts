@@ -43,7 +43,7 @@ export function encodeEndOfRows(w: BufferWriter, caps: number, status: number, w
   return caps & Cap.DEPRECATE_EOF ? encodeOk(w, { status, warnings }, Header.EOF) : encodeEof(w, status, warnings);
 }
 
-export function decodeOk(payload: Buffer, caps: number): OkPacket {
+export function decodeOk(payload: Buffer): OkPacket {
   const r = new BufferReader(payload, 1);
   const affectedRows = r.lenenc();
   const lastInsertId = r.lenenc();

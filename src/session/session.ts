@@ -1061,7 +1061,7 @@ export class ClientSession implements RelaySink {
     // The outcome of this statement lives on its connection (the insert id, warnings, errors): keep
     // the connection for the next statement, which may ask (LAST_INSERT_ID(), SHOW WARNINGS).
     this.pins &= ~Pin.NextStatement;
-    if (scanner.err || scanner.warnings > 0 || (scanner.ok && scanner.ok[0] === 0x00 && decodeOk(scanner.ok, this.conn!.caps).lastInsertId > 0)) {
+    if (scanner.err || scanner.warnings > 0 || (scanner.ok && scanner.ok[0] === 0x00 && decodeOk(scanner.ok).lastInsertId > 0)) {
       this.pins |= Pin.NextStatement;
     }
     if (scanner.status & Status.IN_TRANS) this.pins |= Pin.Transaction;

@@ -22,14 +22,6 @@ export class ShardTransaction {
   /** SAVEPOINT statements so far, replayed on partitions that join later. */
   private savepoints: string[] = [];
 
-  get partitions(): number[] {
-    return [...this.members.keys()];
-  }
-
-  get size(): number {
-    return this.members.size;
-  }
-
   /**
    * Lends the partition's connection to one unit at a time. The first use joins the partition:
    * open() supplies a connection (synced to the session), then BEGIN and earlier SAVEPOINTs run on

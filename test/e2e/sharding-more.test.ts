@@ -6,8 +6,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
-import type { MariaDBInstance } from '../../scripts/sandbox';
-import type { Cluster } from '../helpers/cluster';
 import { startDifferential, type Differential } from '../helpers/differential';
 
 const USERS = 90;
@@ -16,8 +14,6 @@ const EVENTS = 60;
 const CITIES = ['Oslo', 'Lima', 'Pune', 'oslo', 'Baku'];
 const STATUSES = ['new', 'paid', 'sent'];
 
-let c: Cluster;
-let ref: MariaDBInstance;
 let s: mysql.Connection; // through sluice
 let r: mysql.Connection; // reference
 
@@ -59,7 +55,7 @@ before(async () => {
     events: { shardKey: 'eid', algorithm: 'mod' },
     items: { broadcast: true },
   }, [...DDL, ...dataInserts()]);
-  ({ c, ref, s, r } = d);
+  ({ s, r } = d);
 });
 
 after(async () => {

@@ -21,7 +21,7 @@ test('OK: encode matches the independent encoder, incl. lenenc boundaries of aff
   ];
   for (const c of cases) {
     assert.deepEqual(encodeOk(w(), c).payload(), ok(c), JSON.stringify(c));
-    assert.deepEqual(decodeOk(ok(c), 0), {
+    assert.deepEqual(decodeOk(ok(c)), {
       affectedRows: c.affectedRows ?? 0, lastInsertId: c.lastInsertId ?? 0, status: c.status ?? 0,
       warnings: c.warnings ?? 0, info: c.info ?? '',
     });
@@ -32,8 +32,8 @@ test('OK: encode matches the independent encoder, incl. lenenc boundaries of aff
 
 test('OK: decode with CLIENT_SESSION_TRACK reads info as a lenenc string; short OKs default to 0', () => {
   const tracked = cat([0], lenInt(3), lenInt(0), int2(0x4002), int2(0), lenStr('info text'), lenStr(Buffer.from([1, 2, 3])));
-  assert.equal(decodeOk(tracked, Cap.SESSION_TRACK).info, 'info text');
-  assert.deepEqual(decodeOk(Buffer.from([0, 5, 9]), 0), { affectedRows: 5, lastInsertId: 9, status: 0, warnings: 0, info: '' });
+  assert.equal(decodeOk(tracked).info, 'info text');
+  assert.deepEqual(decodeOk(Buffer.from([0, 5, 9])), { affectedRows: 5, lastInsertId: 9, status: 0, warnings: 0, info: '' });
 });
 
 test('ERR: encode with and without the SQLSTATE marker, decode of independent bytes', () => {
@@ -105,5 +105,5 @@ test('malformed: truncated packets are fatal ER_MALFORMED_PACKET, not a crash or
   assert.throws(() => decodeTextRow(Buffer.from([0xff]), 1), isMalformed);
   assert.throws(() => decodeColumnDef(columnDef({ name: 'x' }).subarray(0, 12)), isMalformed);
   assert.throws(() => decodeErr(Buffer.from([0xff, 0x01])), isMalformed);
-  assert.throws(() => decodeOk(cat([0], [0xfc, 1]), 0), isMalformed);
+  assert.throws(() => decodeOk(cat([0], [0xfc, 1])), isMalformed);
 });

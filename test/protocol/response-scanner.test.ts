@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResponseScanner, ResponseKind } from '../../src/protocol/response-scanner';
-import { cat, int1, int2, int4, lenStr, packet, packets, ok, err, eof, columnDef, textRow, resultSet, type Piece } from './helpers/wire';
+import { cat, int1, int2, int4, packet, packets, ok, err, eof, columnDef, textRow, resultSet, type Piece } from './helpers/wire';
 import { everySplit, cutsAt, around, type Split } from './helpers/split';
 
 const MAX = 0xffffff;
