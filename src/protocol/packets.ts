@@ -65,13 +65,22 @@ export function decodeErr(payload: Buffer): ErrPacket {
   return { errno, sqlState, message: r.restString() };
 }
 
-/** Status flags of an OK packet or a 0xfe end marker (OK or old EOF form). */
-export function endStatus(payload: Buffer): number {
-  if (payload[0] === Header.EOF && payload.length < 9) return payload.length >= 5 ? payload.readUInt16LE(3) : 0;
+/**
+ * Reads the status flags and warning count of an end packet into `into` (no allocation): an OK, or
+ * a short 0xfe packet, which is an old-style EOF unless the connection negotiated DEPRECATE_EOF
+ * (then it is an OK with header 0xfe: warnings sit after the status, not before it).
+ */
+export function readEnd(payload: Buffer, deprecateEof: boolean, into: { status: number; warnings: number }): void {
+  if (payload[0] === Header.EOF && payload.length < 9 && !deprecateEof) {
+    into.warnings = payload.length >= 3 ? payload.readUInt16LE(1) : 0;
+    into.status = payload.length >= 5 ? payload.readUInt16LE(3) : 0;
+    return;
+  }
   const r = new BufferReader(payload, 1);
   r.lenenc();
   r.lenenc();
-  return r.remaining >= 2 ? r.u16() : 0;
+  into.status = r.remaining >= 2 ? r.u16() : 0;
+  into.warnings = r.remaining >= 2 ? r.u16() : 0;
 }
 
 /** A column of a result set that sluice builds itself. */

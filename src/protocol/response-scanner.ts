@@ -7,6 +7,7 @@
 //            an end packet with MORE_RESULTS_EXISTS starts the next result ("first" again)
 import { MAX_PACKET_PAYLOAD, Header, Status } from './constants';
 import { BufferReader } from './buffer-reader';
+import { readEnd } from './packets';
 
 /** What shape of response a command produces. */
 export const enum ResponseKind {
@@ -218,16 +219,7 @@ export class ResponseScanner {
   /** An OK or EOF ends a result; with MORE_RESULTS_EXISTS another one follows. */
   private endPacket(p: Buffer): void {
     this.ok = p;
-    if (p[0] === Header.EOF && p.length < 9 && !this.deprecateEof) { // old EOF; with DEPRECATE_EOF 0xfe heads an OK
-      this.warnings = p.length >= 3 ? p.readUInt16LE(1) : 0;
-      this.status = p.length >= 5 ? p.readUInt16LE(3) : 0;
-    } else {
-      const r = new BufferReader(p, 1);
-      r.lenenc();
-      r.lenenc();
-      this.status = r.remaining >= 2 ? r.u16() : 0;
-      this.warnings = r.remaining >= 2 ? r.u16() : 0;
-    }
+    readEnd(p, this.deprecateEof, this);
     if (this.status & Status.MORE_RESULTS_EXISTS && this.kind === ResponseKind.Result) {
       this.st = St.First;
       return;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BufferWriter } from '../../src/protocol/buffer-writer';
 import {
-  encodeOk, encodeErr, encodeEof, encodeEndOfRows, decodeOk, decodeErr, endStatus,
+  encodeOk, encodeErr, encodeEof, encodeEndOfRows, decodeOk, decodeErr, readEnd,
   encodeColumnDef, decodeColumnDef, encodeTextRow, decodeTextRow,
 } from '../../src/protocol/packets';
 import { Cap, ColumnType, ColumnFlag } from '../../src/protocol/constants';
@@ -49,7 +49,14 @@ test('ERR: encode with and without the SQLSTATE marker, decode of independent by
   assert.deepEqual(encodeErr(w(), { errno: 1, sqlState: '42', message: 'm' }).payload(), err(1, '42000', 'm'));
 });
 
-test('EOF and end-of-rows in both forms; endStatus reads the status of each', () => {
+/** The status readEnd finds, for a connection with DEPRECATE_EOF when the packet is an OK with 0xfe. */
+function endStatus(p: Buffer, deprecateEof = p[0] === 0xfe && p.length >= 7): number {
+  const into = { status: 0, warnings: 0 };
+  readEnd(p, deprecateEof, into);
+  return into.status;
+}
+
+test('EOF and end-of-rows in both forms; readEnd reads the status of each', () => {
   assert.deepEqual(encodeEof(w(), 0x0022, 4).payload(), eof(0x0022, 4));
   assert.deepEqual(encodeEndOfRows(w(), 0, 0x000a, 1).payload(), eof(0x000a, 1));
   assert.deepEqual(encodeEndOfRows(w(), Cap.DEPRECATE_EOF, 0x000a, 1).payload(), ok({ status: 0x000a, warnings: 1 }, 0xfe));
