@@ -70,6 +70,9 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     maxQueryMemoryBytes: config.maxQueryMemoryMB * 1024 * 1024,
     slabPool: opts.slabPool,
     tlsContext: config.tls ? tls.createSecureContext({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }) : undefined,
+    get sessionCount() {
+      return sessions.size;
+    },
     sessionClosed(s) {
       sessions.delete(s); // connection counters are kept by the worker entry
     },

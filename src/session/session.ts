@@ -60,6 +60,8 @@ export interface SessionHost {
   readonly slabPool: SlabPool | undefined;
   /** Certificate and key for client TLS; undefined when the config has no tls section. */
   readonly tlsContext: tls.SecureContext | undefined;
+  /** Client sessions open in this worker. */
+  readonly sessionCount: number;
   /** Called once when the session has ended and released everything. */
   sessionClosed(s: ClientSession): void;
 }
@@ -128,6 +130,8 @@ export class ClientSession implements RelaySink {
   private current: Classified | null = null;
   private currentSql: Buffer | null = null;
   private started = 0;
+  /** Commands this session ran (COM_STATISTICS reports it). */
+  private questions = 0;
   /** When the relayed command went to the backend (after acquiring and syncing a connection). */
   private backendStarted = 0;
   /** Client socket wanted a pause for backpressure. */
@@ -374,6 +378,7 @@ export class ClientSession implements RelaySink {
   private command(payload: Buffer, framed: Buffer | null): void {
     if (payload.length === 0) return this.protocolError(new SqlError(ErrorCode.ER_MALFORMED_PACKET, 'Malformed communication packet', { fatal: true }));
     const com = payload[0];
+    this.questions++;
     try {
       switch (com) {
         case Com.QUERY:
@@ -950,8 +955,11 @@ export class ClientSession implements RelaySink {
     return err ? this.sendError(err, 1) : this.sendOk(1);
   }
 
+  /** COM_STATISTICS, in mysqladmin's format: Threads are this worker's sessions, Questions this session's commands. */
   private statistics(): void {
-    const text = `Uptime: ${Math.floor(process.uptime())}  Threads: ${this.host.metrics ? 1 : 0}  sluice session ${this.id}`;
+    const up = Math.max(1, Math.floor(process.uptime()));
+    const text = `Uptime: ${up}  Threads: ${this.host.sessionCount}  Questions: ${this.questions}  Slow queries: 0  Opens: 0  ` +
+      `Open tables: 0  Queries per second avg: ${(this.questions / up).toFixed(3)}`;
     const w = new BufferWriter(text.length).str(text);
     this.sendPayload(w, 1);
   }

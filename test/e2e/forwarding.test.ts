@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import { Readable } from 'node:stream';
+import { execFile } from 'node:child_process';
 import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
 import { mariadbCli } from '../helpers/mariadb-cli';
 import { BackendConnection } from '../../src/backend/connection';
@@ -294,4 +295,12 @@ test('a prepared statement executed with a cursor, then fetched in pieces (COM_S
   } finally {
     conn.destroy();
   }
+});
+
+test('mariadb-admin status (COM_STATISTICS) answers in mysqladmin\'s format', async () => {
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile('mariadb-admin', ['--no-defaults', '-h127.0.0.1', `-P${c.port}`, '-uapp', '-papp-secret', '--skip-ssl', 'status'],
+      (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(stdout)));
+  });
+  assert.match(out, /^Uptime: \d+ {2}Threads: [1-9]\d* {2}Questions: \d+ {2}Slow queries: 0 {2}Opens: 0 {2}Open tables: 0 {2}Queries per second avg: [\d.]+\s*$/);
 });
