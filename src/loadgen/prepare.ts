@@ -42,12 +42,13 @@ async function connectCreating(o: SchemaOptions): Promise<BackendConnection> {
   return BackendConnection.connect(backendTarget(o), Cap.DEPRECATE_EOF, o.database);
 }
 
-/** The VALUES list of `count` random rows (ids are left to AUTO_INCREMENT, as sysbench does). */
-function valuesOf(count: number, tableSize: number, random: () => number): string {
+/** The VALUES list of `count` random rows with ids firstId, firstId+1, ... The ids are explicit (sysbench
+ * leaves them to AUTO_INCREMENT) so that the same prepare works through sluice on a table sharded by id. */
+function valuesOf(firstId: number, count: number, tableSize: number, random: () => number): string {
   const rows: string[] = [];
   const k = { kind: 'int', lo: 1, hi: tableSize } as const;
   for (let i = 0; i < count; i++) {
-    rows.push(`(${drawValue(k, random)},'${drawValue({ kind: 'digits', len: 120 }, random)}','${drawValue({ kind: 'digits', len: 60 }, random)}')`);
+    rows.push(`(${firstId + i},${drawValue(k, random)},'${drawValue({ kind: 'digits', len: 120 }, random)}','${drawValue({ kind: 'digits', len: 60 }, random)}')`);
   }
   return rows.join(',');
 }
@@ -78,8 +79,9 @@ export async function prepareTables(o: SchemaOptions): Promise<void> {
         const random = rng(n * 1000 + i);
         while (next < o.tableSize) {
           const count = Math.min(BATCH_ROWS, o.tableSize - next);
+          const firstId = next + 1;
           next += count;
-          await conn.query(`INSERT INTO sbtest${n} (k, c, pad) VALUES ${valuesOf(count, o.tableSize, random)}`);
+          await conn.query(`INSERT INTO sbtest${n} (id, k, c, pad) VALUES ${valuesOf(firstId, count, o.tableSize, random)}`);
           inserted += count;
           show();
         }
