@@ -69,6 +69,13 @@ export interface Analysis {
   select?: SelectRewrite | null;
   /** A UNION's per-branch routes, for the cross-shard union path (plan/union.ts). */
   union?: UnionAnalysis;
+  /**
+   * Decided on the first bind (undefined until then). verbatim: the plain program renders every
+   * execution's own text unchanged (no renames, literals only), so a one-unit plan sends the client's
+   * statement as it came. point: every execution names one target through one slot (key = value).
+   */
+  verbatim?: boolean;
+  point?: { slot: number } | null;
   /** Inputs for the lazy SELECT rewrite. */
   selectInputs?: { sel: A.Select; splicer: Splicer; base: Edit[]; isKey: (c: A.Column) => boolean };
 }

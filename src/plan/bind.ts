@@ -9,7 +9,7 @@ import { evaluate, refValue } from './conditions';
 import { deepLimit, notSupported } from './errors';
 import { integerValue, placeValue, type Placement } from './placement';
 import type { SnowflakeGenerator } from './snowflake';
-import { slotText, slotValue, type Bound } from './template';
+import { slotKeyValue, slotText, slotValue, type Bound } from './template';
 import type { ParamValue, RouteKind, RouteUnit, ShardPlan } from './types';
 import { bindUnion } from './union';
 
@@ -41,9 +41,24 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
   };
 
   const space = a.space;
+  a.verbatim ??= isVerbatim(a, b);
   if (space.k === 'one') {
-    plan.units.push({ partition: space.partition, sql: render(a.plain, ctx) });
+    plan.units.push({ partition: space.partition, sql: a.verbatim ? b.sql : render(a.plain, ctx) });
     return plan;
+  }
+  if (a.point === undefined) a.point = pointRoute(a);
+  if (a.point !== null && space.k === 'sharded') {
+    // The hot path (a point select or write by its key): one placement, no condition tree, no set.
+    const g = placeValue(space.rule, P, slotKeyValue(t, b, a.point.slot));
+    if (typeof g === 'number') {
+      const N = space.rule.tablesPerPartition;
+      ctx.target = g;
+      ctx.tableIndex = g % N;
+      ctx.tablesPerPartition = N;
+      plan.units.push({ partition: Math.floor(g / N), sql: a.verbatim && N === 1 ? b.sql : render(a.plain, ctx) });
+      if (N > 1) plan.tables = [g % N];
+      return plan;
+    }
   }
   if (space.k === 'everywhere') {
     const sql = render(a.plain, ctx);
@@ -162,6 +177,39 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
   plan.route = route;
   if (units.length > 1 && !a.returnsRows) plan.steps.push('add up affected rows');
   return plan;
+}
+
+/** Statements whose one target is named by a single `key = value` slot (see Analysis.point). */
+function pointRoute(a: Analysis): { slot: number } | null {
+  if (a.space.k !== 'sharded' || a.space.every || a.insert || a.union || a.nested.length > 0 || a.plainWithSharded !== null) return null;
+  const c = a.cond;
+  if (c.k !== 'eq' || c.refs.length !== 1) return null;
+  const ref = c.refs[0];
+  return 'slot' in ref && !ref.neg ? { slot: ref.slot } : null;
+}
+
+/**
+ * Does the plain program give back the statement's own text for every execution? Only literal
+ * slots (no bound parameters), text and table names that the program writes as the statement does
+ * (one table per partition). Checked once, with a marker in place of each literal, so the answer
+ * does not depend on this execution's values.
+ */
+function isVerbatim(a: Analysis, b: Bound): boolean {
+  const t = a.template;
+  if (b.params.length > 0 || t.slots.some((s) => !('lit' in s))) return false;
+  for (const op of a.plain) if (typeof op !== 'string' && !('slot' in op) && !('table' in op)) return false;
+  if (a.space.k === 'sharded' && a.space.rule.tablesPerPartition > 1) return false;
+  const marker = (i: number) => `\u0000${i}\u0000`;
+  let expected = '';
+  let from = 0;
+  for (let i = 0; i < b.litKinds.length; i++) {
+    expected += b.sql.slice(from, b.litSpans[2 * i]) + marker(i);
+    from = b.litSpans[2 * i + 1];
+  }
+  expected += b.sql.slice(from);
+  const slotLit = (i: number) => (t.slots[i] as { lit: number }).lit;
+  const rendered = render(a.plain, { slotText: (i) => marker(slotLit(i)), tableIndex: 0, tablesPerPartition: 1, keeps: () => true, computed: () => '' });
+  return rendered === expected;
 }
 
 function insertTarget(p: Placement, v: ParamValue, table: string, key: string, row: number): number {

@@ -1,15 +1,16 @@
 // The sharding planner: SQL text + schema rules -> a ShardPlan (route units with physical SQL, and
 // how to merge their results). Pure: no sockets, no clocks except the key generator's.
 //
-//   sql --makeTemplate--> template + values --cache/parse+analyze--> analysis --bind--> plan
+//   sql --bindText--> values + template hash --cache, or templateOf+parse+analyze--> analysis --bind--> plan
 import type { ShardedSchema } from '../config/types';
 import { parse } from '../sql/parser';
 import { SqlSyntaxError } from '../sql/errors';
-import { analyze, type Analysis } from './analyze';
+import { analyze } from './analyze';
 import { bind } from './bind';
 import type { PlanCache } from './cache';
 import { SnowflakeGenerator } from './snowflake';
-import { makeTemplate } from './template';
+import { bindText, templateOf } from './template';
+import { KEEP_LITERALS } from './cache';
 import type { ParamValue, ShardPlan } from './types';
 
 export { PlanCache } from './cache';
@@ -36,26 +37,29 @@ let defaultKeys: SnowflakeGenerator | undefined;
  */
 export function planStatement(sql: string, schema: ShardedSchema, opts: PlanOptions = {}): ShardPlan {
   const params = opts.params ?? [];
-  let { template, bound } = makeTemplate(sql, params);
+  let bound = bindText(sql, params);
   const cache = opts.cache;
-  let a: Analysis | undefined = cache?.get(schemaKey(schema) + template.key);
-  if (a === undefined) {
+  let a = cache?.get(bound, schema.name);
+  if (a === KEEP_LITERALS) {
+    bound = bindText(sql, params, false);
+    a = cache!.get(bound, schema.name);
+  }
+  if (a === undefined || a === KEEP_LITERALS) {
+    let template = templateOf(bound);
     let stmt;
     try {
       stmt = parse(template.text);
     } catch (e) {
       if (!(e instanceof SqlSyntaxError) || template.text === sql) throw e;
-      // A literal the grammar needs as written (CAST(x AS CHAR(10))): keep every literal in the text.
-      ({ template, bound } = makeTemplate(sql, params, false));
+      // A literal the grammar needs as written (CAST(x AS CHAR(10))): keep every literal in the text,
+      // and remember that this template is planned that way.
+      cache?.set(bound, schema.name, KEEP_LITERALS, template);
+      bound = bindText(sql, params, false);
+      template = templateOf(bound);
       stmt = parse(template.text);
     }
     a = analyze(template, stmt, schema);
-    cache?.set(schemaKey(schema) + template.key, a);
+    cache?.set(bound, schema.name, a, template);
   }
   return bind(a, bound, schema, { keys: () => opts.keys ?? (defaultKeys ??= new SnowflakeGenerator({ nodeId: 0 })) });
-}
-
-/** Analyses depend on the schema's rules: one cache may serve several schemas. */
-function schemaKey(schema: ShardedSchema): string {
-  return schema.name + '\u0000';
 }

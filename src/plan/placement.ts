@@ -109,6 +109,7 @@ export function placeValue(rule: ShardRule, partitions: number, v: ParamValue): 
   const total = partitions * rule.tablesPerPartition;
   switch (rule.algorithm) {
     case 'mod': {
+      if (typeof v === 'number' && Number.isSafeInteger(v)) return ((v % total) + total) % total;
       const i = integerValue(v);
       if (i !== null) return modTarget(i, total);
       return numberValue(v) === null ? 'all' : 'none';

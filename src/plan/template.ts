@@ -21,13 +21,13 @@ export type SlotSource = { lit: number } | { param: number };
 export interface Template {
   /** The text parsed and analysed: literals replaced by `?`. */
   text: string;
-  /** The cache key: text plus which slots are literals. */
-  key: string;
+  /** Per slot, in order: 'l' for a literal taken out of the text, 'p' for a `?` marker. */
+  mask: string;
   /** Slot i of the text: the index of the literal in `literals`, or of the statement's parameter. */
   slots: SlotSource[];
 }
 
-/** One statement's values for its template's slots. */
+/** One statement's values for its template's slots, and its template's identity. */
 export interface Bound {
   /** Literal spans in the original text: start, end pairs. */
   litSpans: number[];
@@ -35,6 +35,10 @@ export interface Bound {
   litKinds: number[];
   sql: string;
   params: readonly ParamValue[];
+  /** Slot kinds in order ('l' literal, 'p' marker), as Template.mask. */
+  mask: string;
+  /** A 32-bit hash of the template text and mask: the plan cache's key (checked by sameTemplate). */
+  hash: number;
 }
 
 const buf = new TokenBuffer();
@@ -44,27 +48,31 @@ const TYPED = new Set<number>([K.DATE, K.TIME, K.TIMESTAMP]);
 const AFTER_POSITION = new Set<number>([T.COMMA, T.EOF, T.RPAREN, T.SEMI, K.ASC, K.DESC, K.LIMIT, K.HAVING, K.WITH, K.WINDOW, K.ORDER, K.FOR, K.LOCK, K.UNION, K.INTO]);
 const TEMPLATE_VERBS = new Set<number>([K.SELECT, K.INSERT, K.REPLACE, K.UPDATE, K.DELETE, K.WITH, T.LPAREN]);
 
+const FNV_PRIME = 0x01000193;
+const QUESTION = 63;
+
+/** FNV-1a over s[from, to), continuing from h. */
+function hashRange(h: number, s: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
 /**
- * Split `sql` into its template and this statement's values. Statements other than SELECT, INSERT,
- * REPLACE, UPDATE, DELETE keep every literal in the text, and so does every statement when `literals`
- * is false (the fallback for a text whose template does not parse, like CAST(x AS CHAR(?))).
+ * Find `sql`'s literal slots and hash its template, without building the template text (a cache hit
+ * never needs it). Statements other than SELECT, INSERT, REPLACE, UPDATE, DELETE keep every literal in
+ * the text, and so does every statement when `literals` is false (the fallback for a text whose
+ * template does not parse, like CAST(x AS CHAR(?))).
  */
-export function makeTemplate(
-  sql: string,
-  params: readonly ParamValue[],
-  literals = true,
-): { template: Template; bound: Bound } {
+export function bindText(sql: string, params: readonly ParamValue[], literals = true): Bound {
   // Every statement on a sharded schema comes through here, cached or not: the fast scanner (the same
   // tokens as the moo lexer, checked token for token by test/sql) keeps the cache key cheap.
   scanFast(buf, sql);
   const { kinds, starts, ends, count } = buf;
   const litSpans: number[] = [];
   const litKinds: number[] = [];
-  const slots: SlotSource[] = [];
-  let text = '';
   let mask = '';
+  let h = literals ? 0x811c9dc5 : 0x2f5d7a13;
   let from = 0;
-  let paramIndex = 0;
   const templ = literals && count > 0 && TEMPLATE_VERBS.has(kinds[0]);
   let byDepth = -1;
   let depth = 0;
@@ -77,7 +85,6 @@ export function makeTemplate(
     } else if (k === K.BY) byDepth = depth;
     else if (k === K.LIMIT && depth === byDepth) byDepth = -1;
     if (k === T.PARAM) {
-      slots.push({ param: paramIndex++ });
       mask += 'p';
       continue;
     }
@@ -88,15 +95,54 @@ export function makeTemplate(
       if (TYPED.has(prev) || prev === T.STRING || next === T.STRING || next === T.DSTRING) continue;
       if (prev === T.IDENT && sql.charCodeAt(starts[i - 1]) === 95 /* _ */) continue;
     } else if (byDepth === depth && (prev === K.BY || prev === T.COMMA) && AFTER_POSITION.has(next)) continue;
-    text += sql.slice(from, starts[i]) + '?';
+    h = Math.imul(hashRange(h, sql, from, starts[i]) ^ QUESTION, FNV_PRIME);
     from = ends[i];
     litSpans.push(starts[i], ends[i]);
     litKinds.push(k);
-    slots.push({ lit: litKinds.length - 1 });
     mask += 'l';
   }
-  text += sql.slice(from);
-  return { template: { text, key: mask + '\n' + text, slots }, bound: { litSpans, litKinds, sql, params } };
+  h = hashRange(h, sql, from, sql.length);
+  h = hashRange(Math.imul(h ^ 10, FNV_PRIME), mask, 0, mask.length);
+  return { litSpans, litKinds, sql, params, mask, hash: h >>> 0 };
+}
+
+/** The template of a bound statement: its text with each literal span replaced by `?`, and its slots. */
+export function templateOf(b: Bound): Template {
+  let text = '';
+  let from = 0;
+  for (let i = 0; i < b.litKinds.length; i++) {
+    text += b.sql.slice(from, b.litSpans[2 * i]) + '?';
+    from = b.litSpans[2 * i + 1];
+  }
+  text += b.sql.slice(from);
+  const slots: SlotSource[] = [];
+  let lit = 0;
+  let param = 0;
+  for (let i = 0; i < b.mask.length; i++) slots.push(b.mask.charCodeAt(i) === 112 /* p */ ? { param: param++ } : { lit: lit++ });
+  return { text, mask: b.mask, slots };
+}
+
+/** Is `t` the template of `b` (the check behind a hash match), compared in place without building text? */
+export function sameTemplate(t: Template, b: Bound): boolean {
+  if (t.mask !== b.mask) return false;
+  const text = t.text;
+  const sql = b.sql;
+  let pos = 0;
+  let from = 0;
+  const n = b.litKinds.length;
+  for (let i = 0; i <= n; i++) {
+    const to = i < n ? b.litSpans[2 * i] : sql.length;
+    const len = to - from;
+    if (pos + len > text.length) return false;
+    for (let j = 0; j < len; j++) if (text.charCodeAt(pos + j) !== sql.charCodeAt(from + j)) return false;
+    pos += len;
+    if (i < n) {
+      if (text.charCodeAt(pos) !== QUESTION) return false;
+      pos++;
+      from = b.litSpans[2 * i + 1];
+    }
+  }
+  return pos === text.length;
 }
 
 /** The value of slot `i` of a bound statement. */
@@ -117,6 +163,20 @@ export function slotValue(t: Template, b: Bound, i: number): ParamValue {
     default:
       return unescapeString(b.sql, start, end);
   }
+}
+
+/**
+ * Slot `i` as a shard key value for placement: as slotValue, but an integer literal of up to 15
+ * digits is a number rather than a BigInt (exact, and the placement formulas give the same target).
+ */
+export function slotKeyValue(t: Template, b: Bound, i: number): ParamValue {
+  const s = t.slots[i];
+  if ('lit' in s && b.litKinds[s.lit] === T.INT) {
+    const start = b.litSpans[2 * s.lit];
+    const end = b.litSpans[2 * s.lit + 1];
+    if (end - start <= 15) return Number(b.sql.slice(start, end));
+  }
+  return slotValue(t, b, i);
 }
 
 /** Slot `i` as SQL text: the literal as written, or the bound parameter quoted as a literal. */

@@ -454,7 +454,7 @@ export class ClientSession implements RelaySink {
       const m = /^\s*select\s+((?:database|schema)\s*\(\s*\))\s*;?\s*$/i.exec(payload.toString('latin1', 1));
       if (m) return this.sendRows(1, [m[1]], [[this.schema?.name ?? null]]); // the column is named as written
     }
-    if (this.schema?.kind === 'sharded') return this.shardedQuery(payload, c);
+    if (this.schema?.kind === 'sharded') return this.shardedQuery(payload, c, framed);
     this.current = c;
     this.currentSql = c.traits & Trait.SessionSet ? Buffer.from(payload.subarray(1)) : null;
     this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Result, c);
@@ -607,7 +607,7 @@ export class ClientSession implements RelaySink {
     return this.schema as ShardedSchema;
   }
 
-  private shardedQuery(payload: Buffer, c: Classified): void {
+  private shardedQuery(payload: Buffer, c: Classified, framed: Buffer | null): void {
     // SQL text stays a byte string (latin1: one char per byte) from here to the backend, so bytes in any
     // character set, and raw _binary literals, reach the shards unchanged.
     const sql = payload.toString('latin1', 1);
@@ -631,20 +631,23 @@ export class ClientSession implements RelaySink {
         if (/^\s*(savepoint|release\s+savepoint)\b/i.test(sql)) return this.shardTrxEverywhere(sql);
     }
     if (c.traits & Trait.Multi) return this.shardedMulti(sql);
-    const previewed = previewTarget(sql);
-    if (previewed !== null) return this.preview(previewed);
-    const explained = explainTarget(sql);
-    if (explained !== null) return this.explain(explained);
-    const meta = metadataQuery(sql, schema);
-    if (meta) return this.metadata(meta);
-    this.planAndRun(sql, c, true);
+    if (c.verb === Verb.Other) {
+      // PREVIEW, EXPLAIN, SHOW and DESCRIBE all classify as Other: SELECT and DML skip these checks.
+      const previewed = previewTarget(sql);
+      if (previewed !== null) return this.preview(previewed);
+      const explained = explainTarget(sql);
+      if (explained !== null) return this.explain(explained);
+      const meta = metadataQuery(sql, schema);
+      if (meta) return this.metadata(meta);
+    }
+    this.planAndRun(sql, c, true, framed ?? undefined);
   }
 
   /**
    * Plans a statement and runs it. An INSERT without a column list into a sharded table is given
    * the table's columns (read once from its first physical table) and planned again.
    */
-  private planAndRun(sql: string, c: Classified, mayAddColumns: boolean): void {
+  private planAndRun(sql: string, c: Classified, mayAddColumns: boolean, framed?: Buffer): void {
     const schema = this.sharded;
     let plan: ShardPlan;
     try {
@@ -663,7 +666,8 @@ export class ClientSession implements RelaySink {
       const part = schema.partitions[unit.partition];
       if (plan.primary && schema.readYourWritesMs > 0) this.primaryUntil = performance.now() + schema.readYourWritesMs;
       const pool = this.host.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
-      return this.relayOn(pool, part.database, frameCommand(Com.QUERY, unit.sql), c);
+      // A unit whose SQL is the client's own text (no rename needed) goes out in the client's packet.
+      return this.relayOn(pool, part.database, framed && unit.sql === sql ? framed : frameCommand(Com.QUERY, unit.sql), c);
     }
     this.runScatter(plan, false);
   }

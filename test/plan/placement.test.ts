@@ -19,7 +19,9 @@ describe('placement', () => {
     for (const key of [0, 1, 5, 6, 17, -1, -7]) {
       const g = placeValue(r, 2, BigInt(key));
       assert.equal(g, ((key % 6) + 6) % 6);
+      assert.equal(placeValue(r, 2, key), g, 'a number key (the point fast path) places as its BigInt');
     }
+    for (const big of ['9007199254740993', '123456789012345678901']) assert.equal(placeValue(r, 2, BigInt(big)), Number(BigInt(big) % 6n));
     assert.equal(placeValue(r, 2, '11'), 5);
     assert.equal(placeValue(r, 2, 5.5), 'none');
     assert.equal(placeValue(r, 2, 'abc'), 'all');

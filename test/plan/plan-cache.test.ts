@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describePlan, PlanCache, planStatement, SnowflakeGenerator, splitSnowflake } from '../../src/plan/index';
 import { SCHEMAS } from './schemas';
+import { bindText, sameTemplate, templateOf } from '../../src/plan/template';
 
 const schema = SCHEMAS.mod;
 
@@ -26,6 +27,45 @@ describe('plan cache', () => {
     const q = planStatement('SELECT c FROM users WHERE uid IN (4, 9) ORDER BY c LIMIT 999', schema, { cache });
     assert.deepEqual(q.units.map((u) => u.sql), ['SELECT c FROM users_0 WHERE uid IN (4) ORDER BY c LIMIT 999', 'SELECT c FROM users_1 WHERE uid IN (9) ORDER BY c LIMIT 999']);
     assert.throws(() => planStatement('SELECT c FROM users WHERE uid IN (4, 9) ORDER BY c LIMIT 1001', schema, { cache }), /maxLimitRows 1000/);
+  });
+  it('cached point statements keep their renames: only a text the program writes unchanged is sent as it came', () => {
+    const cache = new PlanCache();
+    const hash = SCHEMAS.hash;
+    for (let i = 0; i < 3; i++) {
+      // Written as the physical statement: sent unchanged (the verbatim fast path).
+      assert.deepEqual(planStatement(`SELECT * FROM people WHERE name = 'n${i}'`, hash, { cache }).units[0].sql, `SELECT * FROM people WHERE name = 'n${i}'`);
+      // Qualified by the logical schema: the qualifier is dropped on every execution, not only the first.
+      assert.equal(planStatement(`SELECT * FROM shop.people WHERE shop.people.name = 'n${i}'`, hash, { cache }).units[0].sql,
+        `SELECT * FROM people WHERE people.name = 'n${i}'`);
+      // Table sharding renames per value, so the same template renders users_0 and users_1.
+      assert.equal(planStatement(`SELECT c FROM users WHERE uid = ${i}`, schema, { cache }).units[0].sql, `SELECT c FROM users_${i % 2} WHERE uid = ${i}`);
+    }
+    // A key value the rule cannot place goes the general way (range: beyond every bound -> one empty unit).
+    const range = SCHEMAS.range;
+    assert.deepEqual(planStatement('SELECT * FROM ledger WHERE id = 1500', range, { cache }).units, [{ partition: 1, sql: 'SELECT * FROM ledger WHERE id = 1500' }]);
+    assert.deepEqual(planStatement('SELECT * FROM ledger WHERE id = 99999', range, { cache }).units, [{ partition: 0, sql: 'SELECT * FROM ledger WHERE id = 99999' }]);
+    assert.equal(planStatement("SELECT * FROM ledger WHERE id = 'abc'", range, { cache }).units.length, 3);
+  });
+  it('the hash key is checked against the template in place: other texts never match', () => {
+    const t = templateOf(bindText("SELECT c FROM users WHERE uid = 5 AND name = 'x'", []));
+    assert.equal(t.text, 'SELECT c FROM users WHERE uid = ? AND name = ?');
+    assert.ok(sameTemplate(t, bindText("SELECT c FROM users WHERE uid = 123456 AND name = 'it''s'", [])));
+    for (const other of ["SELECT c FROM users WHERE uid = 5 AND name = 'x' ", "SELECT c FROM users WHERE uid = 5 AND nam = 'x'",
+      'SELECT c FROM users WHERE uid = 5 AND name = ?', "SELECT c FROM users WHERE uid = 5", "SELECT c FROM users WHERE uid = 5 AND name = 'x' AND 1"]) {
+      assert.ok(!sameTemplate(t, bindText(other, [])), other);
+    }
+    assert.equal(bindText('SELECT c FROM users WHERE uid = 1', []).hash, bindText('SELECT c FROM users WHERE uid = 22', []).hash);
+    assert.notEqual(bindText('SELECT c FROM users WHERE uid = 1', []).hash, bindText('SELECT c FROM users WHERE uid = ?', []).hash);
+  });
+  it('a template that only parses with its literals kept is cached that way too', () => {
+    const cache = new PlanCache();
+    const a = planStatement('SELECT CAST(c AS CHAR(10)) FROM users WHERE uid = 3', schema, { cache });
+    const b = planStatement('SELECT CAST(c AS CHAR(10)) FROM users WHERE uid = 4', schema, { cache });
+    assert.equal(a.units[0].sql, 'SELECT CAST(c AS CHAR(10)) FROM users_1 WHERE uid = 3');
+    assert.equal(b.units[0].sql, 'SELECT CAST(c AS CHAR(10)) FROM users_0 WHERE uid = 4');
+    const again = planStatement('SELECT CAST(c AS CHAR(10)) FROM users WHERE uid = 3', schema, { cache });
+    assert.deepEqual(again, a);
+    assert.ok(cache.hits >= 2, `hits ${cache.hits}`);
   });
   it('a literal and a ? marker in the same place are different templates', () => {
     const cache = new PlanCache();
