@@ -1,6 +1,7 @@
 // One connection from a worker to a backend MySQL/MariaDB server: sluice is the client here.
 // Two ways to use it: relay() streams a command's raw response to a sink without decoding rows
 // (the hot path), query() collects a small response for sluice's own use (state sync, admin).
+import { connectReading, onChunks } from '../memory/read-buffers';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { readFileSync } from 'node:fs';
@@ -102,14 +103,14 @@ export class BackendConnection {
     this.profile = profile;
     this.caps = BASE_CAPS | profile;
     socket.setNoDelay(true);
-    socket.on('data', this.dataListener);
+    onChunks(socket, this.dataListener);
     socket.on('error', () => {}); // 'close' follows and reports it
     socket.on('close', () => this.onClose());
   }
 
   static connect(target: BackendTarget, profile: number, database: string | null): Promise<BackendConnection> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: target.host, port: target.port });
+      const socket = connectReading(target.host, target.port);
       const conn = new BackendConnection(socket, profile);
       const fail = (msg: string) => {
         clearTimeout(timer);
@@ -198,10 +199,15 @@ export class BackendConnection {
     });
   }
 
+  /** Hands the socket's incoming bytes to `deliver` instead of this connection (for speaking packets by hand). */
+  takeOverReads(deliver: (chunk: Buffer) => void): void {
+    onChunks(this.socket, deliver, this.dataListener);
+  }
+
   /** Puts TLS over the TCP socket (after the SSLRequest); packets then flow over the TLS socket. */
   private startTls(target: BackendTarget): Promise<void> {
     const raw = this.socket;
-    raw.removeListener('data', this.dataListener);
+    onChunks(raw, null, this.dataListener);
     const secure = tls.connect({
       socket: raw,
       servername: net.isIP(target.host) ? undefined : target.host,

@@ -25,7 +25,10 @@ export interface WorkerRuntimeOptions {
 
 /** Everything one worker thread owns: its client sessions and its backend pools. */
 export interface WorkerRuntime {
-  /** Take ownership of an accepted client socket. connectionId is sluice-wide unique (assigned by main). */
+  /**
+   * Take ownership of an accepted client socket. connectionId is sluice-wide unique (assigned by main).
+   * The socket is read through onread (memory/read-buffers.ts): take its bytes with onChunks(), not 'data'.
+   */
   accept(socket: net.Socket, connectionId: number): void;
   /** Number of client sessions currently open in this worker. */
   readonly sessions: number;

@@ -4,6 +4,7 @@
 // without decoding rows. Between statements the backend connection returns to the pool unless the
 // session is pinned to it (a transaction, locks, temporary tables, user variables, prepared
 // statements), as ProxySQL does.
+import { onChunks } from '../memory/read-buffers';
 import type * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Duplex } from 'node:stream';
@@ -146,7 +147,7 @@ export class ClientSession implements RelaySink {
     this.log = log;
     this.framer = new PacketFramer((p, seq, framed) => this.onPacket(p, seq, framed));
     socket.setNoDelay(true);
-    socket.on('data', this.onData);
+    onChunks(socket, this.onData);
     socket.on('error', (e) => this.log.debug({ err: e.message }, 'client socket error'));
     socket.on('close', () => this.closed());
     this.sendGreeting();
@@ -282,7 +283,7 @@ export class ClientSession implements RelaySink {
    */
   private startTls(): void {
     const raw = this.socket;
-    raw.removeListener('data', this.onData);
+    onChunks(raw, null, this.onData);
     // The client may send its TLS ClientHello in the same chunk as the SSLRequest: the framer stops
     // there, and the bytes after it go to the TLS layer first, through a small duplex over the socket.
     this.framer.stop();
@@ -296,7 +297,7 @@ export class ClientSession implements RelaySink {
       const rest = this.framer.leftover;
       this.framer = new PacketFramer((p, seq, framed) => this.onPacket(p, seq, framed));
       if (rest && rest.length > 0) wire.push(rest);
-      raw.on('data', (d: Buffer) => wire.push(d));
+      onChunks(raw, (d: Buffer) => wire.push(d));
       raw.on('end', () => wire.push(null));
     });
     const secure = new tls.TLSSocket(wire, { isServer: true, secureContext: this.host.tlsContext! });

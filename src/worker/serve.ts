@@ -1,6 +1,7 @@
 // The worker entry: the piscina task each worker thread runs for its whole life. It builds the
 // worker's logger, metrics writer and session runtime, then turns every fd main hands over into a
 // net.Socket for the runtime, until main asks it to stop.
+import { socketFromFd } from '../memory/read-buffers';
 import fs from 'node:fs';
 import net from 'node:net';
 import { threadId } from 'node:worker_threads';
@@ -33,7 +34,7 @@ export default async function serve(task: ServeTask): Promise<void> {
   const accept = (msg: HandOff) => {
     let socket: net.Socket;
     try {
-      socket = new net.Socket({ fd: msg.fd, readable: true, writable: true });
+      socket = socketFromFd(msg.fd);
     } catch (err) {
       fs.close(msg.fd, () => {});
       logger.warn({ err, conn: msg.connectionId }, 'could not open a handed-off connection');

@@ -185,7 +185,7 @@ test('unknown commands get ERR 1047 and the session goes on; a malformed packet 
     assert.deepEqual(r.rows, [['pear']]);
     // An empty command packet is malformed: ERR 1835, then sluice closes the connection.
     const closed = new Promise<void>((resolve) => raw.socket.once('close', () => resolve()));
-    const reply = new Promise<Buffer>((resolve) => raw.socket.once('data', (d: Buffer) => resolve(d)));
+    const reply = new Promise<Buffer>((resolve) => raw.takeOverReads(resolve));
     raw.socket.write(Buffer.from([0, 0, 0, 0]));
     const err = await reply;
     assert.equal(err[4], 0xff);

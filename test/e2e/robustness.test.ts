@@ -44,10 +44,9 @@ function packet(payload: Buffer, seq = 0): Buffer {
 async function poke(database: string, bytes: Buffer): Promise<'err' | 'ok' | 'closed' | 'silent'> {
   const conn = await BackendConnection.connect({ name: 'sluice', host: '127.0.0.1', port: c.port, user: 'app', password: 'pw', connectTimeoutMs: 5000 }, 0, database);
   const socket = conn.socket;
-  socket.removeAllListeners('data');
   const outcome = await new Promise<'err' | 'ok' | 'closed' | 'silent'>((resolve) => {
     const timer = setTimeout(() => resolve('silent'), 1500);
-    socket.once('data', (d: Buffer) => { clearTimeout(timer); resolve(d[4] === 0xff ? 'err' : 'ok'); });
+    conn.takeOverReads((d) => { clearTimeout(timer); resolve(d[4] === 0xff ? 'err' : 'ok'); });
     socket.once('close', () => { clearTimeout(timer); resolve('closed'); });
     socket.write(bytes);
   });

@@ -100,8 +100,7 @@ test('COM_FIELD_LIST (table-name completion) on a sharded schema lists the logic
     });
     let done!: () => void;
     const finished = new Promise<void>((r) => { done = r; });
-    conn.socket.removeAllListeners('data');
-    conn.socket.on('data', (chunk: Buffer) => framer.push(chunk));
+    conn.takeOverReads((chunk) => framer.push(chunk));
     const payload = Buffer.concat([Buffer.from([Com.FIELD_LIST]), Buffer.from('logs\0')]);
     conn.socket.write(Buffer.concat([Buffer.from([payload.length, 0, 0, 0]), payload]));
     await finished;

@@ -16,8 +16,7 @@ export function rawPackets(conn: BackendConnection): RawPackets {
   const packets: Buffer[] = [];
   let wake: (() => void) | null = null;
   const framer = new PacketFramer((p) => { packets.push(Buffer.from(p)); wake?.(); });
-  conn.socket.removeAllListeners('data');
-  conn.socket.on('data', (d: Buffer) => framer.push(d));
+  conn.takeOverReads((d) => framer.push(d));
   return {
     packets,
     send: (payload) => conn.socket.write(Buffer.concat([Buffer.from([payload.length & 0xff, payload.length >> 8, payload.length >> 16, 0]), payload])),
