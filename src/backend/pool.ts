@@ -99,14 +99,14 @@ export class BackendPool {
       const c = this.idle[i];
       if (c.profile !== profile) continue;
       const score = (c.stateKey === stateKey ? 2 : 0) + (c.database === database ? 1 : 0);
-      if (score === 3) return this.idle.splice(i, 1)[0];
+      if (score === 3) return takeAt(this.idle, i);
       if (score > bestScore) {
         best = i;
         bestScore = score;
       }
     }
     if (best < 0 || (exactOnly && bestScore < 3)) return null;
-    return this.idle.splice(best, 1)[0];
+    return takeAt(this.idle, best);
   }
 
   /** A connection idle for long is pinged first: a dead one is replaced transparently. */
@@ -218,4 +218,12 @@ export class BackendPool {
     for (const c of this.idle) { this.live.delete(c); c.close(); }
     this.idle = [];
   }
+}
+
+/** Removes and returns arr[i] (the common case, the last one, is a pop; no array is allocated). */
+function takeAt<T>(arr: T[], i: number): T {
+  const item = arr[i];
+  for (let j = i + 1; j < arr.length; j++) arr[j - 1] = arr[j];
+  arr.pop();
+  return item;
 }

@@ -91,6 +91,16 @@ const VERB_KIND: Partial<Record<Verb, QueryKind>> = {
   [Verb.Update]: QueryKind.Update, [Verb.Delete]: QueryKind.Delete,
 };
 
+/** Does the statement end with `)` (before blanks and a `;`)? A byte test that keeps the SELECT DATABASE() check off the hot path. */
+function endsWithParen(payload: Buffer): boolean {
+  for (let i = payload.length - 1; i > 0; i--) {
+    const b = payload[i];
+    if (b === 0x29) return true;
+    if (b !== 0x20 && b !== 0x3b && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  }
+  return false;
+}
+
 export class ClientSession implements RelaySink {
   readonly id: number;
   /** The client socket; replaced by a TLSSocket over it after an SSLRequest. */
@@ -450,7 +460,7 @@ export class ClientSession implements RelaySink {
       const names = Object.keys(this.host.schemas).filter((n) => allowed.includes('*') || allowed.includes(n)).sort();
       return this.sendRows(1, ['Database'], [['information_schema'], ...names.map((n) => [n])]);
     }
-    if (c.verb === Verb.Select && payload.length < 48) {
+    if (c.verb === Verb.Select && payload.length < 48 && endsWithParen(payload)) {
       // SELECT DATABASE() names the logical schema, not the backend database behind it.
       const m = /^\s*select\s+((?:database|schema)\s*\(\s*\))\s*;?\s*$/i.exec(payload.toString('latin1', 1));
       if (m) return this.sendRows(1, [m[1]], [[this.schema?.name ?? null]]); // the column is named as written
