@@ -4,6 +4,8 @@ import type { ColumnDef } from '../protocol/packets';
 import type { OrderKey } from './spec';
 import type { ValueComparator } from './compare';
 import type { RowFormat } from './row-format';
+import { ColumnFlag, ColumnType } from '../protocol/constants';
+import { notSupported } from '../plan/errors';
 
 /**
  * A stage that receives merged rows in output order. row(): a full row (every column of the spec,
@@ -24,6 +26,17 @@ export class SortKeys {
   private readonly sign: Int8Array;
 
   constructor(keys: readonly OrderKey[], columns: readonly ColumnDef[], format: RowFormat) {
+    for (const k of keys) {
+      const c = columns[k.index];
+      // MySQL orders ENUM and SET values by their position in the column's definition, which the
+      // result's column definitions do not carry: merging them by text would be silently wrong.
+      if ((c.flags ?? 0) & (ColumnFlag.ENUM | ColumnFlag.SET) || c.type === ColumnType.ENUM || c.type === ColumnType.SET) {
+        throw notSupported(
+          `ORDER BY (or GROUP BY) on ENUM/SET column ${c.name} is not supported across shards: shards sort it by member position, ` +
+          `which sluice cannot see; ORDER BY CAST(${c.name} AS CHAR) sorts by name, ORDER BY ${c.name}+0 by position, or give the query a shard key condition naming one value`,
+        );
+      }
+    }
     this.width = keys.reduce((w, k) => Math.max(w, k.index + 1), 0);
     this.cmps = keys.map((k) => format.comparator(columns[k.index]));
     this.at = Int32Array.from(keys, (k) => 2 * k.index);

@@ -161,3 +161,18 @@ test('what stays inexact is refused with a clear error, and the connection goes 
   for (const [sql, re] of refusals) await assert.rejects(s.query(sql), (e: { errno: number; message: string }) => e.errno === 1235 && re.test(e.message), sql);
   await compare('SELECT COUNT(*) AS n FROM items', true);
 });
+
+test('ORDER BY an ENUM column across shards is refused (its member order is not in the result); +0 and CAST work', async () => {
+  for (const c of [s, r]) {
+    await c.query("ALTER TABLE events ADD COLUMN lvl ENUM('zeta','alpha','mid')");
+    await c.query("UPDATE events SET lvl = ELT(1 + eid % 3, 'zeta', 'alpha', 'mid')");
+  }
+  for (const sql of ['SELECT eid, lvl FROM events ORDER BY lvl, eid', 'SELECT lvl, COUNT(*) FROM events GROUP BY lvl']) {
+    await assert.rejects(s.query(sql), (e: { errno: number; message: string }) => e.errno === 1235 && /ENUM\/SET column lvl/.test(e.message) && /lvl\+0/.test(e.message), sql);
+  }
+  // What the message suggests gives MariaDB's answers; one shard sorts by itself.
+  await compare('SELECT eid, lvl FROM events ORDER BY lvl+0, eid', true);
+  await compare('SELECT eid, lvl FROM events ORDER BY CAST(lvl AS CHAR), eid', true);
+  await compare('SELECT lvl, COUNT(*) AS n FROM events GROUP BY lvl+0, lvl ORDER BY lvl+0', true);
+  await compare('SELECT eid, lvl FROM events WHERE eid = 7 ORDER BY lvl', true);
+});
