@@ -2,6 +2,7 @@
 //
 //   npm run bench:scatter                     (builds first; about a minute, most of it filling tables)
 //   node dist/bench/scatter-rss.js [--rows 1000000] [--partitions 4] [--threads 1]
+//   SLUICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' node dist/bench/scatter-rss.js   (profile sluice)
 //
 // One MariaDB sandbox holds a sharded schema of P partitions (databases scatter_0..P-1), table
 // t(id, k, c, pad) split by id mod P and filled with --rows rows in total from MariaDB's sequence
@@ -129,7 +130,9 @@ async function withSluice<T>(db: MariaDBInstance, dir: string, partitions: numbe
       '      t: { shardKey: id, algorithm: mod }',
     ],
   }));
-  const sluice = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'cli.js'), 'serve', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // SLUICE_NODE_ARGS: extra node flags for the sluice child, e.g. "--cpu-prof --cpu-prof-dir=prof".
+  const nodeArgs = (process.env.SLUICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const sluice = spawn(process.execPath, [...nodeArgs, path.join(__dirname, '..', 'src', 'cli.js'), 'serve', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise((r) => sluice.once('exit', r));
   let conn: BackendConnection | null = null;
   let timer: NodeJS.Timeout | undefined;
