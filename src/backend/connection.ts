@@ -1,10 +1,10 @@
 // One connection from a worker to a backend MySQL/MariaDB server: sluice is the client here.
 // Two ways to use it: relay() streams a command's raw response to a sink without decoding rows
 // (the hot path), query() collects a small response for sluice's own use (state sync, admin).
-import { connectReading, onChunks } from '../memory/read-buffers';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { readFileSync } from 'node:fs';
+import { connectReading, onChunks } from '../memory/read-buffers';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { BufferReader } from '../protocol/buffer-reader';
 import { PacketFramer, framePayload } from '../protocol/framing';

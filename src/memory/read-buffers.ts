@@ -32,7 +32,9 @@ function readBuffer(size: number): Buffer {
   slabUsed += size;
   return b;
 }
-const READER = Symbol('sluice.socketReader');
+
+/** The reader of each socket made here (onChunks looks it up; other sockets use 'data'). */
+const readers = new WeakMap<net.Socket, SocketReader>();
 
 type Deliver = (chunk: Buffer) => void;
 
@@ -62,7 +64,7 @@ export function socketFromFd(fd: number): net.Socket {
   // onread is accepted by the constructor too (net.js sets it up before opening the handle), though
   // @types/node only declares it for connect().
   const socket = new net.Socket({ fd, readable: true, writable: true, onread: reader.onread } as net.SocketConstructorOpts);
-  (socket as unknown as Record<symbol, SocketReader>)[READER] = reader;
+  readers.set(socket, reader);
   return socket;
 }
 
@@ -70,7 +72,7 @@ export function socketFromFd(fd: number): net.Socket {
 export function connectReading(host: string, port: number): net.Socket {
   const reader = new SocketReader();
   const socket = net.connect({ host, port, onread: reader.onread });
-  (socket as unknown as Record<symbol, SocketReader>)[READER] = reader;
+  readers.set(socket, reader);
   return socket;
 }
 
@@ -80,7 +82,7 @@ export function connectReading(host: string, port: number): net.Socket {
  * receiver; null stops delivery (the bytes are dropped: for a socket another layer now reads).
  */
 export function onChunks(socket: net.Socket, deliver: Deliver | null, previous?: Deliver): void {
-  const reader = (socket as unknown as Record<symbol, SocketReader | undefined>)[READER];
+  const reader = readers.get(socket);
   if (reader) {
     reader.deliver = deliver ?? (() => {});
     return;

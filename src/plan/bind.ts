@@ -8,19 +8,21 @@ import { selectRewrite, type Analysis } from './analyze';
 import { evaluate, refValue } from './conditions';
 import { deepLimit, notSupported } from './errors';
 import { integerValue, placeValue, type Placement } from './placement';
-import type { SnowflakeGenerator } from './snowflake';
-import { slotKeyValue, slotText, slotValue, type Bound } from './template';
+import { SnowflakeGenerator } from './snowflake';
+import { slotKeyValue, slotText, slotValue, withLiterals, type Bound } from './template';
 import type { ParamValue, RouteKind, RouteUnit, ShardPlan } from './types';
 import { bindUnion } from './union';
 
 export interface BindOptions {
-  keys: () => SnowflakeGenerator;
+  /** Fills keyGenerator columns (default: one generator of node 0, made on first need). */
+  keys?: SnowflakeGenerator;
 }
+
+let defaultKeys: SnowflakeGenerator | undefined;
 
 /** The plan of one execution of an analysed template. */
 export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOptions): ShardPlan {
   const t = a.template;
-  const value = (slot: number): ParamValue => slotValue(t, b, slot);
   const P = schema.partitions.length;
   const plan: ShardPlan = {
     route: 'single',
@@ -31,19 +33,12 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
     sameChangeEverywhere: a.sameChangeEverywhere,
     steps: [],
   };
-  const ctx: RenderContext & { target: number } = {
-    target: 0,
-    slotText: (i) => slotText(t, b, i),
-    tableIndex: 0,
-    tablesPerPartition: 1,
-    keeps: () => true,
-    computed: () => '',
-  };
 
+  // One-target plans first: they allocate no render context when the text goes out as it came.
   const space = a.space;
   a.verbatim ??= isVerbatim(a, b);
   if (space.k === 'one') {
-    plan.units.push({ partition: space.partition, sql: a.verbatim ? b.sql : render(a.plain, ctx) });
+    plan.units.push({ partition: space.partition, sql: a.verbatim ? b.sql : render(a.plain, unitContext(a, b, 0, 1)) });
     return plan;
   }
   if (a.point === undefined) a.point = pointRoute(a);
@@ -52,14 +47,14 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
     const g = placeValue(space.rule, P, slotKeyValue(t, b, a.point.slot));
     if (typeof g === 'number') {
       const N = space.rule.tablesPerPartition;
-      ctx.target = g;
-      ctx.tableIndex = g % N;
-      ctx.tablesPerPartition = N;
-      plan.units.push({ partition: Math.floor(g / N), sql: a.verbatim && N === 1 ? b.sql : render(a.plain, ctx) });
+      plan.units.push({ partition: Math.floor(g / N), sql: a.verbatim ? b.sql : render(a.plain, unitContext(a, b, g, N)) });
       if (N > 1) plan.tables = [g % N];
       return plan;
     }
   }
+
+  const value = (slot: number): ParamValue => slotValue(t, b, slot);
+  const ctx = unitContext(a, b, 0, 1);
   if (space.k === 'everywhere') {
     const sql = render(a.plain, ctx);
     for (let p = 0; p < P; p++) plan.units.push({ partition: p, sql });
@@ -84,7 +79,7 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
   if (a.insert) {
     const ins = a.insert;
     for (const r of ins.genRows) {
-      const id = opts.keys().next();
+      const id = (opts.keys ?? (defaultKeys ??= new SnowflakeGenerator({ nodeId: 0 }))).next();
       genById.set(r, id);
       generated.push(id);
     }
@@ -179,6 +174,12 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
   return plan;
 }
 
+/** What render() needs for the unit of target g (N tables per partition); the general path adjusts it per unit. */
+function unitContext(a: Analysis, b: Bound, g: number, N: number): RenderContext & { target: number } {
+  const t = a.template;
+  return { target: g, slotText: (i) => slotText(t, b, i), tableIndex: g % N, tablesPerPartition: N, keeps: () => true, computed: () => '' };
+}
+
 /** Statements whose one target is named by a single `key = value` slot (see Analysis.point). */
 function pointRoute(a: Analysis): { slot: number } | null {
   if (a.space.k !== 'sharded' || a.space.every || a.insert || a.union || a.nested.length > 0 || a.plainWithSharded !== null) return null;
@@ -200,15 +201,9 @@ function isVerbatim(a: Analysis, b: Bound): boolean {
   for (const op of a.plain) if (typeof op !== 'string' && !('slot' in op) && !('table' in op)) return false;
   if (a.space.k === 'sharded' && a.space.rule.tablesPerPartition > 1) return false;
   const marker = (i: number) => `\u0000${i}\u0000`;
-  let expected = '';
-  let from = 0;
-  for (let i = 0; i < b.litKinds.length; i++) {
-    expected += b.sql.slice(from, b.litSpans[2 * i]) + marker(i);
-    from = b.litSpans[2 * i + 1];
-  }
-  expected += b.sql.slice(from);
+  const expected = withLiterals(b, marker);
   const slotLit = (i: number) => (t.slots[i] as { lit: number }).lit;
-  const rendered = render(a.plain, { slotText: (i) => marker(slotLit(i)), tableIndex: 0, tablesPerPartition: 1, keeps: () => true, computed: () => '' });
+  const rendered = render(a.plain, { ...unitContext(a, b, 0, 1), slotText: (i) => marker(slotLit(i)) });
   return rendered === expected;
 }
 

@@ -8,7 +8,7 @@ import { SqlSyntaxError } from '../sql/errors';
 import { analyze } from './analyze';
 import { bind } from './bind';
 import type { PlanCache } from './cache';
-import { SnowflakeGenerator } from './snowflake';
+import type { SnowflakeGenerator } from './snowflake';
 import { bindText, templateOf } from './template';
 import { KEEP_LITERALS } from './cache';
 import type { ParamValue, ShardPlan } from './types';
@@ -28,8 +28,6 @@ export interface PlanOptions {
   /** Fills keyGenerator columns; the session passes its worker's generator (default: node 0, one worker). */
   keys?: SnowflakeGenerator;
 }
-
-let defaultKeys: SnowflakeGenerator | undefined;
 
 /**
  * Plan one statement on a sharded schema. Throws SqlError (1235 and others, see errors.ts) for what
@@ -61,5 +59,5 @@ export function planStatement(sql: string, schema: ShardedSchema, opts: PlanOpti
     a = analyze(template, stmt, schema);
     cache?.set(bound, schema.name, a, template);
   }
-  return bind(a, bound, schema, { keys: () => opts.keys ?? (defaultKeys ??= new SnowflakeGenerator({ nodeId: 0 })) });
+  return bind(a, bound, schema, opts);
 }

@@ -106,15 +106,20 @@ export function bindText(sql: string, params: readonly ParamValue[], literals = 
   return { litSpans, litKinds, sql, params, mask, hash: h >>> 0 };
 }
 
-/** The template of a bound statement: its text with each literal span replaced by `?`, and its slots. */
-export function templateOf(b: Bound): Template {
+/** The statement's text with literal i's span replaced by put(i). */
+export function withLiterals(b: Bound, put: (i: number) => string): string {
   let text = '';
   let from = 0;
   for (let i = 0; i < b.litKinds.length; i++) {
-    text += b.sql.slice(from, b.litSpans[2 * i]) + '?';
+    text += b.sql.slice(from, b.litSpans[2 * i]) + put(i);
     from = b.litSpans[2 * i + 1];
   }
-  text += b.sql.slice(from);
+  return text + b.sql.slice(from);
+}
+
+/** The template of a bound statement: its text with each literal span replaced by `?`, and its slots. */
+export function templateOf(b: Bound): Template {
+  const text = withLiterals(b, () => '?');
   const slots: SlotSource[] = [];
   let lit = 0;
   let param = 0;

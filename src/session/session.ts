@@ -4,11 +4,11 @@
 // without decoding rows. Between statements the backend connection returns to the pool unless the
 // session is pinned to it (a transaction, locks, temporary tables, user variables, prepared
 // statements), as ProxySQL does.
-import { onChunks } from '../memory/read-buffers';
 import type * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { onChunks } from '../memory/read-buffers';
 import { PacketFramer, frame, frameCommand, unframe } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { BufferReader } from '../protocol/buffer-reader';
@@ -651,14 +651,14 @@ export class ClientSession implements RelaySink {
       const meta = metadataQuery(sql, schema);
       if (meta) return this.metadata(meta);
     }
-    this.planAndRun(sql, c, true, framed ?? undefined);
+    this.planAndRun(sql, c, true, framed);
   }
 
   /**
    * Plans a statement and runs it. An INSERT without a column list into a sharded table is given
    * the table's columns (read once from its first physical table) and planned again.
    */
-  private planAndRun(sql: string, c: Classified, mayAddColumns: boolean, framed?: Buffer): void {
+  private planAndRun(sql: string, c: Classified, mayAddColumns: boolean, framed: Buffer | null = null): void {
     const schema = this.sharded;
     let plan: ShardPlan;
     try {

@@ -1,10 +1,10 @@
 // The worker entry: the piscina task each worker thread runs for its whole life. It builds the
 // worker's logger, metrics writer and session runtime, then turns every fd main hands over into a
 // net.Socket for the runtime, until main asks it to stop.
-import { socketFromFd } from '../memory/read-buffers';
 import fs from 'node:fs';
 import net from 'node:net';
 import { threadId } from 'node:worker_threads';
+import { socketFromFd } from '../memory/read-buffers';
 import { createWorkerRuntime } from '../session/runtime';
 import { createLogger } from '../logger';
 import { Metrics } from '../metrics/shared-metrics';
