@@ -24,6 +24,14 @@ function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
+/** One-char operators that a second char extends: first char -> [second char, long kind, short kind]. */
+const PAIRS: Record<number, readonly [number, number, number]> = {
+  33: [61, T.NE, T.BANG],
+  58: [61, T.ASSIGN, T.COLON],
+  38: [38, T.AND2, T.AMP],
+  124: [124, T.OR2, T.PIPE],
+};
+
 /** End of a quoted run starting at the quote at `i` (backslash escapes and doubled quotes), or -1. */
 export function skipQuoted(s: string, i: number, n: number): number {
   const q = s.charCodeAt(i);
@@ -371,42 +379,20 @@ export function scanFast(buf: TokenBuffer, sql: string): void {
           }
           break;
         }
-        case 33:
-          if (sql.charCodeAt(i + 1) === 61) {
-            kind = T.NE;
+        case 33: // ! !=
+        case 58: // : :=
+        case 38: // & &&
+        case 124: { // | ||
+          const pair = PAIRS[c];
+          if (sql.charCodeAt(i + 1) === pair[0]) {
+            kind = pair[1];
             i += 2;
           } else {
-            kind = T.BANG;
+            kind = pair[2];
             i++;
           }
           break;
-        case 58:
-          if (sql.charCodeAt(i + 1) === 61) {
-            kind = T.ASSIGN;
-            i += 2;
-          } else {
-            kind = T.COLON;
-            i++;
-          }
-          break;
-        case 38:
-          if (sql.charCodeAt(i + 1) === 38) {
-            kind = T.AND2;
-            i += 2;
-          } else {
-            kind = T.AMP;
-            i++;
-          }
-          break;
-        case 124:
-          if (sql.charCodeAt(i + 1) === 124) {
-            kind = T.OR2;
-            i += 2;
-          } else {
-            kind = T.PIPE;
-            i++;
-          }
-          break;
+        }
         case 64: {
           // @@sys, @user, @
           const e = scanVariable(sql, i, n);
