@@ -9,7 +9,7 @@
 // Literals that carry structure stay in the text (so they are part of the key): a number that is a
 // whole ORDER BY / GROUP BY item (a column position), strings after a charset introducer or
 // DATE/TIME/TIMESTAMP, adjacent strings ('a' 'b'), and every literal of DDL and other statements.
-import { K } from '../sql/keywords';
+import { HASH_PRIME, HASH_SEED, K } from '../sql/keywords';
 import { T, TokenBuffer, unescapeString } from '../sql/lexer';
 import { scanFast } from '../sql/scanner';
 import { missingParam } from './errors';
@@ -48,12 +48,11 @@ const TYPED = new Set<number>([K.DATE, K.TIME, K.TIMESTAMP]);
 const AFTER_POSITION = new Set<number>([T.COMMA, T.EOF, T.RPAREN, T.SEMI, K.ASC, K.DESC, K.LIMIT, K.HAVING, K.WITH, K.WINDOW, K.ORDER, K.FOR, K.LOCK, K.UNION, K.INTO]);
 const TEMPLATE_VERBS = new Set<number>([K.SELECT, K.INSERT, K.REPLACE, K.UPDATE, K.DELETE, K.WITH, T.LPAREN]);
 
-const FNV_PRIME = 0x01000193;
 const QUESTION = 63;
 
-/** FNV-1a over s[from, to), continuing from h. */
+/** FNV-1a over s[from, to), continuing from h (the keyword hash's step, without case folding). */
 function hashRange(h: number, s: string, from: number, to: number): number {
-  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), HASH_PRIME);
   return h;
 }
 
@@ -71,7 +70,7 @@ export function bindText(sql: string, params: readonly ParamValue[], literals = 
   const litSpans: number[] = [];
   const litKinds: number[] = [];
   let mask = '';
-  let h = literals ? 0x811c9dc5 : 0x2f5d7a13;
+  let h = literals ? HASH_SEED : HASH_SEED ^ 1; // literals kept: another key space
   let from = 0;
   const templ = literals && count > 0 && TEMPLATE_VERBS.has(kinds[0]);
   let byDepth = -1;
@@ -95,14 +94,14 @@ export function bindText(sql: string, params: readonly ParamValue[], literals = 
       if (TYPED.has(prev) || prev === T.STRING || next === T.STRING || next === T.DSTRING) continue;
       if (prev === T.IDENT && sql.charCodeAt(starts[i - 1]) === 95 /* _ */) continue;
     } else if (byDepth === depth && (prev === K.BY || prev === T.COMMA) && AFTER_POSITION.has(next)) continue;
-    h = Math.imul(hashRange(h, sql, from, starts[i]) ^ QUESTION, FNV_PRIME);
+    h = Math.imul(hashRange(h, sql, from, starts[i]) ^ QUESTION, HASH_PRIME);
     from = ends[i];
     litSpans.push(starts[i], ends[i]);
     litKinds.push(k);
     mask += 'l';
   }
   h = hashRange(h, sql, from, sql.length);
-  h = hashRange(Math.imul(h ^ 10, FNV_PRIME), mask, 0, mask.length);
+  h = hashRange(Math.imul(h ^ 10, HASH_PRIME), mask, 0, mask.length);
   return { litSpans, litKinds, sql, params, mask, hash: h >>> 0 };
 }
 

@@ -81,26 +81,31 @@ const TABLE_MASK = (1 << TABLE_BITS) - 1;
 const table = new Uint16Array(1 << TABLE_BITS);
 const kwCodes: Uint8Array[] = KEYWORDS.map((w) => Uint8Array.from(w, (c) => c.charCodeAt(0)));
 
+/** FNV-1a seed and step of the case-folded hash (scanner.ts computes it while it scans a word). */
+export const HASH_SEED = 0x811c9dc5 | 0;
+export const HASH_PRIME = 0x01000193;
+
+/** The case-folded hash of s[start, end). */
 function hashUpper(s: string, start: number, end: number): number {
-  let h = 0x811c9dc5 | 0;
+  let h = HASH_SEED;
   for (let i = start; i < end; i++) {
     let c = s.charCodeAt(i);
     if (c >= 97 && c <= 122) c -= 32;
-    h = Math.imul(h ^ c, 0x01000193);
+    h = Math.imul(h ^ c, HASH_PRIME);
   }
+  return h;
+}
+
+function slotOf(h: number): number {
   return (h ^ (h >>> 15)) & TABLE_MASK;
 }
 
 for (let i = 0; i < KEYWORDS.length; i++) {
   const w = KEYWORDS[i];
-  let slot = hashUpper(w, 0, w.length);
+  let slot = slotOf(hashUpper(w, 0, w.length));
   while (table[slot] !== 0) slot = (slot + 1) & TABLE_MASK;
   table[slot] = i + 1;
 }
-
-/** FNV-1a seed and step of the case-folded hash (scanner.ts computes it while it scans a word). */
-export const HASH_SEED = 0x811c9dc5 | 0;
-export const HASH_PRIME = 0x01000193;
 
 /**
  * keywordKind for a word whose case-folded FNV-1a hash `h` (seeded with HASH_SEED, one
@@ -109,7 +114,7 @@ export const HASH_PRIME = 0x01000193;
 export function keywordKindHashed(s: string, start: number, end: number, h: number): number {
   const len = end - start;
   if (len > 32 || len < 2) return 0;
-  let slot = (h ^ (h >>> 15)) & TABLE_MASK;
+  let slot = slotOf(h);
   for (;;) {
     const e = table[slot];
     if (e === 0) return 0;
@@ -133,23 +138,7 @@ export function keywordKindHashed(s: string, start: number, end: number, h: numb
  */
 export function keywordKind(s: string, start: number, end: number): number {
   const len = end - start;
-  if (len > 32 || len < 2) return 0;
-  let slot = hashUpper(s, start, end);
-  for (;;) {
-    const e = table[slot];
-    if (e === 0) return 0;
-    const kw = kwCodes[e - 1];
-    if (kw.length === len) {
-      let i = 0;
-      for (; i < len; i++) {
-        let c = s.charCodeAt(start + i);
-        if (c >= 97 && c <= 122) c -= 32;
-        if (c !== kw[i]) break;
-      }
-      if (i === len) return KW_BASE + e - 1;
-    }
-    slot = (slot + 1) & TABLE_MASK;
-  }
+  return len > 32 || len < 2 ? 0 : keywordKindHashed(s, start, end, hashUpper(s, start, end));
 }
 
 /** True for a keyword kind that MySQL reserves (cannot be an unquoted identifier). */
