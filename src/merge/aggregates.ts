@@ -10,6 +10,7 @@ import { valueKind, type ValueComparator } from './compare';
 import { addDecimal, divideDecimal, formatDecimal, formatDouble, parseDecimal, type Decimal } from './decimal';
 import { MemoryBudget } from './memory-budget';
 import type { OutValue, RowFormat } from './row-format';
+import { weightKey, type WeightColumns, type WeightKey } from './weights';
 
 /** One aggregate's running value within one group. */
 interface Accumulator {
@@ -53,20 +54,30 @@ class SumAcc implements Accumulator {
   }
 }
 
-/** MIN or MAX: keeps a copy of the extreme value's bytes. */
+/**
+ * MIN or MAX: keeps a copy of the extreme value's bytes (column `at`). Text with collation weights
+ * compares by them (`weighted`); `at` may then be the weight column itself, so that it follows the
+ * kept value.
+ */
 class ExtremeAcc implements Accumulator {
   private best: Buffer | null = null;
+  private bestWeight: { weight: Buffer; unit: number } | null = null;
   constructor(
     private readonly format: RowFormat, private readonly at: number,
-    private readonly cmp: ValueComparator, private readonly sign: 1 | -1,
+    private readonly cmp: ValueComparator, private readonly sign: 1 | -1, private readonly weighted: WeightKey | null,
   ) {}
   add(row: Buffer, offs: Int32Array): void {
     const s = offs[2 * this.at], e = offs[2 * this.at + 1];
     if (s < 0) return;
-    const best = this.best;
-    if (best === null || this.sign * this.cmp.compare(row, s, e, best, 0, best.length) < 0) {
-      this.best = Buffer.from(row.subarray(s, e)); // copied: the row is borrowed
+    const wk = this.weighted;
+    if (wk !== null) {
+      if (this.bestWeight !== null && this.sign * wk.compareCopy(row, offs, this.bestWeight) >= 0) return;
+      this.bestWeight = wk.copy(row, offs);
+    } else {
+      const best = this.best;
+      if (best !== null && this.sign * this.cmp.compare(row, s, e, best, 0, best.length) >= 0) return;
     }
+    this.best = Buffer.from(row.subarray(s, e)); // copied: the row is borrowed
   }
   result(): string | null {
     return this.best === null ? null : this.format.text(this.best, 0, this.best.length);
@@ -85,11 +96,12 @@ class DistinctAcc implements Accumulator {
   constructor(
     private readonly format: RowFormat, private readonly at: number, private readonly cmp: ValueComparator,
     private readonly budget: MemoryBudget, private readonly sum: boolean, private readonly isReal: boolean,
+    private readonly weighted: WeightKey | null,
   ) {}
   add(row: Buffer, offs: Int32Array): void {
     const s = offs[2 * this.at], e = offs[2 * this.at + 1];
     if (s < 0) return;
-    const key = this.cmp.key(row, s, e);
+    const key = this.weighted === null ? this.cmp.key(row, s, e) : this.weighted.key(row, offs);
     if (this.seen.has(key)) return;
     const text = this.sum ? this.format.text(row, s, e) : null;
     this.budget.charge(2 * key.length + (text === null ? 0 : 2 * text.length) + DISTINCT_ENTRY_OVERHEAD);
@@ -191,8 +203,14 @@ export class Aggregation {
     const isReal = (i: number) => valueKind(shardColumns[i]) === 'real';
     const listed = new Set(spec.aggregates.map((a) => a.index));
     for (const a of spec.aggregates) {
-      this.recipes[a.index] = recipeFor(a, shardColumns, mergedColumns, isReal, budget);
+      this.recipes[a.index] = recipeFor(a, shardColumns, mergedColumns, isReal, budget, spec.weights);
       // AVG's derived SUM and COUNT columns are merged too, unless the planner listed them itself.
+      // MIN/MAX of text: its weight column follows the kept value, so a later sort by it is right.
+      const wk = a.fn === 'MIN' || a.fn === 'MAX' ? weightKey(a.index, shardColumns, spec.weights) : null;
+      if (wk !== null && !listed.has(wk.w / 2)) {
+        const sign = a.fn === 'MIN' ? 1 : -1;
+        this.recipes[wk.w / 2] = (f) => new ExtremeAcc(f, wk.w / 2, f.comparator(shardColumns[wk.w / 2]), sign, wk);
+      }
       if (a.fn === 'AVG') {
         const { sumIndex, countIndex } = avgColumns(a);
         if (!listed.has(sumIndex)) this.recipes[sumIndex] = (f) => new SumAcc(f, sumIndex, isReal(sumIndex));
@@ -246,11 +264,14 @@ function avgColumns(a: AggregateSpec): { sumIndex: number; countIndex: number } 
 /** group_concat_max_len's default in MySQL (MariaDB's is 1 MiB). */
 const GROUP_CONCAT_MAX_LEN = 1024;
 
-function recipeFor(a: AggregateSpec, shard: ColumnInfo[], merged: ColumnDef[], isReal: (i: number) => boolean, budget: MemoryBudget): Recipe {
+function recipeFor(
+  a: AggregateSpec, shard: ColumnInfo[], merged: ColumnDef[], isReal: (i: number) => boolean, budget: MemoryBudget, weights: WeightColumns,
+): Recipe {
   const at = a.index;
   if (a.distinct && (a.fn === 'COUNT' || a.fn === 'SUM')) {
     const sum = a.fn === 'SUM';
-    return (f) => new DistinctAcc(f, at, f.comparator(shard[at]), budget, sum, isReal(at));
+    const wk = weightKey(at, shard, weights);
+    return (f) => new DistinctAcc(f, at, f.comparator(shard[at]), budget, sum, isReal(at), wk);
   }
   switch (a.fn) {
     case 'GROUP_CONCAT': {
@@ -262,7 +283,8 @@ function recipeFor(a: AggregateSpec, shard: ColumnInfo[], merged: ColumnDef[], i
     case 'SUM': return (f) => new SumAcc(f, at, isReal(at));
     case 'MIN': case 'MAX': {
       const sign = a.fn === 'MIN' ? 1 : -1;
-      return (f) => new ExtremeAcc(f, at, f.comparator(shard[at]), sign);
+      const wk = weightKey(at, shard, weights);
+      return (f) => new ExtremeAcc(f, at, f.comparator(shard[at]), sign, wk);
     }
     case 'AVG': {
       const { sumIndex, countIndex } = avgColumns(a);

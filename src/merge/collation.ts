@@ -5,8 +5,9 @@
 //   binary (63): byte order, no padding: 'a' < 'a '.
 //   latin1_swedish_ci (8): MySQL's sort_order_latin1 table (Å, Ä, Ö after Z; Ü = Y), PAD SPACE.
 //   unicode_ci / unicode_520_ci (192.., 224..): an approximation of UCA by Intl.Collator with
-//     sensitivity 'base' (case- and accent-insensitive, UCA's order of punctuation, digits, letters);
-//     exact UCA weights would need MySQL's tables. Hash keys for it fold case and accents the same way.
+//     sensitivity 'base' (case- and accent-insensitive, UCA's order of punctuation, digits, letters).
+//     Hash keys for it fold case and accents the same way. Planned merges do not rely on it: text
+//     keys come with the shards' own WEIGHT_STRING (src/merge/weights.ts), exact for any collation.
 // Each comparator also yields a key: equal keys <=> the collation calls the values equal (used by
 // GROUP BY in memory and DISTINCT).
 import { collationInfo } from '../protocol/collations';

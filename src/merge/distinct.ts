@@ -15,14 +15,14 @@ export class DistinctFilter implements RowSink {
   private readonly offs: Int32Array;
 
   constructor(
-    private readonly visible: number, private readonly keys: KeyColumns, private readonly budget: MemoryBudget,
+    private readonly keys: KeyColumns, private readonly budget: MemoryBudget,
     private readonly format: RowFormat, private readonly sink: RowSink,
   ) {
-    this.offs = new Int32Array(2 * visible);
+    this.offs = new Int32Array(2 * keys.width);
   }
 
   row(row: Buffer): void {
-    this.format.locate(row, this.visible, this.offs);
+    this.format.locate(row, this.keys.width, this.offs);
     const key = this.keys.key(row, this.offs);
     if (this.seen.has(key)) return;
     this.budget.charge(2 * key.length + ENTRY_OVERHEAD);

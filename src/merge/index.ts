@@ -82,7 +82,7 @@ export function createMerger(
   let sink: RowSink = limit;
   if (spec.distinct) {
     const visible = Array.from({ length: spec.visible }, (_, i) => i);
-    sink = new DistinctFilter(spec.visible, new KeyColumns(visible, merged, format), budget, format, sink);
+    sink = new DistinctFilter(new KeyColumns(visible, merged, format, spec.weights), budget, format, sink);
   }
   if (spec.having) sink = new HavingFilter(spec.having, new PostEvaluator(merged, format), sink);
 
@@ -91,7 +91,7 @@ export function createMerger(
   const groupBy = spec.groupBy ?? (spec.aggregates.length > 0 ? [] : null);
   if (groupBy !== null) {
     const agg = new Aggregation(spec, columns, merged, format, budget);
-    const keys = new KeyColumns(groupBy, columns, format);
+    const keys = new KeyColumns(groupBy, columns, format, spec.weights);
     // With groupsSorted, each shard returns its groups in ascending group-key order: merge them in
     // that order and group in a stream — unless the final ORDER BY is another order, in which case
     // the groups are sorted in memory after grouping.
@@ -106,13 +106,13 @@ export function createMerger(
       sorted = true;
     } else {
       const order: OrderKey[] = sorted ? spec.orderBy : byKeyAsc;
-      sink = new GroupByMemory(spec.columnCount, keys, new SortKeys(order, merged, format), agg, budget, format, sink);
+      sink = new GroupByMemory(spec.columnCount, keys, new SortKeys(order, merged, format, spec.weights), agg, budget, format, sink);
       sorted = false;
     }
   }
 
   const source: ShardSource = sorted
-    ? new OrderByStream(shards, new SortKeys(shardOrder, columns, format), format, sink, options.queueRows ?? DEFAULT_QUEUE_ROWS)
+    ? new OrderByStream(shards, new SortKeys(shardOrder, columns, format, spec.weights), format, sink, options.queueRows ?? DEFAULT_QUEUE_ROWS)
     : new StreamConcat(shards, sink);
   limit.onSatisfied = () => source.releaseAll();
 

@@ -4,12 +4,19 @@
 import type { ColumnDef } from '../protocol/packets';
 import type { ValueComparator } from './compare';
 import type { RowFormat } from './row-format';
+import { weightKey, type WeightColumns, type WeightKey } from './weights';
 
 export class KeyColumns {
   private readonly cmps: ValueComparator[];
+  /** Keys compared by collation weights (null: by cmps). */
+  private readonly weighted: (WeightKey | null)[];
+  /** How many leading columns must be located to read every key. */
+  readonly width: number;
 
-  constructor(private readonly indices: readonly number[], columns: readonly ColumnDef[], format: RowFormat) {
+  constructor(private readonly indices: readonly number[], columns: readonly ColumnDef[], format: RowFormat, weights?: WeightColumns) {
     this.cmps = indices.map((i) => format.comparator(columns[i]));
+    this.weighted = indices.map((i) => weightKey(i, columns, weights));
+    this.width = indices.reduce((w, i, k) => Math.max(w, i + 1, (this.weighted[k]?.w ?? 0) / 2 + 1), 0);
   }
 
   /** Whether two located rows have equal values in every key column. */
@@ -19,7 +26,10 @@ export class KeyColumns {
       const as = ao[j], bs = bo[j];
       if (as < 0 || bs < 0) {
         if (as !== bs) return false;
-      } else if (this.cmps[k].compare(a, as, ao[j + 1], b, bs, bo[j + 1]) !== 0) return false;
+      } else {
+        const wk = this.weighted[k];
+        if ((wk === null ? this.cmps[k].compare(a, as, ao[j + 1], b, bs, bo[j + 1]) : wk.compare(a, ao, b, bo)) !== 0) return false;
+      }
     }
     return true;
   }
@@ -32,7 +42,8 @@ export class KeyColumns {
       const s = offs[j];
       if (s < 0) key += '~';
       else {
-        const part = this.cmps[k].key(row, s, offs[j + 1]);
+        const wk = this.weighted[k];
+        const part = wk === null ? this.cmps[k].key(row, s, offs[j + 1]) : wk.key(row, offs);
         key += `${part.length}:${part}`;
       }
     }

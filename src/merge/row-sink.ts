@@ -6,6 +6,7 @@ import type { ValueComparator } from './compare';
 import type { RowFormat } from './row-format';
 import { ColumnFlag, ColumnType } from '../protocol/constants';
 import { notSupported } from '../plan/errors';
+import { weightKey, type WeightColumns, type WeightKey } from './weights';
 
 /**
  * A stage that receives merged rows in output order. row(): a full row (every column of the spec,
@@ -22,10 +23,12 @@ export class SortKeys {
   /** How many leading columns must be located to read every key. */
   readonly width: number;
   private readonly cmps: ValueComparator[];
+  /** Keys compared by collation weights (null: by cmps). */
+  private readonly weighted: (WeightKey | null)[];
   private readonly at: Int32Array;
   private readonly sign: Int8Array;
 
-  constructor(keys: readonly OrderKey[], columns: readonly ColumnDef[], format: RowFormat) {
+  constructor(keys: readonly OrderKey[], columns: readonly ColumnDef[], format: RowFormat, weights?: WeightColumns) {
     for (const k of keys) {
       const c = columns[k.index];
       // MySQL orders ENUM and SET values by their position in the column's definition, which the
@@ -37,7 +40,8 @@ export class SortKeys {
         );
       }
     }
-    this.width = keys.reduce((w, k) => Math.max(w, k.index + 1), 0);
+    this.weighted = keys.map((k) => weightKey(k.index, columns, weights));
+    this.width = keys.reduce((w, k, i) => Math.max(w, k.index + 1, (this.weighted[i]?.w ?? 0) / 2 + 1), 0);
     this.cmps = keys.map((k) => format.comparator(columns[k.index]));
     this.at = Int32Array.from(keys, (k) => 2 * k.index);
     this.sign = Int8Array.from(keys, (k) => (k.desc ? -1 : 1));
@@ -51,7 +55,10 @@ export class SortKeys {
       const as = ao[j], bs = bo[j];
       let r: number;
       if (as < 0 || bs < 0) r = as < 0 ? (bs < 0 ? 0 : -1) : 1;
-      else r = this.cmps[k].compare(a, as, ao[j + 1], b, bs, bo[j + 1]);
+      else {
+        const wk = this.weighted[k];
+        r = wk === null ? this.cmps[k].compare(a, as, ao[j + 1], b, bs, bo[j + 1]) : wk.compare(a, ao, b, bo);
+      }
       if (r !== 0) return r * this.sign[k];
     }
     return 0;

@@ -74,6 +74,12 @@ export interface MergeSpec {
   aggregates: AggregateSpec[];
   /** Evaluated after merging groups; rows where it is not true are dropped. */
   having: PostExpr | null;
+  /**
+   * Collation weights: pairs [column, derived column holding WEIGHT_STRING(column's expression)].
+   * Sort keys, group keys, DISTINCT columns, COUNT/SUM(DISTINCT) arguments and MIN/MAX of text
+   * compare by the weights (src/merge/weights.ts). Absent when no key may be text.
+   */
+  weights?: [number, number][];
   /** SELECT DISTINCT: drop duplicate rows (over the visible columns) after merging. */
   distinct: boolean;
   offset: number;

@@ -77,7 +77,7 @@ export interface Analysis {
   verbatim?: boolean;
   point?: { slot: number } | null;
   /** Inputs for the lazy SELECT rewrite. */
-  selectInputs?: { sel: A.Select; splicer: Splicer; base: Edit[]; isKey: (c: A.Column) => boolean };
+  selectInputs?: { sel: A.Select; splicer: Splicer; base: Edit[]; isKey: (c: A.Column) => boolean; isNumericKey: (c: A.Column) => boolean };
 }
 
 /** Where one branch of a UNION goes: the targets its condition allows, one partition, or anywhere (broadcast tables, no tables). */
@@ -273,7 +273,12 @@ export function analyze(template: Template, stmt: A.Statement, schema: ShardedSc
       }
       return -1;
     };
-    return { mine, resolve, isKey: (col: A.Column) => resolve(col) >= 0 };
+    // mod and range keys are numbers: their values need no collation weights in a merge.
+    const isNumericKey = (col: A.Column): boolean => {
+      const i = resolve(col);
+      return i >= 0 && (mine[i].use.rule!.algorithm === 'mod' || mine[i].use.rule!.algorithm === 'range');
+    };
+    return { mine, resolve, isKey: (col: A.Column) => resolve(col) >= 0, isNumericKey };
   };
 
   const listNodes: A.In[] = [];
@@ -377,7 +382,7 @@ export function analyze(template: Template, stmt: A.Statement, schema: ShardedSc
         if (top.lk.mine.length > 0) {
           base.cond = top.cond;
           finishCut();
-          base.selectInputs = { sel: stmt, splicer, base: cutEdits, isKey: top.lk.isKey };
+          base.selectInputs = { sel: stmt, splicer, base: cutEdits, isKey: top.lk.isKey, isNumericKey: top.lk.isNumericKey };
           nestedConds(true);
         } else nestedConds(false);
       } else {
@@ -612,7 +617,7 @@ export function selectRewrite(a: Analysis): SelectRewrite | null {
   const inp = a.selectInputs;
   if (!inp) return (a.select = null);
   const text = a.template.text;
-  const sel = rewriteSelect(inp.sel, { splicer: inp.splicer, base: inp.base, isKey: inp.isKey, text });
+  const sel = rewriteSelect(inp.sel, { splicer: inp.splicer, base: inp.base, isKey: inp.isKey, isNumericKey: inp.isNumericKey, text });
   sel.ops = [text.slice(0, inp.sel.start), ...sel.ops, text.slice(inp.sel.end)].filter((op) => op !== '');
   a.select = sel;
   return sel;

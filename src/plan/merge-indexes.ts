@@ -28,5 +28,6 @@ export function resolveMergeSpec(spec: MergeSpec, columns: number): MergeSpec {
       ...(a.maxLengthIndex !== undefined ? { maxLengthIndex: at(a.maxLengthIndex) } : {}),
     })),
     having: spec.having === null ? null : post(spec.having),
+    ...(spec.weights ? { weights: spec.weights.map(([v, w]): [number, number] => [at(v), at(w)]) } : {}),
   };
 }

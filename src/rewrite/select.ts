@@ -8,6 +8,8 @@
 //                                  LIMIT leave the shard SQL and run after the merge
 //   GROUP BY holding the key    -> groups are shard-local: aggregates and HAVING stay on the shards
 //   DISTINCT                    -> kept on the shards, and the merger de-duplicates
+//   keys that may be text       -> WEIGHT_STRING(expr) appended: the merger compares the shards'
+//                                  collation weights (exact for any collation; src/merge/weights.ts)
 //
 // Column indexes: when the select list has a star, its width is unknown here. Then columnCount is
 // -1, and every index of a column after the star (derived ones included) is negative, counted from
@@ -88,6 +90,8 @@ export interface SelectContext {
   base: Edit[];
   /** Is this column a shard key of the statement's tables? */
   isKey(c: A.Column): boolean;
+  /** Is it a shard key whose values are numbers (mod, range)? Default: no. */
+  isNumericKey?(c: A.Column): boolean;
   /** Template text (to find keywords between spans). */
   text: string;
 }
@@ -116,6 +120,14 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
     return { derived: derived.length - 1 };
   };
   const exprOps = (e: A.Expr | A.SelectItem): Op[] => splicer.build(e.start, e.end);
+  /** Select items the shards return as something else (COUNT(DISTINCT x) -> x). */
+  const itemOps = new Map<number, Op[]>();
+  /** Columns compared in the merge that may hold text: each gets a derived WEIGHT_STRING column. */
+  const weighed: { ref: ColRef; expr: A.Expr }[] = [];
+  const weigh = (ref: ColRef, expr?: A.Expr): void => {
+    const e = expr ?? ('item' in ref ? items[ref.item].expr : null);
+    if (e && mayBeText(e, ctx.isNumericKey)) weighed.push({ ref, expr: e });
+  };
 
   // The column of the shard result that holds `e`: a select item, else a derived column.
   const find = (e: A.Expr): ColRef | null => {
@@ -166,7 +178,7 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
   let having: HavingTemplate | null = null;
   let groupsSorted = false;
   let widened = false;
-  const orderRefs: { ref: ColRef; desc: boolean }[] = [];
+  const orderRefs: { ref: ColRef; desc: boolean; expr: A.Expr }[] = [];
 
   if (crossGroups) {
     for (const it of items) {
@@ -183,8 +195,8 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
       remove(kw, sel.having.end);
       steps.push('having after merge');
     }
-    for (const o of sel.orderBy ?? []) orderRefs.push({ ref: findOrAddMerged(o.expr), desc: o.direction === 'DESC' });
-    if (orderRefs.length === 0) groupRefs.forEach((ref) => orderRefs.push({ ref, desc: false }));
+    for (const o of sel.orderBy ?? []) orderRefs.push({ ref: findOrAddMerged(o.expr), desc: o.direction === 'DESC', expr: o.expr });
+    if (orderRefs.length === 0) groupRefs.forEach((ref, i) => orderRefs.push({ ref, desc: false, expr: groupItems[i].expr }));
     // Shards return groups in group-key order; ORDER BY (and LIMIT) apply to the merged groups.
     if (sel.orderBy) {
       const kw = ctx.text.toUpperCase().lastIndexOf('ORDER', sel.orderBy[0].start);
@@ -206,10 +218,10 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
     if (sel.limit) remove(sel.limit.start, sel.limit.end);
     groupsSorted = true;
   } else {
-    for (const o of sel.orderBy ?? []) orderRefs.push({ ref: findOrAdd(o.expr), desc: o.direction === 'DESC' });
+    for (const o of sel.orderBy ?? []) orderRefs.push({ ref: findOrAdd(o.expr), desc: o.direction === 'DESC', expr: o.expr });
     if (aggregated && orderRefs.length === 0) {
       // Shard-local groups: sort them by the group key, as MariaDB's GROUP BY does, so the merge is ordered.
-      groupItems.forEach((g) => orderRefs.push({ ref: findOrAdd(g.expr), desc: false }));
+      groupItems.forEach((g) => orderRefs.push({ ref: findOrAdd(g.expr), desc: false, expr: g.expr }));
       edits.push({ start: afterGrouping, end: afterGrouping, ops: [' ORDER BY ', ...joinOps(groupItems.map((g) => exprOps(g.expr)))] });
     }
     if (sel.limit) {
@@ -237,14 +249,18 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
       if (!onKey && (fn === 'COUNT' || fn === 'SUM') && call.args.length === 1) {
         // The shards return x itself, grouped by (group key, x); the merger keeps the distinct values.
         const argOps = exprOps(arg);
-        if ('item' in ref) edits.push({ start: call.start, end: call.end, ops: argOps });
-        else derived[ref.derived] = argOps;
+        if ('item' in ref) {
+          edits.push({ start: call.start, end: call.end, ops: argOps });
+          itemOps.set(ref.item, argOps);
+        } else derived[ref.derived] = argOps;
+        weigh(ref, arg);
         if (!distinctArgs.some((d) => shape(d) === shape(arg))) distinctArgs.push(arg);
         return { ref, fn, distinct: true };
       }
       if (!onKey && fn !== 'MIN' && fn !== 'MAX')
         throw notSupported(`${text} across shards is not supported: DISTINCT values may repeat on several shards; use COUNT(DISTINCT x) or SUM(DISTINCT x) of one expression, GROUP BY the shard key, or query one shard`);
     }
+    if (fn === 'MIN' || fn === 'MAX') weigh(ref, call);
     if (fn !== 'AVG') return { ref, fn: fn as AggregateFn };
     if (call.distinct) throw notSupported(`${text} across shards is not supported: use AVG without DISTINCT or query one shard`);
     const argOps = exprOps(call.args[0]);
@@ -287,6 +303,25 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
     return { op: 'col', ref: findOrAdd(e) };
   }
 
+  // Collation weights of the keys that may be text: sort and group keys, DISTINCT columns, the
+  // arguments of COUNT/SUM(DISTINCT), MIN and MAX. A column added for an expression that turns out
+  // numeric holds NULL (one byte a row).
+  const exprOf = (r: ColRef, e: A.Expr): A.Expr => ('item' in r && items[r.item].expr.type !== 'Star' && !itemOps.has(r.item) ? items[r.item].expr : e);
+  for (const o of orderRefs) weigh(o.ref, exprOf(o.ref, o.expr));
+  groupRefs.forEach((ref, i) => weigh(ref, exprOf(ref, groupItems[i].expr)));
+  if (sel.distinct === 'DISTINCT' && starAt < 0) items.forEach((it, i) => weigh({ item: i }, it.expr));
+  const weights: [ColRef, ColRef][] = [];
+  const sameRef = (a: ColRef, b: ColRef) => ('item' in a ? 'item' in b && a.item === b.item : 'derived' in b && a.derived === b.derived);
+  const weightCols = new Map<string, ColRef>(); // one column per distinct expression
+  for (const { ref } of weighed) {
+    if (weights.some(([r]) => sameRef(r, ref))) continue;
+    const ops = 'item' in ref ? (itemOps.get(ref.item) ?? exprOps(items[ref.item].expr)) : derived[ref.derived];
+    const text = JSON.stringify(ops);
+    let w = weightCols.get(text);
+    if (!w) weightCols.set(text, (w = addDerived(['WEIGHT_STRING(', ...ops, ')'])));
+    weights.push([ref, w]);
+  }
+
   // Derived columns go after the last select item.
   if (derived.length > 0) {
     const at = items[items.length - 1].end;
@@ -327,6 +362,7 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
   if (orderBy.length > 0) steps.push(`${crossGroups ? 'sort merged groups' : 'order-by merge'} on ${orderBy.length} key${orderBy.length > 1 ? 's' : ''}`);
   else if (!crossGroups) steps.push('concatenate shard results');
   if (sel.distinct === 'DISTINCT') steps.push('distinct');
+  if (weights.length > 0) steps.push(`compare ${weightCols.size} key${weightCols.size > 1 ? 's' : ''} by collation weight`);
   if (d > 0) steps.push(`hide ${d} derived column${d > 1 ? 's' : ''}`);
 
   return {
@@ -339,6 +375,7 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
       groupsSorted,
       aggregates: aggSpecs,
       distinct: sel.distinct === 'DISTINCT',
+      ...(weights.length > 0 ? { weights: weights.map(([v, w]): [number, number] => [index(v), index(w)]) } : {}),
     },
     having: having ? fixHaving(having) : null,
     offset,
@@ -346,6 +383,38 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
     widened,
     steps,
   };
+}
+
+const NOT_TEXT_CALLS = new Set([
+  'COUNT', 'SUM', 'AVG', 'BIT_AND', 'BIT_OR', 'BIT_XOR', 'STD', 'STDDEV', 'STDDEV_POP', 'STDDEV_SAMP', 'VAR_POP', 'VAR_SAMP',
+  'VARIANCE', 'LENGTH', 'CHAR_LENGTH', 'CHARACTER_LENGTH', 'OCTET_LENGTH', 'BIT_LENGTH', 'ABS', 'ROUND', 'FLOOR', 'CEIL',
+  'CEILING', 'TRUNCATE', 'MOD', 'YEAR', 'MONTH', 'DAY', 'DAYOFMONTH', 'HOUR', 'MINUTE', 'SECOND', 'UNIX_TIMESTAMP',
+  'DATE', 'DATEDIFF', 'TIMESTAMPDIFF', 'NOW', 'CURDATE', 'CRC32', 'ROW_NUMBER', 'RANK', 'DENSE_RANK',
+]);
+const NOT_TEXT_OPS = new Set(['OR', 'XOR', 'AND', '=', '<=>', '<>', '<', '<=', '>', '>=', '|', '&', '<<', '>>', '+', '-', '*', '/', 'DIV', '%', '^']);
+
+/**
+ * Can this expression's value be text (so its merge needs collation weights)? Only a cheap look:
+ * numeric shard keys, numeric functions and operators, and constants (equal on every row) are not.
+ */
+function mayBeText(e: A.Expr, isNumericKey?: (c: A.Column) => boolean): boolean {
+  switch (e.type) {
+    case 'Number': case 'String': case 'Null': case 'Bool': case 'Param':
+      return false;
+    case 'Column':
+      return !isNumericKey?.(e);
+    case 'Call': {
+      const fn = e.name.toUpperCase();
+      if ((fn === 'MIN' || fn === 'MAX') && e.args.length === 1) return mayBeText(e.args[0], isNumericKey);
+      return e.schema !== undefined || !NOT_TEXT_CALLS.has(fn);
+    }
+    case 'Binary':
+      return !NOT_TEXT_OPS.has(e.op);
+    case 'Unary':
+      return e.op === 'BINARY' ? false : e.op === '+' ? mayBeText(e.operand, isNumericKey) : false;
+    default:
+      return true;
+  }
 }
 
 /** A LIMIT operand as a slot or a number. */

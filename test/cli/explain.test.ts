@@ -37,16 +37,17 @@ test('explain: a cross-shard ORDER BY + LIMIT, every unit with its backends, the
     stdout: [
       'schema shop: route broadcast, 4 units, reads (replicas where configured; primaries inside a transaction), returns rows',
       '[0] partition 0: write db0 (127.0.0.1:1), reads db0r (127.0.0.2:2), database shop_0',
-      '    SELECT name, age FROM users_0 ORDER BY age DESC LIMIT 15',
+      '    SELECT name, age, WEIGHT_STRING(age) FROM users_0 ORDER BY age DESC LIMIT 15',
       '[1] partition 0: write db0 (127.0.0.1:1), reads db0r (127.0.0.2:2), database shop_0',
-      '    SELECT name, age FROM users_1 ORDER BY age DESC LIMIT 15',
+      '    SELECT name, age, WEIGHT_STRING(age) FROM users_1 ORDER BY age DESC LIMIT 15',
       '[2] partition 1: write db1 (127.0.0.3:3), database shop_1',
-      '    SELECT name, age FROM users_0 ORDER BY age DESC LIMIT 15',
+      '    SELECT name, age, WEIGHT_STRING(age) FROM users_0 ORDER BY age DESC LIMIT 15',
       '[3] partition 1: write db1 (127.0.0.3:3), database shop_1',
-      '    SELECT name, age FROM users_1 ORDER BY age DESC LIMIT 15',
+      '    SELECT name, age, WEIGHT_STRING(age) FROM users_1 ORDER BY age DESC LIMIT 15',
       'merge:',
       '  - order-by merge on 1 key',
-      '  - hide 1 derived column',
+      '  - compare 1 key by collation weight',
+      '  - hide 2 derived columns',
       '  - offset 10, limit 5',
       '',
     ].join('\n'),
@@ -68,8 +69,8 @@ test('explain: GROUP BY with AVG shows the derived SUM/COUNT columns and the gro
   );
   const spread = await run('explain', '-c', config, 'SELECT city, AVG(age) FROM users WHERE uid IN (1, 2) GROUP BY city');
   assert.equal(spread.code, 0, spread.stderr);
-  assert.ok(spread.stdout.includes('\n    SELECT city, AVG(age), SUM(age), COUNT(age) FROM users_1 WHERE uid IN (1) GROUP BY city ORDER BY city\n'), spread.stdout);
-  assert.ok(spread.stdout.endsWith('merge:\n  - group by 1 key (shards sorted by the group key, streamed)\n  - aggregates: AVG(col 1)\n  - sort merged groups on 1 key\n  - hide 2 derived columns\n'), spread.stdout);
+  assert.ok(spread.stdout.includes('\n    SELECT city, AVG(age), SUM(age), COUNT(age), WEIGHT_STRING(city) FROM users_1 WHERE uid IN (1) GROUP BY city ORDER BY city\n'), spread.stdout);
+  assert.ok(spread.stdout.endsWith('merge:\n  - group by 1 key (shards sorted by the group key, streamed)\n  - aggregates: AVG(col 1)\n  - sort merged groups on 1 key\n  - compare 1 key by collation weight\n  - hide 3 derived columns\n'), spread.stdout);
 });
 
 test('explain: writes go to the primaries; generated keys use the configured nodeId', async () => {

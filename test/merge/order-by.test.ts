@@ -89,3 +89,22 @@ test('several keys, mixed directions, column types per key', () => {
   ]);
   assert.deepEqual(rows.map((r) => r[2]), ['1', '4', '2', '5', '3']);
 });
+
+test('collation weights: sorted by the weight column, trailing-space units dropped, controls below the padding', () => {
+  const w = (hex: string) => Buffer.from(hex, 'hex');
+  // [text, weight] pairs as MariaDB returns them: utf8mb4_unicode_ci (2-byte units, space 0209)
+  // and latin1_swedish_ci (1-byte units, space 20).
+  const merge = (shards: [string, Buffer][][]) =>
+    runMerge(spec({ columnCount: 2, visible: 1, orderBy: [{ index: 0, desc: false }], weights: [[0, 1]] }),
+      [strCol('w'), col('ws', ColumnType.VAR_STRING, { charset: Collation.BINARY, flags: ColumnFlag.BINARY })],
+      shards.map((s) => s.map(([t, x]) => [t, x]))).rows.map((r) => r[0]);
+  // 'ß' weighs as 'ss' (0FEA 0FEA): between 'sr' and 'st', though its text sorts after both.
+  assert.deepEqual(merge([[['sr', w('0FEA0FC0')], ['st', w('0FEA1002')]], [['ß', w('0FEA0FEA')]]]), ['sr', 'ß', 'st']);
+  // 'a ' equals 'a' (stable: shard order on ties); 'a\t' sorts below both, 'ab' above.
+  assert.deepEqual(merge([[['a ', w('0E330209')], ['ab', w('0E330E4A')]], [['a\t', w('0E330201')], ['a', w('0E33')]]]), ['a\t', 'a ', 'a', 'ab']);
+  // 1-byte units: 'A ' (41 20) equals 'A' (41); 'A\t' (41 09) sorts first.
+  assert.deepEqual(merge([[['A ', w('4120')], ['B', w('42')]], [['A\t', w('4109')], ['A', w('41')]]]), ['A\t', 'A ', 'A', 'B']);
+  // Without a weight column the same text merges as general_ci (its column definition's collation).
+  const plain = runMerge(spec({ columnCount: 1, orderBy: [{ index: 0, desc: false }] }), [strCol('w')], [[['sr'], ['st']], [['ß']]]).rows.map((r) => r[0]);
+  assert.deepEqual(plain, ['ß', 'sr', 'st']);
+});

@@ -25,7 +25,10 @@ describe('plan cache', () => {
     assert.equal(cache.hits, 1);
     assert.deepEqual(p.units, [{ partition: 0, sql: 'SELECT c FROM users_0 WHERE uid IN (4, 8) ORDER BY c LIMIT 999' }]);
     const q = planStatement('SELECT c FROM users WHERE uid IN (4, 9) ORDER BY c LIMIT 999', schema, { cache });
-    assert.deepEqual(q.units.map((u) => u.sql), ['SELECT c FROM users_0 WHERE uid IN (4) ORDER BY c LIMIT 999', 'SELECT c FROM users_1 WHERE uid IN (9) ORDER BY c LIMIT 999']);
+    assert.deepEqual(q.units.map((u) => u.sql), [
+      'SELECT c, WEIGHT_STRING(c) FROM users_0 WHERE uid IN (4) ORDER BY c LIMIT 999',
+      'SELECT c, WEIGHT_STRING(c) FROM users_1 WHERE uid IN (9) ORDER BY c LIMIT 999',
+    ]);
     assert.throws(() => planStatement('SELECT c FROM users WHERE uid IN (4, 9) ORDER BY c LIMIT 1001', schema, { cache }), /maxLimitRows 1000/);
   });
   it('cached point statements keep their renames: only a text the program writes unchanged is sent as it came', () => {
@@ -140,9 +143,9 @@ describe('describePlan', () => {
       describePlan(p, schema),
       [
         'route: multi, 2 units, primary: no, returns rows',
-        '[0] partition 0 (write db0, database shop_0, table _1): SELECT name FROM users_1 WHERE uid IN (1) ORDER BY name LIMIT 3',
-        '[1] partition 1 (write db1, database shop_1, table _0): SELECT name FROM users_0 WHERE uid IN (2) ORDER BY name LIMIT 3',
-        'merge: order-by merge on 1 key; offset 1, limit 2',
+        '[0] partition 0 (write db0, database shop_0, table _1): SELECT name, WEIGHT_STRING(name) FROM users_1 WHERE uid IN (1) ORDER BY name LIMIT 3',
+        '[1] partition 1 (write db1, database shop_1, table _0): SELECT name, WEIGHT_STRING(name) FROM users_0 WHERE uid IN (2) ORDER BY name LIMIT 3',
+        'merge: order-by merge on 1 key; compare 1 key by collation weight; hide 1 derived column; offset 1, limit 2',
       ].join('\n'),
     );
   });

@@ -59,12 +59,13 @@ test('previewRows: one row per unit (partition, backend, database, physical SQL)
 
 test('previewRows: merge steps follow the units with NULL partition, backend and database', () => {
   assert.deepEqual(previewRows('SELECT name FROM users ORDER BY age LIMIT 2', schema, {}).rows, [
-    ['0', 'db0r,db0', 'shop_0', 'SELECT name, age FROM users_0 ORDER BY age LIMIT 2'],
-    ['0', 'db0r,db0', 'shop_0', 'SELECT name, age FROM users_1 ORDER BY age LIMIT 2'],
-    ['1', 'db1', 'shop_1', 'SELECT name, age FROM users_0 ORDER BY age LIMIT 2'],
-    ['1', 'db1', 'shop_1', 'SELECT name, age FROM users_1 ORDER BY age LIMIT 2'],
+    ['0', 'db0r,db0', 'shop_0', 'SELECT name, age, WEIGHT_STRING(age) FROM users_0 ORDER BY age LIMIT 2'],
+    ['0', 'db0r,db0', 'shop_0', 'SELECT name, age, WEIGHT_STRING(age) FROM users_1 ORDER BY age LIMIT 2'],
+    ['1', 'db1', 'shop_1', 'SELECT name, age, WEIGHT_STRING(age) FROM users_0 ORDER BY age LIMIT 2'],
+    ['1', 'db1', 'shop_1', 'SELECT name, age, WEIGHT_STRING(age) FROM users_1 ORDER BY age LIMIT 2'],
     [null, null, null, '-- merge: order-by merge on 1 key'],
-    [null, null, null, '-- merge: hide 1 derived column'],
+    [null, null, null, '-- merge: compare 1 key by collation weight'],
+    [null, null, null, '-- merge: hide 2 derived columns'],
     [null, null, null, '-- merge: offset 0, limit 2'],
   ]);
   const grouped = previewRows('SELECT city, COUNT(*) AS n FROM users GROUP BY city HAVING n > 1 ORDER BY n DESC LIMIT 3', schema, {});
@@ -75,11 +76,13 @@ test('previewRows: merge steps follow the units with NULL partition, backend and
       '-- merge: having after merge',
       '-- merge: aggregates: COUNT(col 1)',
       '-- merge: sort merged groups on 1 key',
+      '-- merge: compare 1 key by collation weight',
+      '-- merge: hide 1 derived column',
       '-- merge: offset 0, limit 3',
     ],
   );
-  assert.equal(grouped.rows.length, 4 + 5);
-  assert.deepEqual(grouped.rows[3], ['1', 'db1', 'shop_1', 'SELECT city, COUNT(*) AS n FROM users_1 GROUP BY city ORDER BY city']);
+  assert.equal(grouped.rows.length, 4 + 7);
+  assert.deepEqual(grouped.rows[3], ['1', 'db1', 'shop_1', 'SELECT city, COUNT(*) AS n, WEIGHT_STRING(city) FROM users_1 GROUP BY city ORDER BY city']);
 });
 
 test('previewRows: writes name the primaries and add up affected rows', () => {
