@@ -45,7 +45,7 @@ const idKey: Key = (r) => Number(r.toString('latin1', 1, 1 + r[0]));
 const nameKey: Key = (r) => r.toString('latin1', 2 + r[0], 2 + r[0] + r[1 + r[0]]).toUpperCase() + '\0' + String(idKey(r)).padStart(12, '0');
 
 /** Runs one merge; returns [output rows, CPU seconds]. With a key, checks the output order. */
-function run(shards: Buffer[][], spec: MergeSpec, key: Key | null): [number, number] {
+function run(shards: Buffer[][], spec: MergeSpec, key: Key | null, cols = columns): [number, number] {
   let count = 0, ordered = true;
   let last: string | number | null = null;
   const out = key
@@ -58,7 +58,7 @@ function run(shards: Buffer[][], spec: MergeSpec, key: Key | null): [number, num
     : () => {
       count++;
     };
-  const merger = createMerger(spec, columns, SHARDS, out);
+  const merger = createMerger(spec, cols, SHARDS, out);
   const pos = new Array<number>(SHARDS).fill(0);
   const paused = new Array<boolean>(SHARDS).fill(false);
   merger.onResume = (s) => {
@@ -91,11 +91,11 @@ function run(shards: Buffer[][], spec: MergeSpec, key: Key | null): [number, num
   return [count, (t.user + t.system) / 1e6];
 }
 
-function bench(name: string, shards: Buffer[][], spec: MergeSpec, expected: number, key: Key | null): void {
-  const [n] = run(shards, spec, key);
+function bench(name: string, shards: Buffer[][], spec: MergeSpec, expected: number, key: Key | null, cols = columns): void {
+  const [n] = run(shards, spec, key, cols);
   if (n !== expected) throw new Error(`${name}: ${n} rows out, expected ${expected}`);
   let best = Infinity;
-  for (let i = 0; i < REPEAT; i++) best = Math.min(best, run(shards, spec, null)[1]);
+  for (let i = 0; i < REPEAT; i++) best = Math.min(best, run(shards, spec, null, cols)[1]);
   const input = SHARDS * ROWS;
   console.log(`${name.padEnd(44)} ${String(n).padStart(9)} rows out  ${(input / best / 1e6).toFixed(2).padStart(6)} M input rows/s per core  (${(best * 1000).toFixed(0)} ms CPU)`);
 }
@@ -108,6 +108,18 @@ bench('ORDER BY id (heap merge)', shards, { ...base, orderBy: [{ index: 0, desc:
 bench('ORDER BY id LIMIT 10, 900000', shards, { ...base, orderBy: [{ index: 0, desc: false }], offset: 10, limit: 900_000 }, 900_000, idKey);
 bench('ORDER BY name (general_ci), id', shards.map((rows) => sortByName(rows)),
   { ...base, orderBy: [{ index: 1, desc: false }, { index: 0, desc: false }] }, total, nameKey);
+// As the planner sends it for a text key: a 4th column with WEIGHT_STRING(name), compared instead.
+bench('ORDER BY name (by WEIGHT_STRING), id', shards.map((rows) => sortByName(rows).map(withWeight)),
+  { ...base, columnCount: 4, orderBy: [{ index: 1, desc: false }, { index: 0, desc: false }], weights: [[1, 3]] }, total, nameKey,
+  [...columns, column('w', ColumnType.VAR_STRING, Collation.BINARY)]);
+
+/** The row with a 4th value: general_ci's weight of its (ASCII) name, 2 bytes a character. */
+function withWeight(r: Buffer): Buffer {
+  const at = 1 + r[0], n = r[at];
+  const weight = Buffer.alloc(2 * n);
+  for (let i = 0; i < n; i++) weight[2 * i + 1] = r.toString('latin1', at + 1 + i, at + 2 + i).toUpperCase().charCodeAt(0);
+  return Buffer.concat([r, Buffer.from([weight.length]), weight]);
+}
 
 /** The same rows re-sorted per shard by name (ASCII names: plain string order equals general_ci's). */
 function sortByName(rows: Buffer[]): Buffer[] {
