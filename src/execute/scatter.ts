@@ -12,6 +12,7 @@ import type { MergeSpec } from '../merge/spec';
 import { createMerger, type Merger } from '../merge';
 import type { SlabPool } from '../memory/slab-pool';
 import type { ResultWriter } from '../session/result-writer';
+import type { LogicalNames } from '../rewrite/logical-names';
 
 /** A backend connection lent to one unit. */
 export interface Lease {
@@ -27,6 +28,8 @@ export interface ScatterHost {
   acquire(partition: number, primary: boolean, cb: (err: SqlError | null, lease: Lease | null) => void): void;
   /** Names a partition in error messages, e.g. "partition 1 (db2/shop_1)". */
   describe(partition: number): string;
+  /** Renames physical databases and tables in the shards' error messages (absent in tests). */
+  readonly names?: LogicalNames;
   /** In a transaction, cancelled units are drained rather than discarded. */
   readonly inTransaction: boolean;
   /** Status flags for the end packets (MORE_RESULTS_EXISTS when more statements' results follow). */
@@ -113,7 +116,7 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
   for (let i = 0; i < n; i++) {
     const unit = plan.units[i];
     host.acquire(unit.partition, plan.primary, (err, lease) => {
-      if (err || !lease) return fail(i, shardError(host.describe(unit.partition), err));
+      if (err || !lease) return fail(i, shardError(host, unit.partition, err));
       if (stopped && !host.inTransaction) {
         lease.release();
         return unitDone(i);
@@ -172,7 +175,7 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
         end(ok: OkPacket | null, e: ErrPacket | null) {
           leases[i] = null;
           lease.release();
-          if (e) return fail(i, new SqlError(e.errno, `${host.describe(unit.partition)}: ${e.message}`, { sqlState: e.sqlState }));
+          if (e) return fail(i, shardSqlError(host, unit.partition, e));
           if (ok) {
             affected += plan.sameChangeEverywhere ? (i === 0 ? ok.affectedRows : 0) : ok.affectedRows;
             if (!plan.sameChangeEverywhere || i === 0) info = addInfo(info, ok.info);
@@ -193,7 +196,7 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
             leases[i] = null;
             lease.discard();
           }
-          fail(i, shardError(host.describe(unit.partition), err));
+          fail(i, shardError(host, unit.partition, err));
         },
       };
       lease.conn.stream(unit.sql, listener, 'latin1'); // session SQL is a latin1 byte string
@@ -201,9 +204,16 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
   }
 }
 
-function shardError(where: string, err: Error | null): SqlError {
-  if (err instanceof SqlError) return new SqlError(err.errno, `${where}: ${err.message}`, { sqlState: err.sqlState });
-  return new SqlError(ErrorCode.CR_SERVER_LOST, `${where}: ${err?.message ?? 'no backend connection'}`);
+/** A shard's SQL error for the client: the partition it came from, then its message under logical names. */
+function shardSqlError(host: ScatterHost, partition: number, err: ErrPacket): SqlError {
+  const message = host.names ? host.names.apply(err.message) : err.message;
+  return new SqlError(err.errno, `${host.describe(partition)}: ${message}`, { sqlState: err.sqlState });
+}
+
+/** Any failure of a unit (no connection, a lost one, an ERR) as the client's error. */
+function shardError(host: ScatterHost, partition: number, err: Error | null): SqlError {
+  if (err instanceof SqlError) return shardSqlError(host, partition, err);
+  return new SqlError(ErrorCode.CR_SERVER_LOST, `${host.describe(partition)}: ${err?.message ?? 'no backend connection'}`);
 }
 
 /** Adds the numbers of two OK info texts of the same shape ("Records: 3  Duplicates: 0  Warnings: 0"). */

@@ -26,11 +26,15 @@ export function encodeOk(w: BufferWriter, ok: Partial<OkPacket>, header: number 
   return w;
 }
 
-/** ERR payload; before the handshake completes MySQL omits the '#'+SQLSTATE marker (withState=false). */
-export function encodeErr(w: BufferWriter, err: ErrPacket, withState = true): BufferWriter {
+/**
+ * ERR payload; before the handshake completes MySQL omits the '#'+SQLSTATE marker (withState=false).
+ * The message is written as UTF-8, or byte for byte from a latin1 string (a backend's text in the
+ * connection's character set, passed through unchanged).
+ */
+export function encodeErr(w: BufferWriter, err: ErrPacket, withState = true, encoding: 'utf8' | 'latin1' = 'utf8'): BufferWriter {
   w.u8(Header.ERR).u16(err.errno);
   if (withState) w.u8(0x23).str(err.sqlState.padEnd(5, '0').slice(0, 5));
-  return w.str(err.message);
+  return w.str(err.message, encoding);
 }
 
 /** Old-style EOF payload (clients without CLIENT_DEPRECATE_EOF). */

@@ -34,6 +34,7 @@ import { isShowDatabases, INSERT_HEAD, countPlaceholders, splitStatements } from
 import { previewRows, previewTarget } from '../plan/preview';
 import { explainSharded, explainTarget } from '../execute/explain';
 import { metadataQuery, logicalRows, type MetadataQuery } from '../execute/metadata';
+import { logicalNames, logicalErrPacket, type LogicalNames } from '../rewrite/logical-names';
 import { ShardTransaction } from './shard-transaction';
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
@@ -147,6 +148,11 @@ export class ClientSession implements RelaySink {
   private backendStarted = 0;
   /** Client socket wanted a pause for backpressure. */
   private paused = false;
+  /**
+   * The names to put into an ERR that opens a sharded relay's response: set by dispatch() (null for
+   * forwarding), cleared by that response's first chunk, so later chunks pay one null check only.
+   */
+  private errNames: LogicalNames | null = null;
   /** Status flags to report in sluice's own OK packets. */
   private status = Status.AUTOCOMMIT;
 
@@ -758,7 +764,7 @@ export class ClientSession implements RelaySink {
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
       this.connPool = pool;
-      this.dispatch(framed.length === 1 ? framed[0] : Buffer.concat(framed), ResponseKind.FieldList, part.database);
+      this.dispatch(framed.length === 1 ? framed[0] : Buffer.concat(framed), ResponseKind.FieldList, part.database, logicalNames(schema));
     });
   }
 
@@ -769,7 +775,10 @@ export class ClientSession implements RelaySink {
         if (err || !lease) return reject(err);
         lease.conn.query(Buffer.from(sql, 'latin1')).then(
           (r) => { lease.release(); resolve(r); },
-          (e: SqlError) => { if (lease.conn.closed) lease.discard(); else lease.release(); reject(e); },
+          (e: SqlError) => {
+            if (lease.conn.closed) lease.discard(); else lease.release();
+            reject(e instanceof SqlError ? new SqlError(e.errno, logicalNames(this.sharded).apply(e.message), { sqlState: e.sqlState }) : e);
+          },
         );
       });
     });
@@ -902,7 +911,7 @@ export class ClientSession implements RelaySink {
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
       this.connPool = pool;
-      this.dispatch(framed, ResponseKind.Result, database);
+      this.dispatch(framed, ResponseKind.Result, database, logicalNames(this.sharded));
     });
   }
 
@@ -931,6 +940,7 @@ export class ClientSession implements RelaySink {
       memoryLimitBytes: this.host.maxQueryMemoryBytes,
       slabPool: this.host.slabPool,
       describe: (p) => this.describePartition(p),
+      names: logicalNames(schema),
       acquire: (p, wantPrimary, cb) => {
         const part = schema.partitions[p];
         if (trx) {
@@ -1025,11 +1035,13 @@ export class ClientSession implements RelaySink {
     });
   }
 
-  private dispatch(framed: Buffer, kind: ResponseKind, database: string): void {
+  /** Relays a command on this.conn; `names` (a sharded schema's) rename an ERR that answers it. */
+  private dispatch(framed: Buffer, kind: ResponseKind, database: string, names: LogicalNames | null = null): void {
     const conn = this.conn!;
     const sync = syncBackend(conn, this.state, database);
     if (!sync) {
       this.backendStarted = performance.now();
+      this.errNames = names;
       return conn.relay(framed, kind, this);
     }
     // framed is a view of a socket chunk: keep a copy across the asynchronous state restore.
@@ -1037,6 +1049,7 @@ export class ClientSession implements RelaySink {
     sync.then(
       () => {
         this.backendStarted = performance.now();
+        this.errNames = names;
         conn.relay(copy, kind, this);
       },
       (e: Error) => {
@@ -1049,6 +1062,11 @@ export class ClientSession implements RelaySink {
   // ---- RelaySink: the backend's response streams through here ----
 
   data(chunk: Buffer): void {
+    if (this.errNames !== null) {
+      // The first chunk of a sharded relay: an ERR packet that starts it gets logical names.
+      chunk = logicalErrPacket(chunk, this.errNames) ?? chunk;
+      this.errNames = null;
+    }
     this.host.metrics.inc(Counter.BytesOut, chunk.length);
     if (!this.socket.write(chunk) && !this.paused) {
       // The client reads slower than the backend sends: stop reading the backend until it drains.
@@ -1102,6 +1120,7 @@ export class ClientSession implements RelaySink {
   }
 
   fail(err: Error): void {
+    this.errNames = null;
     this.log.warn({ err: err.message }, 'backend connection lost during a statement');
     this.backendLost();
   }
