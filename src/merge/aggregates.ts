@@ -207,9 +207,9 @@ export class Aggregation {
       // AVG's derived SUM and COUNT columns are merged too, unless the planner listed them itself.
       // MIN/MAX of text: its weight column follows the kept value, so a later sort by it is right.
       const wk = a.fn === 'MIN' || a.fn === 'MAX' ? weightKey(a.index, shardColumns, spec.weights) : null;
-      if (wk !== null && !listed.has(wk.w / 2)) {
+      if (wk !== null && !listed.has(wk.weight)) {
         const sign = a.fn === 'MIN' ? 1 : -1;
-        this.recipes[wk.w / 2] = (f) => new ExtremeAcc(f, wk.w / 2, f.comparator(shardColumns[wk.w / 2]), sign, wk);
+        this.recipes[wk.weight] = (f) => new ExtremeAcc(f, wk.weight, f.comparator(shardColumns[wk.weight]), sign, wk);
       }
       if (a.fn === 'AVG') {
         const { sumIndex, countIndex } = avgColumns(a);

@@ -16,7 +16,7 @@ export class KeyColumns {
   constructor(private readonly indices: readonly number[], columns: readonly ColumnDef[], format: RowFormat, weights?: WeightColumns) {
     this.cmps = indices.map((i) => format.comparator(columns[i]));
     this.weighted = indices.map((i) => weightKey(i, columns, weights));
-    this.width = indices.reduce((w, i, k) => Math.max(w, i + 1, (this.weighted[k]?.w ?? 0) / 2 + 1), 0);
+    this.width = indices.reduce((w, i, k) => Math.max(w, i + 1, (this.weighted[k]?.weight ?? -1) + 1), 0);
   }
 
   /** Whether two located rows have equal values in every key column. */

@@ -41,7 +41,7 @@ export class SortKeys {
       }
     }
     this.weighted = keys.map((k) => weightKey(k.index, columns, weights));
-    this.width = keys.reduce((w, k, i) => Math.max(w, k.index + 1, (this.weighted[i]?.w ?? 0) / 2 + 1), 0);
+    this.width = keys.reduce((w, k, i) => Math.max(w, k.index + 1, (this.weighted[i]?.weight ?? -1) + 1), 0);
     this.cmps = keys.map((k) => format.comparator(columns[k.index]));
     this.at = Int32Array.from(keys, (k) => 2 * k.index);
     this.sign = Int8Array.from(keys, (k) => (k.desc ? -1 : 1));

@@ -77,7 +77,8 @@ export class WeightKey {
   readonly v: number;
   readonly w: number;
 
-  constructor(value: number, weight: number) {
+  /** weight: the column holding the weights; a row must be located up to it. */
+  constructor(value: number, readonly weight: number) {
     this.v = 2 * value;
     this.w = 2 * weight;
   }

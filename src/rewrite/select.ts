@@ -410,8 +410,8 @@ function mayBeText(e: A.Expr, isNumericKey?: (c: A.Column) => boolean): boolean 
     }
     case 'Binary':
       return !NOT_TEXT_OPS.has(e.op);
-    case 'Unary':
-      return e.op === 'BINARY' ? false : e.op === '+' ? mayBeText(e.operand, isNumericKey) : false;
+    case 'Unary': // - ~ ! NOT are numeric, BINARY compares bytes
+      return e.op === '+' && mayBeText(e.operand, isNumericKey);
     default:
       return true;
   }

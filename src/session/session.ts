@@ -12,7 +12,7 @@ import { onChunks } from '../memory/read-buffers';
 import { PacketFramer, frame, frameCommand, unframe } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { BufferReader } from '../protocol/buffer-reader';
-import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType } from '../protocol/constants';
+import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType, Header } from '../protocol/constants';
 import { encodeGreeting, decodeHandshakeResponse, decodeChangeUser, isSslRequest } from '../protocol/handshake';
 import { encodeOk, encodeErr, encodeColumnDef, encodeTextRow, encodeEndOfRows, decodeOk } from '../protocol/packets';
 import { newScramble, NATIVE_PASSWORD } from '../protocol/auth';
@@ -34,7 +34,7 @@ import { isShowDatabases, INSERT_HEAD, countPlaceholders, splitStatements } from
 import { previewRows, previewTarget } from '../plan/preview';
 import { explainSharded, explainTarget } from '../execute/explain';
 import { metadataQuery, logicalRows, type MetadataQuery } from '../execute/metadata';
-import { logicalNames, logicalErrPacket, type LogicalNames } from '../rewrite/logical-names';
+import { logicalNames, logicalErrPacket } from '../rewrite/logical-names';
 import { ShardTransaction } from './shard-transaction';
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
@@ -149,10 +149,11 @@ export class ClientSession implements RelaySink {
   /** Client socket wanted a pause for backpressure. */
   private paused = false;
   /**
-   * The names to put into an ERR that opens a sharded relay's response: set by dispatch() (null for
-   * forwarding), cleared by that response's first chunk, so later chunks pay one null check only.
+   * The sharded schema whose logical names go into an ERR that opens a relayed response: set by
+   * dispatch() (null for forwarding), cleared by that response's first chunk, so later chunks pay
+   * one null check only.
    */
-  private errNames: LogicalNames | null = null;
+  private errSchema: ShardedSchema | null = null;
   /** Status flags to report in sluice's own OK packets. */
   private status = Status.AUTOCOMMIT;
 
@@ -764,7 +765,7 @@ export class ClientSession implements RelaySink {
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
       this.connPool = pool;
-      this.dispatch(framed.length === 1 ? framed[0] : Buffer.concat(framed), ResponseKind.FieldList, part.database, logicalNames(schema));
+      this.dispatch(framed.length === 1 ? framed[0] : Buffer.concat(framed), ResponseKind.FieldList, part.database, schema);
     });
   }
 
@@ -911,7 +912,7 @@ export class ClientSession implements RelaySink {
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
       this.connPool = pool;
-      this.dispatch(framed, ResponseKind.Result, database, logicalNames(this.sharded));
+      this.dispatch(framed, ResponseKind.Result, database, this.sharded);
     });
   }
 
@@ -1035,13 +1036,13 @@ export class ClientSession implements RelaySink {
     });
   }
 
-  /** Relays a command on this.conn; `names` (a sharded schema's) rename an ERR that answers it. */
-  private dispatch(framed: Buffer, kind: ResponseKind, database: string, names: LogicalNames | null = null): void {
+  /** Relays a command on this.conn; for a `sharded` schema's unit, an ERR that answers it gets logical names. */
+  private dispatch(framed: Buffer, kind: ResponseKind, database: string, sharded: ShardedSchema | null = null): void {
     const conn = this.conn!;
     const sync = syncBackend(conn, this.state, database);
     if (!sync) {
       this.backendStarted = performance.now();
-      this.errNames = names;
+      this.errSchema = sharded;
       return conn.relay(framed, kind, this);
     }
     // framed is a view of a socket chunk: keep a copy across the asynchronous state restore.
@@ -1049,7 +1050,7 @@ export class ClientSession implements RelaySink {
     sync.then(
       () => {
         this.backendStarted = performance.now();
-        this.errNames = names;
+        this.errSchema = sharded;
         conn.relay(copy, kind, this);
       },
       (e: Error) => {
@@ -1062,10 +1063,11 @@ export class ClientSession implements RelaySink {
   // ---- RelaySink: the backend's response streams through here ----
 
   data(chunk: Buffer): void {
-    if (this.errNames !== null) {
-      // The first chunk of a sharded relay: an ERR packet that starts it gets logical names.
-      chunk = logicalErrPacket(chunk, this.errNames) ?? chunk;
-      this.errNames = null;
+    if (this.errSchema !== null) {
+      // The first chunk of a sharded relay: an ERR packet that starts it gets logical names (the
+      // name map is looked up only then).
+      if (chunk[4] === Header.ERR) chunk = logicalErrPacket(chunk, logicalNames(this.errSchema)) ?? chunk;
+      this.errSchema = null;
     }
     this.host.metrics.inc(Counter.BytesOut, chunk.length);
     if (!this.socket.write(chunk) && !this.paused) {
@@ -1120,7 +1122,7 @@ export class ClientSession implements RelaySink {
   }
 
   fail(err: Error): void {
-    this.errNames = null;
+    this.errSchema = null;
     this.log.warn({ err: err.message }, 'backend connection lost during a statement');
     this.backendLost();
   }
