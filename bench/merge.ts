@@ -49,9 +49,9 @@ function run(shards: Buffer[][], spec: MergeSpec, key: Key | null, cols = column
   let count = 0, ordered = true;
   let last: string | number | null = null;
   const out = key
-    ? (row: Buffer) => {
+    ? (buf: Buffer, start: number, end: number) => {
       count++;
-      const k = key(row);
+      const k = key(buf.subarray(start, end));
       if (last !== null && k < last) ordered = false;
       last = k;
     }
@@ -73,7 +73,8 @@ function run(shards: Buffer[][], spec: MergeSpec, key: Key | null, cols = column
       if (p > rows.length || paused[s]) continue;
       const stop = Math.min(p + CHUNK, rows.length);
       while (p < stop) {
-        if (!merger.push(s, rows[p++])) {
+        const r = rows[p++];
+        if (!merger.push(s, r, 0, r.length)) {
           paused[s] = true;
           break;
         }

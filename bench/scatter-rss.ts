@@ -74,10 +74,10 @@ function streamQuery(conn: BackendConnection, sql: string, pid: number): Promise
     const t0 = process.hrtime.bigint();
     conn.stream(sql, {
       columns() {},
-      row(p) {
-        if (rows === 0) firstRow = p.toString('latin1', 1, 1 + p[0]); // the first column (a short lenenc string)
+      row(buf, start, end) {
+        if (rows === 0) firstRow = buf.toString('latin1', start + 1, start + 1 + buf[start]); // the first column (a short lenenc string)
         rows++;
-        bytes += p.length;
+        bytes += end - start;
         return true;
       },
       end(_ok, err) {

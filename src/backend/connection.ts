@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { connectReading, onChunks } from '../memory/read-buffers';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { BufferReader } from '../protocol/buffer-reader';
-import { PacketFramer, framePayload } from '../protocol/framing';
+import { PacketFramer, framePayload, type PacketHandler } from '../protocol/framing';
 import { Cap, Com, Collation, Header } from '../protocol/constants';
 import { decodeGreeting, encodeHandshakeResponse, decodeAuthSwitch } from '../protocol/handshake';
 import { nativeToken, sha2Token, sha2EncryptPassword, NATIVE_PASSWORD, CACHING_SHA2, Sha2Status } from '../protocol/auth';
@@ -51,8 +51,11 @@ export interface PreparedOnBackend {
 /** Receives a streamed result (see stream()). */
 export interface StreamListener {
   columns(columns: ColumnInfo[]): void;
-  /** A row payload (borrowed). Return false to pause the connection until resume(). */
-  row(payload: Buffer): boolean;
+  /**
+   * A row payload, buf[start, end). buf is never reused by the connection, so the listener may keep
+   * it without copying (a merge queue does). Return false to pause the connection until resume().
+   */
+  row(buf: Buffer, start: number, end: number): boolean;
   /** The end: ok for an OK/EOF (null for an old-style EOF), err for an ERR packet. */
   end(ok: OkPacket | null, err: ErrPacket | null): void;
   fail(err: Error): void;
@@ -92,8 +95,8 @@ export class BackendConnection {
   private readonly scanner = new ResponseScanner();
   private sink: RelaySink | null = null;
   /** Frames packets for collected commands; its handler is swapped per command (one framer per connection). */
-  private readonly framer = new PacketFramer((p, s) => this.onPacket?.(p, s));
-  private onPacket: ((p: Buffer, seq: number) => void) | null = null;
+  private readonly framer = new PacketFramer((p, s, f) => this.onPacket?.(p, s, f));
+  private onPacket: PacketHandler | null = null;
   private closeListeners: ((err: Error) => void)[] = [];
 
   private readonly dataListener = (chunk: Buffer) => this.onData(chunk);
@@ -228,7 +231,7 @@ export class BackendConnection {
   }
 
   /** Routes incoming packets to a handler (connection phase and collected queries). */
-  private listen(handler: ((p: Buffer, seq: number) => void) | null): void {
+  private listen(handler: PacketHandler | null): void {
     this.onPacket = handler;
   }
 
@@ -393,14 +396,17 @@ export class BackendConnection {
     };
     const onClose = (e: Error) => { finish(); l.fail(e); };
     this.closeListeners.push(onClose);
-    this.listen((p) => {
+    this.listen((p, _seq, framed) => {
       if (phase === 3) {
         if (p[0] === Header.EOF && p.length < (deprecateEof ? 0xffffff : 9)) {
           finish();
           return l.end(deprecateEof ? decodeOk(p) : null, null);
         }
         if (p[0] === Header.ERR) { finish(); return l.end(null, decodeErr(p)); }
-        if (!l.row(p)) this.socket.pause();
+        // A whole packet is a view of a read buffer, which is never reused: the listener may keep
+        // it. A reassembled one lives in the framer's assembly memory only during this call.
+        const row = framed === null ? Buffer.from(p) : p;
+        if (!l.row(row, 0, row.length)) this.socket.pause();
         return;
       }
       if (phase === 0) {

@@ -127,18 +127,18 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
           sawRows = true;
           if (merger || failed) return;
           try {
-            merger = createMerger(plan.merge ? resolveMergeSpec(plan.merge, cols.length) : concatSpec(cols.length), cols, n, (row) => out.row(row), { memoryLimitBytes: host.memoryLimitBytes, slabPool: host.slabPool });
+            merger = createMerger(plan.merge ? resolveMergeSpec(plan.merge, cols.length) : concatSpec(cols.length), cols, n, (buf, start, end) => out.row(buf, start, end), { memoryLimitBytes: host.memoryLimitBytes, slabPool: host.slabPool });
           } catch (e) {
             return fail(i, e as SqlError);
           }
           merger.onResume = (shard) => leases[shard]?.conn.resume();
           out.columns(merger.columns, host.status);
         },
-        row(payload: Buffer): boolean {
+        row(buf: Buffer, start: number, end: number): boolean {
           if (stopped || !merger) return true;
           let more: boolean;
           try {
-            more = merger.push(i, payload);
+            more = merger.push(i, buf, start, end);
           } catch (e) {
             fail(i, e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, String(e)));
             return true;

@@ -21,13 +21,13 @@ export class DistinctFilter implements RowSink {
     this.offs = new Int32Array(2 * keys.width);
   }
 
-  row(row: Buffer): void {
-    this.format.locate(row, this.keys.width, this.offs);
-    const key = this.keys.key(row, this.offs);
+  row(buf: Buffer, start: number, end: number): void {
+    this.format.locateAt(buf, start, end, this.keys.width, this.offs);
+    const key = this.keys.key(buf, this.offs);
     if (this.seen.has(key)) return;
     this.budget.charge(2 * key.length + ENTRY_OVERHEAD);
     this.seen.add(key);
-    this.sink.row(row);
+    this.sink.row(buf, start, end);
   }
 
   end(): void {

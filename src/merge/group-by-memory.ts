@@ -6,7 +6,7 @@ import type { Aggregation, GroupState } from './aggregates';
 import type { KeyColumns } from './key-columns';
 import type { MemoryBudget } from './memory-budget';
 import type { RowFormat } from './row-format';
-import type { RowSink, SortKeys } from './row-sink';
+import { emit, rowView, type RowSink, type SortKeys } from './row-sink';
 
 /** Estimated bytes of a Map entry, its state object and accumulators beyond the row and key. */
 const GROUP_OVERHEAD = 160;
@@ -23,7 +23,8 @@ export class GroupByMemory implements RowSink {
     this.offs = new Int32Array(2 * columnCount);
   }
 
-  row(row: Buffer): void {
+  row(buf: Buffer, start: number, end: number): void {
+    const row = rowView(buf, start, end);
     this.format.locate(row, this.columnCount, this.offs);
     const key = this.keys.key(row, this.offs);
     const group = this.groups.get(key);
@@ -45,7 +46,7 @@ export class GroupByMemory implements RowSink {
     });
     this.groups.clear();
     rows.sort((a, b) => this.order.compare(a.row, a.offs, b.row, b.offs));
-    for (const r of rows) this.sink.row(r.row);
+    for (const r of rows) emit(this.sink, r.row);
     this.sink.end();
   }
 }

@@ -4,7 +4,7 @@
 import type { Aggregation, GroupState } from './aggregates';
 import type { KeyColumns } from './key-columns';
 import type { RowFormat } from './row-format';
-import type { RowSink } from './row-sink';
+import { emit, rowView, type RowSink } from './row-sink';
 
 export class GroupByStream implements RowSink {
   /** The group being merged (its first row copied), null before the first row. */
@@ -20,21 +20,22 @@ export class GroupByStream implements RowSink {
     this.currentOffs = new Int32Array(2 * columnCount);
   }
 
-  row(row: Buffer): void {
+  row(buf: Buffer, start: number, end: number): void {
+    const row = rowView(buf, start, end);
     this.format.locate(row, this.columnCount, this.offs);
     const cur = this.current;
     if (cur !== null && this.keys.same(row, this.offs, cur.first, this.currentOffs)) {
       this.agg.add(cur, row, this.offs);
       return;
     }
-    if (cur !== null) this.sink.row(this.agg.finish(cur));
+    if (cur !== null) emit(this.sink, this.agg.finish(cur));
     this.current = this.agg.start(row, this.offs);
     this.format.locate(this.current.first, this.columnCount, this.currentOffs);
   }
 
   end(): void {
-    if (this.current !== null) this.sink.row(this.agg.finish(this.current));
-    else if (this.scalar) this.sink.row(this.agg.emptyGroup()); // aggregates without GROUP BY: one row
+    if (this.current !== null) emit(this.sink, this.agg.finish(this.current));
+    else if (this.scalar) emit(this.sink, this.agg.emptyGroup()); // aggregates without GROUP BY: one row
     this.current = null;
     this.sink.end();
   }

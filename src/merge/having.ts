@@ -10,7 +10,7 @@ import {
   addDecimal, compareDecimals, divideDecimal, mulDecimal, negDecimal, parseDecimal, type Decimal,
 } from './decimal';
 import type { RowFormat } from './row-format';
-import type { RowSink } from './row-sink';
+import { rowView, type RowSink } from './row-sink';
 
 /** A SQL value during evaluation; strings carry the collation they compare by. */
 type Value =
@@ -205,8 +205,8 @@ export class PostEvaluator {
 export class HavingFilter implements RowSink {
   constructor(private readonly expr: PostExpr, private readonly evaluator: PostEvaluator, private readonly sink: RowSink) {}
 
-  row(row: Buffer): void {
-    if (this.evaluator.test(this.expr, row) === true) this.sink.row(row);
+  row(buf: Buffer, start: number, end: number): void {
+    if (this.evaluator.test(this.expr, rowView(buf, start, end)) === true) this.sink.row(buf, start, end);
   }
 
   end(): void {

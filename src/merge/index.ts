@@ -29,10 +29,11 @@ export interface Merger {
    */
   readonly columns: ColumnDef[];
   /**
-   * A row from a shard (borrowed: valid only during the call). Returns false when that shard's
-   * queue is full: the caller pauses it until onResume(shard).
+   * A row from a shard, buf[start, end): the merge may keep buf (unchanged, uncopied) until the
+   * row is sent, so buf must not be reused — shard read buffers never are. Returns false when that
+   * shard's queue is full: the caller pauses it until onResume(shard).
    */
-  push(shard: number, row: Buffer): boolean;
+  push(shard: number, buf: Buffer, start: number, end: number): boolean;
   /** That shard has no more rows. After the last end(), every remaining row has been sent to out. */
   end(shard: number): void;
   /** Set by the caller: called when a paused shard may send again. */
@@ -63,12 +64,15 @@ export interface MergerOptions {
 const DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024;
 const DEFAULT_QUEUE_ROWS = 256;
 
+/** Receives each merged row's payload, buf[start, end) (visible columns only; borrowed for the call). */
+export type MergedRowOut = (buf: Buffer, start: number, end: number) => void;
+
 /**
  * Builds the merge for one execution. columns: shard 0's column definitions (every shard returns the
- * same); out receives each merged row's payload (visible columns only; borrowed for the call).
+ * same); out receives the merged rows.
  */
 export function createMerger(
-  spec: MergeSpec, columns: ColumnInfo[], shards: number, out: (row: Buffer) => void, options: MergerOptions = {},
+  spec: MergeSpec, columns: ColumnInfo[], shards: number, out: MergedRowOut, options: MergerOptions = {},
 ): Merger {
   if (columns.length < spec.columnCount || spec.visible > spec.columnCount || spec.visible < 1) {
     throw new Error(`BUG: merge spec of ${spec.columnCount} columns (${spec.visible} visible) over ${columns.length} shard columns`);
@@ -118,7 +122,7 @@ export function createMerger(
 
   return {
     columns: merged.slice(0, spec.visible),
-    push: (shard, row) => limit.satisfied || source.push(shard, row),
+    push: (shard, buf, start, end) => limit.satisfied || source.push(shard, buf, start, end),
     end: (shard) => source.end(shard),
     get onResume() {
       return source.onResume;

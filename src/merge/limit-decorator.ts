@@ -16,14 +16,14 @@ export class LimitDecorator implements RowSink {
     this.satisfied = limit === 0;
   }
 
-  row(row: Buffer): void {
+  row(buf: Buffer, start: number, end: number): void {
     if (this.satisfied) return;
     if (this.skipped < this.offset) {
       this.skipped++;
       return;
     }
     this.emitted++;
-    this.sink.row(row);
+    this.sink.row(buf, start, end);
     if (this.limit !== null && this.emitted >= this.limit) {
       this.satisfied = true;
       this.onSatisfied?.();

@@ -2,7 +2,7 @@
 // k-way merge: a min-heap holds one entry per shard that has a row queued, keyed by that shard's
 // head row; the top is the next row of the result. Only the sort columns are located, never decoded.
 //
-//   shard queues (copied rows)          heap of shards, keyed by head row
+//   shard queues (rows in read buffers)  heap of shards, keyed by head row
 //   s0: [ 3 | 7 | 9 ]                              s2 (1)
 //   s1: [ 4 ]                                     /      \
 //   s2: [ 1 | 8 ]                            s0 (3)      s1 (4)
@@ -11,8 +11,8 @@
 //
 // A row is emitted only while no live shard is waiting. Each queue is bounded: push() returns false
 // once a shard has queueRows rows queued, and onResume(shard) fires when it has drained to half.
-// Held rows are copies (the pushed row is borrowed); a row that sorts before every other shard's head
-// while its own shard was the only one waited on goes straight through, uncopied.
+// Queued rows are not copied: a queue entry is (read buffer, start, end) of the shard's own read
+// buffer, which is never reused (see ShardSource.push), so a merged row costs no allocation at all.
 import type { RowFormat } from './row-format';
 import { ShardEnds, type RowSink, type ShardSource, type SortKeys } from './row-sink';
 
@@ -20,8 +20,10 @@ const EMPTY = Buffer.alloc(0);
 
 export class OrderByStream implements ShardSource {
   onResume: ((shard: number) => void) | null = null;
-  /** Rows received and not yet emitted, per shard; queue s starts at qhead[s]. */
-  private readonly queues: Buffer[][];
+  /** Rows received and not yet emitted, per shard: row i of shard s is bufs[s][i][starts[s][i], ends[s][i]); queue s starts at qhead[s]. */
+  private readonly bufs: Buffer[][];
+  private readonly starts: number[][];
+  private readonly ends: number[][];
   private readonly qhead: Int32Array;
   /** The located sort values of each shard's head row (valid while the shard is in the heap). */
   private readonly heads: Int32Array[];
@@ -32,7 +34,7 @@ export class OrderByStream implements ShardSource {
   private waiting: number;
   /** Shards told to pause (push returned false) and not yet resumed. */
   private readonly paused: Uint8Array;
-  private readonly ends: ShardEnds;
+  private readonly ended: ShardEnds;
   /** Set by releaseAll(): the result needs no more rows. */
   private stopped = false;
   private readonly resumeLow: number;
@@ -41,33 +43,35 @@ export class OrderByStream implements ShardSource {
     shards: number, private readonly keys: SortKeys, private readonly format: RowFormat,
     private readonly sink: RowSink, private readonly queueRows: number,
   ) {
-    this.queues = Array.from({ length: shards }, () => []);
+    this.bufs = Array.from({ length: shards }, () => []);
+    this.starts = Array.from({ length: shards }, () => []);
+    this.ends = Array.from({ length: shards }, () => []);
     this.qhead = new Int32Array(shards);
     this.heads = Array.from({ length: shards }, () => new Int32Array(2 * keys.width));
     this.heap = new Int32Array(shards);
     this.waiting = shards;
     this.paused = new Uint8Array(shards);
-    this.ends = new ShardEnds(shards);
+    this.ended = new ShardEnds(shards);
     this.resumeLow = Math.floor(queueRows / 2);
   }
 
-  push(shard: number, row: Buffer): boolean {
+  push(shard: number, buf: Buffer, start: number, end: number): boolean {
     if (this.stopped) return true;
-    const q = this.queues[shard];
+    const q = this.bufs[shard];
     if (q.length === this.qhead[shard]) {
       // This shard was waited on. If it was the only one and its row sorts first, emit it as is.
       const head = this.heads[shard];
-      this.format.locate(row, this.keys.width, head);
-      if (this.waiting === 1 && (this.size === 0 || this.less(row, head, shard, this.heap[0]))) {
-        this.sink.row(row);
+      this.format.locateAt(buf, start, end, this.keys.width, head);
+      if (this.waiting === 1 && (this.size === 0 || this.less(buf, head, shard, this.heap[0]))) {
+        this.sink.row(buf, start, end);
         return true;
       }
-      q.push(Buffer.from(row)); // copied: held past this call
+      this.enqueue(shard, buf, start, end);
       this.heapPush(shard);
       this.waiting--;
       this.drain();
     } else {
-      q.push(Buffer.from(row)); // copied: held past this call
+      this.enqueue(shard, buf, start, end);
     }
     if (q.length - this.qhead[shard] >= this.queueRows) {
       this.paused[shard] = 1;
@@ -76,18 +80,26 @@ export class OrderByStream implements ShardSource {
     return true;
   }
 
+  private enqueue(shard: number, buf: Buffer, start: number, end: number): void {
+    this.bufs[shard].push(buf);
+    this.starts[shard].push(start);
+    this.ends[shard].push(end);
+  }
+
   end(shard: number): void {
-    const last = this.ends.end(shard);
+    const last = this.ended.end(shard);
     this.paused[shard] = 0; // an ended shard is never resumed
-    if (this.queues[shard].length === this.qhead[shard]) this.waiting--;
+    if (this.bufs[shard].length === this.qhead[shard]) this.waiting--;
     this.drain();
     if (last) this.sink.end();
   }
 
   releaseAll(): void {
     this.stopped = true;
-    for (let s = 0; s < this.queues.length; s++) {
-      this.queues[s] = [];
+    for (let s = 0; s < this.bufs.length; s++) {
+      this.bufs[s] = [];
+      this.starts[s] = [];
+      this.ends[s] = [];
       this.qhead[s] = 0;
     }
     this.size = 0;
@@ -105,25 +117,29 @@ export class OrderByStream implements ShardSource {
     let resumed = -1, resumedMany: number[] | null = null;
     while (this.waiting === 0 && this.size > 0 && !this.stopped) {
       const s = this.heap[0];
-      const q = this.queues[s];
+      const q = this.bufs[s], qs = this.starts[s], qe = this.ends[s];
       const h = this.qhead[s];
-      const row = q[h];
-      q[h] = EMPTY;
+      const buf = q[h], start = qs[h], end = qe[h];
+      q[h] = EMPTY; // the queue no longer keeps the read buffer alive
       this.qhead[s] = h + 1;
       const left = q.length - h - 1;
       if (left > 0) {
-        this.format.locate(q[h + 1], this.keys.width, this.heads[s]);
+        this.format.locateAt(q[h + 1], qs[h + 1], qe[h + 1], this.keys.width, this.heads[s]);
         if (h > 1024 && 2 * h > q.length) {
           q.splice(0, h + 1);
+          qs.splice(0, h + 1);
+          qe.splice(0, h + 1);
           this.qhead[s] = 0;
         }
         this.siftDown(0);
       } else {
         q.length = 0;
+        qs.length = 0;
+        qe.length = 0;
         this.qhead[s] = 0;
         this.heap[0] = this.heap[--this.size];
         if (this.size > 0) this.siftDown(0);
-        if (!this.ends.has(s)) this.waiting++;
+        if (!this.ended.has(s)) this.waiting++;
       }
       if (this.paused[s] && left <= this.resumeLow) {
         // Resumed after the loop: a caller pushing from onResume must not re-enter this loop.
@@ -131,7 +147,7 @@ export class OrderByStream implements ShardSource {
         else (resumedMany ??= []).push(s);
         this.paused[s] = 0;
       }
-      this.sink.row(row);
+      this.sink.row(buf, start, end);
     }
     if (resumed >= 0) {
       this.onResume?.(resumed);
@@ -139,15 +155,15 @@ export class OrderByStream implements ShardSource {
     }
   }
 
-  /** Head row of shard a (or a candidate row with its offsets) before shard b's head; ties by shard. */
-  private less(rowA: Buffer, offsA: Int32Array, a: number, b: number): boolean {
-    const r = this.keys.compare(rowA, offsA, this.queues[b][this.qhead[b]], this.heads[b]);
+  /** Head row of shard a (or a candidate row's buffer with its offsets) before shard b's head; ties by shard. */
+  private less(bufA: Buffer, offsA: Int32Array, a: number, b: number): boolean {
+    const r = this.keys.compare(bufA, offsA, this.bufs[b][this.qhead[b]], this.heads[b]);
     return r < 0 || (r === 0 && a < b);
   }
 
   private before(i: number, j: number): boolean {
     const a = this.heap[i];
-    return this.less(this.queues[a][this.qhead[a]], this.heads[a], a, this.heap[j]);
+    return this.less(this.bufs[a][this.qhead[a]], this.heads[a], a, this.heap[j]);
   }
 
   private heapPush(shard: number): void {

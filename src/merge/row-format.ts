@@ -15,6 +15,8 @@ export type OutValue = Buffer | string | null;
  */
 export interface RowFormat {
   locate(row: Buffer, count: number, offs: Int32Array): void;
+  /** locate() for the row held in buf[start, end): offsets are positions in buf. */
+  locateAt(buf: Buffer, start: number, end: number, count: number, offs: Int32Array): void;
   /** How values of this column compare and hash in this format. */
   comparator(col: ColumnDef): ValueComparator;
   /** A value as MySQL's text form (what the text protocol would carry), for aggregates and HAVING. */
@@ -25,7 +27,10 @@ export interface RowFormat {
 /** Text-protocol rows (COM_QUERY): each value a length-encoded string, NULL as 0xfb. */
 export const TEXT_ROWS: RowFormat = {
   locate(row, count, offs) {
-    let p = 0;
+    this.locateAt(row, 0, row.length, count, offs);
+  },
+  locateAt(row, start, end, count, offs) {
+    let p = start;
     for (let i = 0, j = 0; i < count; i++, j += 2) {
       const first = row[p];
       let n: number;
@@ -46,7 +51,7 @@ export const TEXT_ROWS: RowFormat = {
         n = row.readUInt32LE(p + 1) + row.readUInt32LE(p + 5) * 0x100000000;
         p += 9;
       }
-      if (p + n > row.length || first === 0xff) throw new Error(`BUG: malformed text row (value ${i} runs past the payload)`);
+      if (p + n > end || first === 0xff) throw new Error(`BUG: malformed text row (value ${i} runs past the payload)`);
       offs[j] = p;
       offs[j + 1] = p += n;
     }

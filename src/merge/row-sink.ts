@@ -10,12 +10,24 @@ import { weightKey, type WeightColumns, type WeightKey } from './weights';
 
 /**
  * A stage that receives merged rows in output order. row(): a full row (every column of the spec,
- * derived ones included), borrowed: valid only during the call. end(): no more rows; a stage that
- * held rows flushes them before passing end() on.
+ * derived ones included) as the bytes buf[start, end), borrowed: valid only during the call. Rows
+ * travel as ranges of the shard's read buffer so the hot path makes no Buffer object per row; a
+ * stage that needs one makes it (rowView). end(): no more rows; a stage that held rows flushes
+ * them before passing end() on.
  */
 export interface RowSink {
-  row(row: Buffer): void;
+  row(buf: Buffer, start: number, end: number): void;
   end(): void;
+}
+
+/** Passes a whole Buffer as a row. */
+export function emit(sink: RowSink, row: Buffer): void {
+  sink.row(row, 0, row.length);
+}
+
+/** The row buf[start, end) as a Buffer (buf itself when it is exactly the row). */
+export function rowView(buf: Buffer, start: number, end: number): Buffer {
+  return start === 0 && end === buf.length ? buf : buf.subarray(start, end);
 }
 
 /** Compares rows by ORDER BY keys as MySQL does: NULL first ascending, last descending. */
@@ -67,8 +79,12 @@ export class SortKeys {
 
 /** Where shard rows enter a merge: the first stage, fed by the executor. */
 export interface ShardSource {
-  /** A shard row (borrowed). false: that shard's queue is full, pause it until onResume(shard). */
-  push(shard: number, row: Buffer): boolean;
+  /**
+   * A shard row, buf[start, end). The bytes are the caller's to keep unchanged: a source may hold
+   * on to buf without copying (shard reads land in fresh buffers that are never reused). false:
+   * that shard's queue is full, pause it until onResume(shard).
+   */
+  push(shard: number, buf: Buffer, start: number, end: number): boolean;
   /** That shard has no more rows; after the last shard's end() every row has gone downstream. */
   end(shard: number): void;
   /** Set by the merger: called when a paused shard may send again. */

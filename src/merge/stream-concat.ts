@@ -10,8 +10,8 @@ export class StreamConcat implements ShardSource {
     this.ends = new ShardEnds(shards);
   }
 
-  push(_shard: number, row: Buffer): boolean {
-    this.sink.row(row);
+  push(_shard: number, buf: Buffer, start: number, end: number): boolean {
+    this.sink.row(buf, start, end);
     return true;
   }
 

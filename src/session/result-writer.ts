@@ -34,7 +34,7 @@ export class ResultWriter {
   prepareOk(id: number, columns: number, params: number, packets: readonly Buffer[]): void {
     this.payload(this.w.reset().u8(0).u32(id).u16(columns).u16(params).u8(0).u16(0));
     if (packets.length > 0) {
-      for (const p of packets) this.packet(p);
+      for (const p of packets) this.packet(p, 0, p.length);
     } else {
       for (let i = 0; i < params; i++) this.payload(encodeColumnDef(this.w.reset(), { name: '?', type: ColumnType.VAR_STRING, charset: Collation.BINARY }));
       if (params > 0 && !(this.caps & Cap.DEPRECATE_EOF)) this.payload(encodeEndOfRows(this.w.reset(), 0, 0));
@@ -60,8 +60,13 @@ export class ResultWriter {
   cursorBytes = 0;
   cursorLimit = Infinity;
 
-  /** One result row, given in the text protocol (copied into the output buffer). */
-  row(payload: Buffer): void {
+  /** One result row, given in the text protocol as buf[start, end) (copied into the output buffer). */
+  row(buf: Buffer, start = 0, end = buf.length): void {
+    if (!this.binary && this.cursor === null) {
+      this.packet(buf, start, end);
+      return;
+    }
+    let payload = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
     if (this.binary && this.defs.length > 0) payload = textRowToBinary(payload, this.defs, this.rowWriter.reset()).payload();
     if (this.cursor) {
       this.cursorBytes += payload.length;
@@ -72,28 +77,31 @@ export class ResultWriter {
       this.cursor.push(Buffer.from(payload));
       return;
     }
-    this.packet(payload);
+    this.packet(payload, 0, payload.length);
   }
 
-  /** One packet payload, framed with the next sequence id (copied into the output buffer). */
-  private packet(payload: Buffer): void {
-    if (payload.length >= MAX_PACKET_PAYLOAD) {
+  /** One packet payload, buf[start, end), framed with the next sequence id (copied into the output buffer). */
+  private packet(buf: Buffer, start: number, end: number): void {
+    const length = end - start;
+    if (length >= MAX_PACKET_PAYLOAD) {
       this.flush();
-      let off = 0;
+      // The socket keeps what it is given until written, and a binary row's bytes are in a reused
+      // writer: the parts go as copies.
+      let off = start;
       for (;;) {
-        const n = Math.min(MAX_PACKET_PAYLOAD, payload.length - off);
+        const n = Math.min(MAX_PACKET_PAYLOAD, end - off);
         const h = Buffer.allocUnsafe(4);
         writeHeader(h, 0, n, this.seq++);
         this.send(h);
-        this.send(payload.subarray(off, off + n));
+        this.send(Buffer.from(buf.subarray(off, off + n)));
         off += n;
         if (n < MAX_PACKET_PAYLOAD) return;
       }
     }
-    this.reserve(payload.length + 4);
-    writeHeader(this.out, this.len, payload.length, this.seq++);
-    payload.copy(this.out, this.len + 4);
-    this.len += payload.length + 4;
+    this.reserve(length + 4);
+    writeHeader(this.out, this.len, length, this.seq++);
+    buf.copy(this.out, this.len + 4, start, end);
+    this.len += length + 4;
     this.schedule();
   }
 
@@ -108,7 +116,7 @@ export class ResultWriter {
   /** COM_STMT_FETCH from kept rows: up to n rows, then an end marker saying whether more remain. */
   fetch(rows: Buffer[], from: number, n: number, status: number): number {
     const to = Math.min(rows.length, from + n);
-    for (let i = from; i < to; i++) this.packet(rows[i]);
+    for (let i = from; i < to; i++) this.packet(rows[i], 0, rows[i].length);
     const more = to < rows.length;
     this.payload(encodeEndOfRows(this.w.reset(), this.caps, status | (more ? Status.CURSOR_EXISTS : Status.LAST_ROW_SENT)));
     this.flush();
@@ -126,7 +134,8 @@ export class ResultWriter {
   }
 
   private payload(w: BufferWriter): void {
-    this.packet(w.payload());
+    const p = w.payload();
+    this.packet(p, 0, p.length);
   }
 
   private reserve(n: number): void {

@@ -50,11 +50,11 @@ test('a congested client pauses the shard streams until it drains', () => {
   listeners[0].columns([col]);
   listeners[1].columns([col]);
   const row = Buffer.from([1, 0x37]);
-  assert.equal(listeners[0].row(row), true, 'not congested: keep reading');
+  assert.equal(listeners[0].row(row, 0, row.length), true, 'not congested: keep reading');
   socket.writableLength = 2 * 1024 * 1024;
-  assert.equal(listeners[0].row(row), false, 'congested: pause shard 0');
-  assert.equal(listeners[0].row(row), false, 'still paused');
-  assert.equal(listeners[1].row(row), false, 'congested: pause shard 1');
+  assert.equal(listeners[0].row(row, 0, row.length), false, 'congested: pause shard 0');
+  assert.equal(listeners[0].row(row, 0, row.length), false, 'still paused');
+  assert.equal(listeners[1].row(row, 0, row.length), false, 'congested: pause shard 1');
   assert.deepEqual(resumed, []);
   socket.writableLength = 0;
   socket.emit('drain');

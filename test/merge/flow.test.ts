@@ -5,23 +5,23 @@ import assert from 'node:assert/strict';
 import { ColumnType, Collation } from '../../src/protocol/constants';
 import { createMerger } from '../../src/merge';
 import type { PostExpr } from '../../src/merge/spec';
-import { col, decCol, decode, intCol, row, runMerge, spec, strCol, type Cell } from './helpers';
+import { col, decCol, decode, intCol, pushAt, row, runMerge, spec, strCol, type Cell } from './helpers';
 
 test('concat: rows pass through byte for byte, derived columns stripped', () => {
   const sent: Buffer[] = [];
-  const m = createMerger(spec({ columnCount: 2, visible: 1 }), [strCol('a'), intCol('derived')], 2, (r) => sent.push(Buffer.from(r)));
+  const m = createMerger(spec({ columnCount: 2, visible: 1 }), [strCol('a'), intCol('derived')], 2, (b, s, e) => sent.push(Buffer.from(b.subarray(s, e))));
   const long = 'x'.repeat(300); // a 3-byte length prefix
-  assert.equal(m.push(1, row([long, '1'])), true);
-  assert.equal(m.push(0, row([null, '2'])), true);
+  assert.equal(pushAt(m, 1, row([long, '1'])), true);
+  assert.equal(pushAt(m, 0, row([null, '2'])), true);
   m.end(0);
   m.end(1);
   assert.deepEqual(sent.map(decode), [[long], [null]]);
   assert.deepEqual(sent[0], row([long]));
-  const same: Buffer[] = [];
-  const plain = createMerger(spec({ columnCount: 1 }), [strCol('a')], 1, (r) => same.push(r));
-  const input = row(['héllo']);
-  plain.push(0, input);
-  assert.equal(same[0], input, 'no derived columns: the very buffer is passed on');
+  const same: [Buffer, number, number][] = [];
+  const plain = createMerger(spec({ columnCount: 1 }), [strCol('a')], 1, (b, s, e) => same.push([b, s, e]));
+  const input = Buffer.concat([Buffer.from('junk'), row(['héllo']), Buffer.from('junk')]);
+  plain.push(0, input, 4, input.length - 4);
+  assert.deepEqual(same[0], [input, 4, input.length - 4], 'no derived columns: the very bytes are passed on, uncopied');
 });
 
 test('LIMIT/OFFSET over an ORDER BY merge, satisfied early; later pushes are ignored', () => {
@@ -34,7 +34,7 @@ test('LIMIT/OFFSET over an ORDER BY merge, satisfied early; later pushes are ign
   const early = runMerge(s, [intCol('n')], shards, { stopWhenSatisfied: true });
   assert.deepEqual(early.rows, [['3'], ['4'], ['5']]);
   assert.equal(early.merger.satisfied, true);
-  assert.equal(early.merger.push(0, row(['0'])), true, 'once satisfied nothing pauses');
+  assert.equal(pushAt(early.merger, 0, row(['0'])), true, 'once satisfied nothing pauses');
   early.merger.end(0);
   early.merger.end(1);
   early.merger.end(2);
@@ -52,16 +52,16 @@ test('LIMIT without ORDER BY, and LIMIT 0', () => {
 test('backpressure: push returns false at the queue bound, onResume once drained to half', () => {
   const out: string[] = [];
   const m = createMerger(spec({ columnCount: 1, orderBy: [{ index: 0, desc: false }] }), [intCol('n')], 2,
-    (r) => out.push(decode(r)[0]!), { queueRows: 4 });
+    (b, s, e) => out.push(decode(b.subarray(s, e))[0]!), { queueRows: 4 });
   const resumed: number[] = [];
   m.onResume = (s) => resumed.push(s);
   // Shard 1 has sent nothing yet, so shard 0's rows must wait.
-  assert.deepEqual([1, 2, 3, 4].map((n) => m.push(0, row([String(n * 10)]))), [true, true, true, false]);
+  assert.deepEqual([1, 2, 3, 4].map((n) => pushAt(m, 0, row([String(n * 10)]))), [true, true, true, false]);
   assert.deepEqual(out, []);
-  assert.equal(m.push(1, row(['15'])), true); // emits 10 and 15, then waits on shard 1 again
+  assert.equal(pushAt(m, 1, row(['15'])), true); // emits 10 and 15, then waits on shard 1 again
   assert.deepEqual(out, ['10', '15']);
   assert.deepEqual(resumed, []);
-  assert.equal(m.push(1, row(['25'])), true); // 20 leaves shard 0 with 2 (half of 4): resumed; then 25
+  assert.equal(pushAt(m, 1, row(['25'])), true); // 20 leaves shard 0 with 2 (half of 4): resumed; then 25
   assert.deepEqual(out, ['10', '15', '20', '25']);
   assert.deepEqual(resumed, [0]);
   m.end(1);

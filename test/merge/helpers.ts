@@ -22,6 +22,15 @@ export const strCol = (name: string, collation: number = Collation.UTF8MB4_GENER
 export const decCol = (name: string, precision: number, scale: number) =>
   col(name, ColumnType.NEWDECIMAL, { charset: Collation.BINARY, length: precision + (scale > 0 ? 1 : 0) + 1, decimals: scale });
 
+/**
+ * Pushes a row the way a shard's read buffer holds it: inside a larger buffer, between other
+ * bytes, so a merge that confused row offsets with buffer offsets would read the wrong bytes.
+ */
+export function pushAt(merger: Merger, shard: number, payload: Buffer): boolean {
+  const buf = Buffer.concat([Buffer.from([0xfb, 0xfe, 0x01]), payload, Buffer.from([0x05, 0xff])]);
+  return merger.push(shard, buf, 3, 3 + payload.length);
+}
+
 export function row(cells: Cell[]): Buffer {
   return cat(...cells.map((c) => lenStr(c)));
 }
@@ -70,7 +79,7 @@ export function runMerge(
   opts: MergerOptions & { chunk?: number; stopWhenSatisfied?: boolean } = {},
 ): Run {
   const out: (string | null)[][] = [];
-  const merger = createMerger(mergeSpec, columns, shards.length, (r) => out.push(decode(r)), opts);
+  const merger = createMerger(mergeSpec, columns, shards.length, (b, start, end) => out.push(decode(b.subarray(start, end))), opts);
   const pos = shards.map(() => 0);
   const paused = shards.map(() => false);
   const ended = shards.map(() => false);
@@ -86,7 +95,7 @@ export function runMerge(
       if (ended[s] || paused[s]) continue;
       for (let k = 0; k < chunk && pos[s] < shards[s].length && !paused[s]; k++) {
         progressed = true;
-        if (!merger.push(s, row(shards[s][pos[s]++]))) {
+        if (!pushAt(merger, s, row(shards[s][pos[s]++]))) {
           pauses[s]++;
           paused[s] = true;
         }
