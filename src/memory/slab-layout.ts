@@ -2,13 +2,14 @@
 //
 // The pool is `pages` pages of PAGE_BYTES (1 MiB, the largest class). A free page is claimed by one
 // size class and cut into equal slabs; when its last slab is freed it becomes free again, so memory
-// moves between classes as the load changes. Two SharedArrayBuffers:
+// moves between classes as the load changes. A request larger than a page takes a span: that many
+// consecutive free pages, each marked SPAN_STATE, all freed together. Two SharedArrayBuffers:
 //
 //   control (Int32):  header[HEADER_WORDS] | state[pages] | bitmap[pages * BITMAP_WORDS]
 //   data:             page 0 | page 1 | ... | page pages-1          (PAGE_BYTES each)
 //
 // state[p] packs a page's class and reserved-slab count in one word, so one compareExchange moves
-// both:  0 = free page;  otherwise (class + 1) << CLASS_SHIFT | reserved.
+// both:  0 = free page;  SPAN_STATE = part of a span;  otherwise (class + 1) << CLASS_SHIFT | reserved.
 // bitmap[p]: bit i set = slab i of page p is handed out (the first `slabsPerPage(class)` bits count).
 
 /** Bytes of one page: the largest slab. */
@@ -26,6 +27,12 @@ export const BITMAP_WORDS = PAGE_BYTES / UNIT_BYTES / 32;
 /** Bits of state[p] below the class: the reserved count (at most 256). */
 export const CLASS_SHIFT = 16;
 export const COUNT_MASK = (1 << CLASS_SHIFT) - 1;
+
+/** The size class of a span of whole pages (Slab.sizeClass), one past the slab classes. */
+export const SPAN_CLASS = SLAB_SIZES.length;
+
+/** state[p] of a page that belongs to a span: never 0 and never a slab class's tag. */
+export const SPAN_STATE = ((SPAN_CLASS + 1) << CLASS_SHIFT) | 1;
 
 /** Header words (Int32 indexes into control). */
 export const enum Header {

@@ -13,6 +13,13 @@
 // reservation and cleared before its reservation is returned, so a page with 0 reserved has no bits
 // set and can change class safely. Counts are not tagged values but one word holding class and
 // count together, so there is no ABA: a CAS succeeds only against the exact word it read.
+//
+// A span (a request larger than a page: a large packet being reassembled) takes n consecutive free
+// pages: find a run of n pages that read 0, then CAS each from 0 to SPAN_STATE, lowest first. A CAS
+// that fails (another thread took that page meanwhile) rolls the claimed pages back to 0 and the
+// search goes on below it; the rollback wakes waiters like a release, since they may have seen those
+// pages taken. Spans are searched from the top of the pool and slab pages fill from the bottom
+// (hints start at 0), so the two meet late. Release CASes every page from SPAN_STATE back to 0.
 import {
   BITMAP_WORDS,
   CLASS_SHIFT,
@@ -21,6 +28,8 @@ import {
   PAGE_BYTES,
   SLAB_SIZES,
   UNIT_BYTES,
+  SPAN_CLASS,
+  SPAN_STATE,
   bitmapIndex,
   classFor,
   controlWords,
@@ -37,7 +46,7 @@ import type { MetricsWriter } from '../metrics/shared-metrics';
  */
 export interface Slab {
   readonly buffer: Buffer;
-  /** Size class index (SLAB_SIZES). */
+  /** Size class index (SLAB_SIZES), or SPAN_CLASS for a span of buffer.length / PAGE_BYTES pages. */
   readonly sizeClass: number;
   /** Byte offset of the slab in the pool's data. */
   readonly offset: number;
@@ -69,7 +78,7 @@ class PooledSlab implements Slab {
   release(): void {
     if (!this.live) throw new Error('BUG: slab released twice');
     this.live = false;
-    this.pool.free(this.offset, this.sizeClass);
+    this.pool.free(this.offset, this.sizeClass, this.buffer.length);
   }
 }
 
@@ -129,16 +138,30 @@ export class SlabPool {
     return new SlabPool(shared, metrics);
   }
 
-  /** The largest request the pool can serve. */
-  static get maxBytes(): number {
-    return PAGE_BYTES;
+  /** The largest request the pool can serve: all of it, as one span. */
+  get maxBytes(): number {
+    return this.pages * PAGE_BYTES;
   }
 
-  /** A slab of at least `bytes` bytes, or null when the pool has no room (counted as a refusal). */
+  /**
+   * A slab of at least `bytes` bytes, or null when the pool has no room (counted as a refusal).
+   * Over PAGE_BYTES the slab is a span of whole pages (sizeClass SPAN_CLASS).
+   */
   allocate(bytes: number): Slab | null {
     const slab = this.tryAllocate(bytes);
     if (slab === null) this.countRefusal();
     return slab;
+  }
+
+  /** allocate() without counting a refusal: for a caller that will ask for less, or wait, when refused. */
+  tryAllocate(bytes: number): Slab | null {
+    if (bytes > PAGE_BYTES) return this.allocateSpan(Math.ceil(bytes / PAGE_BYTES));
+    const cls = classFor(bytes);
+    const page = this.reserve(cls);
+    if (page < 0) return null;
+    const size = SLAB_SIZES[cls];
+    const offset = page * PAGE_BYTES + this.takeBit(page, cls) * size;
+    return this.handOut(offset, size, cls);
   }
 
   /**
@@ -147,7 +170,7 @@ export class SlabPool {
    * are served in order. Returns a function that withdraws the wait (no-op once served).
    */
   waitFor(bytes: number, cb: (slab: Slab) => void): () => void {
-    if (classFor(bytes) < 0) throw new RangeError(`BUG: a slab of ${bytes} bytes is larger than the pool's ${PAGE_BYTES}`);
+    if (bytes > this.maxBytes) throw new RangeError(`BUG: a slab of ${bytes} bytes is larger than the pool (${this.maxBytes} bytes)`);
     if (this.waiters.length === 0) {
       const slab = this.tryAllocate(bytes);
       if (slab !== null) {
@@ -191,8 +214,12 @@ export class SlabPool {
     };
   }
 
-  /** Return the slab at `offset` of class `sizeClass` (Slab.release calls this). */
-  free(offset: number, sizeClass: number): void {
+  /**
+   * Return the slab at `offset` of class `sizeClass`; for a span (SPAN_CLASS), `bytes` says how long
+   * it is (Slab.release calls this).
+   */
+  free(offset: number, sizeClass: number, bytes = SLAB_SIZES[sizeClass]): void {
+    if (sizeClass === SPAN_CLASS) return this.freeSpan(offset, bytes / PAGE_BYTES);
     const c = this.control;
     const size = SLAB_SIZES[sizeClass];
     const page = Math.floor(offset / PAGE_BYTES);
@@ -209,22 +236,71 @@ export class SlabPool {
       if (seen === state) break;
       state = seen;
     }
+    this.released(size);
+  }
+
+  /** Frees the n pages of the span at `offset`. */
+  private freeSpan(offset: number, n: number): void {
+    const c = this.control;
+    const first = offset / PAGE_BYTES;
+    for (let p = first; p < first + n; p++) {
+      const seen = Atomics.compareExchange(c, stateIndex(p), SPAN_STATE, 0);
+      if (seen !== SPAN_STATE) throw new Error(`BUG: page ${p} of the span at ${offset} was not allocated (state ${seen})`);
+    }
+    this.released(n * PAGE_BYTES);
+  }
+
+  /** Counts `size` bytes given back and wakes the threads sleeping in waitFor. */
+  private released(size: number): void {
+    const c = this.control;
     Atomics.sub(c, Header.UnitsInUse, size / UNIT_BYTES);
     this.metrics?.inc(Counter.SlabBytesInUse, -size);
+    this.wakeSleepers();
+  }
+
+  /** Something may have room now: move the release generation and notify sleepers, if any. */
+  private wakeSleepers(): void {
+    const c = this.control;
     Atomics.add(c, Header.ReleaseGeneration, 1);
     if (Atomics.load(c, Header.Sleepers) > 0) Atomics.notify(c, Header.ReleaseGeneration);
   }
 
-  private tryAllocate(bytes: number): Slab | null {
-    const cls = classFor(bytes);
-    if (cls < 0) return null;
-    const page = this.reserve(cls);
-    if (page < 0) return null;
-    const size = SLAB_SIZES[cls];
-    const offset = page * PAGE_BYTES + this.takeBit(page, cls) * size;
+  /** Counts a slab or span handed out and makes its view. */
+  private handOut(offset: number, size: number, cls: number): Slab {
     Atomics.add(this.control, Header.UnitsInUse, size / UNIT_BYTES);
     this.metrics?.inc(Counter.SlabBytesInUse, size);
     return new PooledSlab(this, Buffer.from(this.shared.data, offset, size), cls, offset);
+  }
+
+  /** n consecutive pages as one slab, or null when no run of n free pages is found. */
+  private allocateSpan(n: number): Slab | null {
+    if (n > this.pages) return null;
+    const c = this.control;
+    let run = 0; // free-looking pages from p upwards
+    for (let p = this.pages - 1; p >= 0; p--) {
+      if (c[stateIndex(p)] !== 0) { // a plain read is enough to skip; claimRun's CAS checks it
+        run = 0;
+        continue;
+      }
+      if (++run < n) continue;
+      const taken = this.claimRun(p, n);
+      if (taken < 0) return this.handOut(p * PAGE_BYTES, n * PAGE_BYTES, SPAN_CLASS);
+      run = 0;
+      p = taken; // search on below the page another thread took
+    }
+    return null;
+  }
+
+  /** CAS pages first..first+n-1 from free to SPAN_STATE; -1, or the page found taken (all rolled back). */
+  private claimRun(first: number, n: number): number {
+    const c = this.control;
+    for (let k = 0; k < n; k++) {
+      if (Atomics.compareExchange(c, stateIndex(first + k), 0, SPAN_STATE) === 0) continue;
+      for (let j = 0; j < k; j++) Atomics.store(c, stateIndex(first + j), 0); // ours alone: no CAS needed
+      if (k > 0) this.wakeSleepers(); // a waiter may have found these pages taken and gone to sleep
+      return first + k;
+    }
+    return -1;
   }
 
   /** Reserve one slab of class cls on some page; the page number, or -1 when the pool is full. */

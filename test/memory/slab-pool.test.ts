@@ -4,7 +4,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { SlabPool, type Slab } from '../../src/memory/slab-pool';
-import { PAGE_BYTES, SLAB_SIZES } from '../../src/memory/slab-layout';
+import { PAGE_BYTES, SLAB_SIZES, SPAN_CLASS } from '../../src/memory/slab-layout';
 import { Metrics } from '../../src/metrics/shared-metrics';
 
 interface ChurnResult {
@@ -14,8 +14,8 @@ interface ChurnResult {
   outOfBounds: number;
 }
 
-async function churn(pool: SlabPool, id: number, rounds: number, hold: number): Promise<ChurnResult> {
-  const w = new Worker(path.join(__dirname, 'fixtures/slab-worker.js'), { workerData: { shared: pool.shared, id, rounds, hold } });
+async function churn(pool: SlabPool, id: number, rounds: number, hold: number, sizes?: number[]): Promise<ChurnResult> {
+  const w = new Worker(path.join(__dirname, 'fixtures/slab-worker.js'), { workerData: { shared: pool.shared, id, rounds, hold, sizes } });
   const [[msg], [code]] = await Promise.all([once(w, 'message'), once(w, 'exit')]);
   assert.equal(code, 0);
   return msg as ChurnResult;
@@ -80,7 +80,7 @@ test('exhaustion returns null, release makes room, and a freed page serves anoth
   big.release();
   small.filter((s) => !onPage.includes(s)).forEach((s) => s.release());
   assert.equal(pool.stats().bytesInUse, 0);
-  assert.equal(pool.allocate(PAGE_BYTES + 1), null, 'larger than a page');
+  assert.equal(pool.allocate(16 * PAGE_BYTES + 1), null, 'larger than the pool');
 });
 
 test('slab views share memory with other threads and size classes round up', () => {
@@ -169,4 +169,93 @@ test('waitFor in main is woken by a release in another thread', async () => {
   slab.release();
   slabs.forEach((s) => s.release());
   assert.equal(pool.stats().bytesInUse, 0);
+});
+
+test('spans: a request over a page takes that many consecutive pages, counted and freed together', () => {
+  const pool = SlabPool.create(8);
+  const span = pool.allocate(2 * PAGE_BYTES + 1)!;
+  assert.equal(span.sizeClass, SPAN_CLASS);
+  assert.equal(span.buffer.length, 3 * PAGE_BYTES);
+  assert.equal(span.offset % PAGE_BYTES, 0);
+  assert.equal(span.offset, 5 * PAGE_BYTES, 'spans are taken from the top of the pool');
+  assert.equal(pool.stats().bytesInUse, 3 * PAGE_BYTES);
+  // The span's pages belong to no slab class: five 1 MiB slabs fit, not six.
+  const pages = drain(pool, PAGE_BYTES);
+  assert.equal(pages.length, 5);
+  assert.ok(pages.every((p) => p.offset < span.offset));
+  span.buffer.fill(7);
+  assert.equal(pool.allocate(2 * PAGE_BYTES), null);
+  span.release();
+  assert.throws(() => span.release(), /BUG: slab released twice/);
+  assert.equal(pool.stats().bytesInUse, 5 * PAGE_BYTES);
+  // The three pages serve small classes again, and a span again once they are free.
+  const small = pool.allocate(100)!;
+  assert.ok(small.offset >= 5 * PAGE_BYTES);
+  assert.equal(pool.allocate(3 * PAGE_BYTES), null, 'one of the three pages is a 4 KiB page now');
+  const two = pool.allocate(2 * PAGE_BYTES)!;
+  assert.equal(two.buffer.length, 2 * PAGE_BYTES);
+  small.release();
+  two.release();
+  pages.forEach((p) => p.release());
+  const all = pool.allocate(8 * PAGE_BYTES)!;
+  assert.equal(all.offset, 0);
+  assert.equal(pool.stats().bytesInUse, 8 * PAGE_BYTES);
+  all.release();
+  assert.equal(pool.stats().bytesInUse, 0);
+});
+
+test('spans: the search skips runs that are too short between pages in use', () => {
+  const pool = SlabPool.create(10);
+  const pages = drain(pool, PAGE_BYTES); // pages 0..9
+  // Free pages 1, 2, 4, 5, 6, 8: the only run of three is 4..6.
+  for (const p of [1, 2, 4, 5, 6, 8]) pages.find((s) => s.offset === p * PAGE_BYTES)!.release();
+  const span = pool.allocate(3 * PAGE_BYTES)!;
+  assert.equal(span.offset, 4 * PAGE_BYTES);
+  assert.equal(pool.allocate(3 * PAGE_BYTES), null);
+  const two = pool.allocate(PAGE_BYTES + 1)!;
+  assert.equal(two.offset, 1 * PAGE_BYTES);
+  span.release();
+  two.release();
+  for (const s of pages) if (![1, 2, 4, 5, 6, 8].includes(s.offset / PAGE_BYTES)) s.release();
+  assert.equal(pool.stats().bytesInUse, 0);
+});
+
+test('spans: waitFor serves a span once enough consecutive pages are free', async () => {
+  const pool = SlabPool.create(4);
+  const pages = drain(pool, PAGE_BYTES);
+  let got: Slab | null = null;
+  pool.waitFor(2 * PAGE_BYTES, (s) => (got = s));
+  assert.equal(got, null);
+  assert.throws(() => pool.waitFor(5 * PAGE_BYTES, () => {}), /larger than the pool/);
+  pages[0].release(); // page 0: one page free, not two
+  pages[2].release(); // page 2: two free pages, not adjacent
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(got, null);
+  pages[1].release(); // pages 0..2 free: a run of three
+  await new Promise<void>((resolve) => {
+    const poll = () => (got ? resolve() : setImmediate(poll));
+    poll();
+  });
+  const span = got as unknown as Slab;
+  assert.equal(span.buffer.length, 2 * PAGE_BYTES);
+  assert.equal(span.offset, 1 * PAGE_BYTES, 'the highest run of two');
+  span.release();
+  pages[3].release();
+  assert.equal(pool.stats().bytesInUse, 0);
+});
+
+test('spans: threads racing for spans and slabs in a small pool never overlap, and give everything back', async () => {
+  // 12 MiB, four workers asking for spans of 2-5 MiB between slabs: claims collide and roll back.
+  const pool = SlabPool.create(12);
+  const sizes = [PAGE_BYTES + 1, 2 * PAGE_BYTES, 3 * PAGE_BYTES - 5, 5 * PAGE_BYTES, 4096, 65536, PAGE_BYTES];
+  const results = await Promise.all([0, 1, 2, 3].map((id) => churn(pool, id, 30_000, 3, sizes)));
+  for (const r of results) {
+    assert.equal(r.broken, 0, 'a span or slab was written by another holder');
+    assert.equal(r.outOfBounds, 0);
+    assert.ok(r.allocated > 500, `allocated ${r.allocated}`);
+  }
+  assert.equal(pool.stats().bytesInUse, 0);
+  const all = pool.allocate(12 * PAGE_BYTES);
+  assert.ok(all, 'every page is free again, in one run');
+  all.release();
 });
