@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { connectReading, onChunks } from '../memory/read-buffers';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { BufferReader } from '../protocol/buffer-reader';
-import { PacketFramer, framePayload, type PacketHandler } from '../protocol/framing';
+import { PacketFramer, framePayload, type FramerBudget, type PacketHandler, type PacketMemory } from '../protocol/framing';
 import { Cap, Com, Collation, Header } from '../protocol/constants';
 import { decodeGreeting, encodeHandshakeResponse, decodeAuthSwitch } from '../protocol/handshake';
 import { nativeToken, sha2Token, sha2EncryptPassword, NATIVE_PASSWORD, CACHING_SHA2, Sha2Status } from '../protocol/auth';
@@ -24,6 +24,8 @@ export interface BackendTarget {
   connectTimeoutMs: number;
   /** Reach the server over TLS: verify its certificate (against `ca`, else the system's CAs) unless verify is false. */
   tls?: { ca?: string; verify: boolean };
+  /** Where split and large packets from the server are assembled (the worker's slab pool); the heap without it. */
+  packetMemory?: PacketMemory;
 }
 
 /** Receives a relayed response. Chunks are borrowed: write them on, don't keep them. */
@@ -95,16 +97,20 @@ export class BackendConnection {
   private readonly scanner = new ResponseScanner();
   private sink: RelaySink | null = null;
   /** Frames packets for collected commands; its handler is swapped per command (one framer per connection). */
-  private readonly framer = new PacketFramer((p, s, f) => this.onPacket?.(p, s, f));
+  private readonly framer: PacketFramer;
   private onPacket: PacketHandler | null = null;
   private closeListeners: ((err: Error) => void)[] = [];
 
   private readonly dataListener = (chunk: Buffer) => this.onData(chunk);
 
-  private constructor(socket: net.Socket, profile: number) {
+  /** Why the connection was destroyed, when that is worth more than "lost connection" (set by destroy). */
+  private closeReason: SqlError | null = null;
+
+  private constructor(socket: net.Socket, profile: number, target: BackendTarget) {
     this.socket = socket;
     this.profile = profile;
     this.caps = BASE_CAPS | profile;
+    this.framer = new PacketFramer((p, s, f) => this.onPacket?.(p, s, f), undefined, target.packetMemory && packetBudget(this, target.name, target.packetMemory));
     socket.setNoDelay(true);
     onChunks(socket, this.dataListener);
     socket.on('error', () => {}); // 'close' follows and reports it
@@ -114,7 +120,7 @@ export class BackendConnection {
   static connect(target: BackendTarget, profile: number, database: string | null): Promise<BackendConnection> {
     return new Promise((resolve, reject) => {
       const socket = connectReading(target.host, target.port);
-      const conn = new BackendConnection(socket, profile);
+      const conn = new BackendConnection(socket, profile, target);
       const fail = (msg: string) => {
         clearTimeout(timer);
         conn.destroy();
@@ -253,7 +259,7 @@ export class BackendConnection {
       try {
         this.framer.push(chunk);
       } catch (e) {
-        this.destroy();
+        this.destroy(e instanceof SqlError ? e : undefined);
       }
       return;
     }
@@ -263,7 +269,8 @@ export class BackendConnection {
 
   private onClose(): void {
     this.closed = true;
-    const err = new SqlError(ErrorCode.CR_SERVER_LOST, 'Lost connection to backend server during query');
+    this.framer.dispose(); // a slab held for a half-read packet goes back to the pool
+    const err = this.closeReason ?? new SqlError(ErrorCode.CR_SERVER_LOST, 'Lost connection to backend server during query');
     const sink = this.sink;
     this.sink = null;
     sink?.fail(err);
@@ -531,7 +538,9 @@ export class BackendConnection {
     this.closed = true;
   }
 
-  destroy(): void {
+  /** Closes abruptly; `reason` is what the command in progress fails with (else CR_SERVER_LOST). */
+  destroy(reason?: SqlError): void {
+    this.closeReason ??= reason ?? null;
     this.closed = true;
     this.socket.destroy();
   }
@@ -539,4 +548,22 @@ export class BackendConnection {
   get busy(): boolean {
     return this.sink !== null || this.onPacket !== null;
   }
+}
+
+/**
+ * The framer budget of a backend connection: a packet over the share fails the command in progress
+ * with ER_OUT_OF_RESOURCES (the connection is dropped: the rest of its response is never read), and
+ * a full pool pauses the socket, so the server waits with the rest of the response.
+ */
+function packetBudget(conn: BackendConnection, backend: string, memory: PacketMemory): FramerBudget {
+  const mb = Math.round((memory.shareBytes / (1024 * 1024)) * 100) / 100;
+  return {
+    pool: memory.pool,
+    shareBytes: memory.shareBytes,
+    tooLarge: (bytes) => new SqlError(ErrorCode.ER_OUT_OF_RESOURCES,
+      `Out of resources: a packet from backend '${backend}' (${bytes} bytes so far) exceeds maxQueryMemoryMB (${mb} MB), ` +
+      'the most sluice holds for one packet; select fewer or shorter columns (e.g. SUBSTRING of a large one), or raise maxQueryMemoryMB'),
+    stall: (stalled) => (stalled ? conn.socket.pause() : conn.socket.resume()),
+    fail: (err) => conn.destroy(err instanceof SqlError ? err : undefined),
+  };
 }

@@ -198,6 +198,11 @@ export class SlabPool {
     };
   }
 
+  /** Count a packet framer that stopped reading its socket to wait for pool memory (metrics only). */
+  countStall(): void {
+    this.metrics?.inc(Counter.FramerStalls);
+  }
+
   /** Count a request given up by its caller (e.g. a query over its memory share). */
   countRefusal(): void {
     Atomics.add(this.control, Header.Refusals, 1);

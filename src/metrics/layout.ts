@@ -26,6 +26,8 @@ export const enum Counter {
   SlabWaits,
   /** Queries refused because they would exceed their memory share. */
   SlabRefusals,
+  /** Times a packet framer stopped reading its socket until the slab pool had room for a split or large packet. */
+  FramerStalls,
   COUNT,
 }
 
@@ -47,6 +49,7 @@ export const COUNTER_NAMES: readonly string[] = [
   'slabBytesInUse',
   'slabWaits',
   'slabRefusals',
+  'framerStalls',
 ];
 
 /** Statement kinds: `writer.query(kind)` adds one to Counter.QuerySelect + kind. */

@@ -68,6 +68,8 @@ export function renderPrometheus(snap: MetricsSnapshot): string {
   out.push(`sluice_slab_waits_total ${c.slabWaits}`);
   family('sluice_slab_refusals_total', 'counter', 'Queries refused for exceeding their memory share.');
   out.push(`sluice_slab_refusals_total ${c.slabRefusals}`);
+  family('sluice_framer_stalls_total', 'counter', 'Times packet assembly stopped reading a socket until the slab pool had room.');
+  out.push(`sluice_framer_stalls_total ${c.framerStalls}`);
 
   for (const h of HISTOGRAM_NAMES) {
     const [name, help] = HISTOGRAM_HELP[h];

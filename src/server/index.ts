@@ -30,6 +30,8 @@ export interface RunningServer {
   /** The /metrics address, when served. */
   metricsAddress?: { host: string; port: number };
   metrics: Metrics;
+  /** The global buffer pool (main's handle): its stats, and for tests memory to take from it. */
+  slabPool: SlabPool;
   workerCount: number;
   /** Per-slot readiness and open connections. */
   workers(): SlotStatus[];
@@ -114,6 +116,7 @@ export async function startServer(config: SluiceConfig, opts: StartOptions = {})
     address,
     metricsAddress: endpoint?.address,
     metrics,
+    slabPool,
     workerCount: config.threads,
     workers: () => slots.status(),
     workerThread: (slot) => slots.thread(slot),

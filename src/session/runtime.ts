@@ -39,9 +39,11 @@ export interface WorkerRuntime {
 export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const { config, logger, metrics } = opts;
   const pools = new Map<string, BackendPool>();
+  // Split and large packets (client commands, shard rows) are assembled in the slab pool, one packet at most maxQueryMemoryMB.
+  const packetMemory = opts.slabPool && { pool: opts.slabPool, shareBytes: config.maxQueryMemoryMB * 1024 * 1024 };
   Object.values(config.backends).forEach((b, index) => {
     pools.set(b.name, new BackendPool(
-      { name: b.name, host: b.host, port: b.port, user: b.user, password: b.password, connectTimeoutMs: b.pool.connectTimeoutMs, tls: b.tls },
+      { name: b.name, host: b.host, port: b.port, user: b.user, password: b.password, connectTimeoutMs: b.pool.connectTimeoutMs, tls: b.tls, packetMemory },
       b.pool, logger, (counter) => metrics.backend(index, counter),
     ));
   });
@@ -72,6 +74,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     health: { usable: (backend) => !(pools.get(backend)?.down ?? true) && replicas.usable(backend) },
     maxQueryMemoryBytes: config.maxQueryMemoryMB * 1024 * 1024,
     slabPool: opts.slabPool,
+    packetMemory,
     tlsContext: config.tls ? tls.createSecureContext({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }) : undefined,
     get sessionCount() {
       return sessions.size;

@@ -9,7 +9,7 @@ import * as tls from 'node:tls';
 import { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { onChunks } from '../memory/read-buffers';
-import { PacketFramer, frame, frameCommand, unframe } from '../protocol/framing';
+import { PacketFramer, frame, frameCommand, unframe, type PacketMemory } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { BufferReader } from '../protocol/buffer-reader';
 import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType, Header } from '../protocol/constants';
@@ -60,6 +60,8 @@ export interface SessionHost {
   readonly maxQueryMemoryBytes: number;
   /** The global buffer budget merges draw from. */
   readonly slabPool: SlabPool | undefined;
+  /** Where split and large client packets are assembled (the slab pool, maxQueryMemoryMB each); the heap without it. */
+  readonly packetMemory?: PacketMemory;
   /** Certificate and key for client TLS; undefined when the config has no tls section. */
   readonly tlsContext: tls.SecureContext | undefined;
   /** Client sessions open in this worker. */
@@ -162,12 +164,30 @@ export class ClientSession implements RelaySink {
     this.id = id;
     this.host = host;
     this.log = log;
-    this.framer = new PacketFramer((p, seq, framed) => this.onPacket(p, seq, framed));
+    this.framer = this.newFramer();
     socket.setNoDelay(true);
     onChunks(socket, this.onData);
     socket.on('error', (e) => this.log.debug({ err: e.message }, 'client socket error'));
     socket.on('close', () => this.closed());
     this.sendGreeting();
+  }
+
+  /**
+   * A framer for the client's packets. With packet memory, a packet over the share is ERR 1153 (and
+   * the connection closes, as MySQL does past max_allowed_packet), and a full pool pauses the socket.
+   */
+  private newFramer(): PacketFramer {
+    const memory = this.host.packetMemory;
+    const mb = memory && Math.round((memory.shareBytes / (1024 * 1024)) * 100) / 100;
+    return new PacketFramer((p, seq, framed) => this.onPacket(p, seq, framed), undefined, memory ? {
+      pool: memory.pool,
+      shareBytes: memory.shareBytes,
+      tooLarge: (bytes) => new SqlError(ErrorCode.ER_NET_PACKET_TOO_LARGE,
+        `Got a packet bigger than 'max_allowed_packet' bytes: ${bytes} bytes so far, over maxQueryMemoryMB (${mb} MB), the most ` +
+        'sluice holds for one packet; send the data in smaller statements or raise maxQueryMemoryMB', { fatal: true }),
+      stall: (stalled) => (stalled ? this.socket.pause() : this.socket.resume()),
+      fail: (err) => this.protocolError(err),
+    } : null);
   }
 
   // ---- output ----
@@ -312,7 +332,7 @@ export class ClientSession implements RelaySink {
     // After the framer's push() returns (leftover is known then), before any further socket event.
     queueMicrotask(() => {
       const rest = this.framer.leftover;
-      this.framer = new PacketFramer((p, seq, framed) => this.onPacket(p, seq, framed));
+      this.framer = this.newFramer();
       if (rest && rest.length > 0) wire.push(rest);
       onChunks(raw, (d: Buffer) => wire.push(d));
       raw.on('end', () => wire.push(null));
@@ -529,6 +549,9 @@ export class ClientSession implements RelaySink {
     if (stmt.params > 0 && payload[bitmapEnd] === 1) stmt.types = Buffer.from(payload.subarray(bitmapEnd + 1, bitmapEnd + 1 + stmt.params * 2));
     if (this.schema?.kind === 'sharded') return this.executeSharded(stmt, payload);
     const cursor = (payload[5] & 0x07) !== 0; // CURSOR_TYPE_READ_ONLY | FOR_UPDATE | SCROLLABLE
+    // The packet goes to the backend after a connection is found: a reassembled payload lies in a
+    // pool slab reused once this call returns, so it is copied (a whole packet is a read buffer's view, never reused).
+    if (framed === null) payload = Buffer.from(payload);
     this.withBackend((conn) => conn.statement(stmt.sql, 'latin1').then((backend) => {
       for (const p of backendLongData(stmt, backend.id)) conn.sendNoReply(p);
       stmt.longData = [];
@@ -1158,7 +1181,9 @@ export class ClientSession implements RelaySink {
 
   private infileData(payload: Buffer, seq: number, framed: Buffer | null): void {
     const conn = this.infileConn!;
-    conn.sendNoReply(framed ?? frame(payload, seq));
+    // A reassembled payload (in a pool slab, reused after this call) is copied: the socket keeps
+    // what it is given until written, and frame() passes a payload of 16 MiB or more as views.
+    conn.sendNoReply(framed ?? Buffer.concat(frame(payload, seq)));
     if (payload.length > 0) return;
     this.infileConn = null;
     conn.expectResponse(ResponseKind.Simple, this);
@@ -1236,6 +1261,7 @@ export class ClientSession implements RelaySink {
   private closed(): void {
     if (this.phase === Phase.Closed) return;
     this.phase = Phase.Closed;
+    this.framer.dispose(); // a slab held for a half-read packet goes back to the pool
     this.queue = [];
     this.shardTrx?.abandon();
     this.shardTrx = null;
