@@ -12,12 +12,12 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { startMariaDB } from '../scripts/sandbox';
 import { BackendConnection } from '../src/backend/connection';
-import { frame, PacketFramer } from '../src/protocol/framing';
-import { ResponseKind, type ResponseScanner } from '../src/protocol/response-scanner';
-import { Cap, Com } from '../src/protocol/constants';
+import { PacketFramer } from '../src/protocol/framing';
+import { Cap } from '../src/protocol/constants';
 import { Metrics } from '../src/metrics/shared-metrics';
 import { Counter } from '../src/metrics/layout';
 import { cut } from './micro/result-stream';
+import { capture } from './capture';
 import { relayOver } from './micro/wire';
 
 v8.setFlagsFromString('--expose-gc');
@@ -29,24 +29,6 @@ interface Capture {
   rows: number;
   stream: Buffer;
   deprecateEof: boolean;
-}
-
-/** Sends one COM_QUERY and records the bytes of its response exactly as the socket delivered them. */
-function capture(conn: BackendConnection, sql: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  const record = (chunk: Buffer) => chunks.push(Buffer.from(chunk));
-  conn.socket.prependListener('data', record); // before the connection's own listener, which ends the relay
-  return new Promise((resolve, reject) => {
-    conn.relay(frame(Buffer.concat([Buffer.of(Com.QUERY), Buffer.from(sql)]), 0), ResponseKind.Result, {
-      data: () => {},
-      end: (scanner: ResponseScanner) => {
-        conn.socket.off('data', record);
-        if (scanner.err) reject(new Error(`${sql}: ${scanner.err.subarray(9).toString()}`));
-        else resolve(Buffer.concat(chunks));
-      },
-      fail: reject,
-    });
-  });
 }
 
 /** Rows in a captured text result, counted independently of the scanner (framing + packet headers). */

@@ -117,6 +117,14 @@ export class BackendConnection {
     socket.on('close', () => this.onClose());
   }
 
+  /**
+   * A connection over a socket whose handshake was done elsewhere, for the given capability profile:
+   * benchmarks replay captured backend streams through it (bench/replay-merge.ts).
+   */
+  static overSocket(socket: net.Socket, profile: number): BackendConnection {
+    return new BackendConnection(socket, profile, { name: 'replay', host: '', port: 0, user: '', password: '', connectTimeoutMs: 0 });
+  }
+
   static connect(target: BackendTarget, profile: number, database: string | null): Promise<BackendConnection> {
     return new Promise((resolve, reject) => {
       const socket = connectReading(target.host, target.port);
