@@ -403,6 +403,7 @@ export class BackendConnection {
     let columns: ColumnInfo[] = [];
     const finish = () => {
       this.closeListeners = this.closeListeners.filter((f) => f !== onClose);
+      this.framer.rangeHandler = null;
       this.listen(null);
       this.lastUsed = Date.now();
       // A listener may have paused the socket on the last rows of this chunk; the result is
@@ -411,19 +412,25 @@ export class BackendConnection {
     };
     const onClose = (e: Error) => { finish(); l.fail(e); };
     this.closeListeners.push(onClose);
-    this.listen((p, _seq, framed) => {
-      if (phase === 3) {
-        if (p[0] === Header.EOF && p.length < (deprecateEof ? 0xffffff : 9)) {
-          finish();
-          return l.end(deprecateEof ? decodeOk(p) : null, null);
-        }
-        if (p[0] === Header.ERR) { finish(); return l.end(null, decodeErr(p)); }
-        // A whole packet is a view of a read buffer, which is never reused: the listener may keep
-        // it. A reassembled one lives in the framer's assembly memory only during this call.
-        const row = framed === null ? Buffer.from(p) : p;
-        if (!l.row(row, 0, row.length)) this.socket.pause();
-        return;
+    // Rows come from the framer as ranges of the read buffer: no Buffer object per row.
+    const rows = (buf: Buffer, start: number, end: number, _seq: number, inChunk: boolean) => {
+      const first = start < end ? buf[start] : -1;
+      if (first === Header.EOF && end - start < (deprecateEof ? 0xffffff : 9)) {
+        finish();
+        return l.end(deprecateEof ? decodeOk(buf.subarray(start, end)) : null, null);
       }
+      if (first === Header.ERR) { finish(); return l.end(null, decodeErr(buf.subarray(start, end))); }
+      // A read buffer is never reused, so the listener may keep it; a reassembled row lives in the
+      // framer's assembly memory only during this call and is copied.
+      const more = inChunk ? l.row(buf, start, end) : l.row(Buffer.from(buf.subarray(start, end)), 0, end - start);
+      if (!more) this.socket.pause();
+    };
+    const startRows = () => {
+      phase = 3;
+      this.framer.rangeHandler = rows;
+      l.columns(columns);
+    };
+    this.listen((p) => {
       if (phase === 0) {
         if (p[0] === Header.ERR) { finish(); return l.end(null, decodeErr(p)); }
         if (p[0] === Header.OK) {
@@ -451,13 +458,12 @@ export class BackendConnection {
       if (phase === 1) {
         columns.push(decodeColumnDef(p));
         if (columns.length === columnCount) {
-          phase = deprecateEof ? 3 : 2;
-          if (deprecateEof) l.columns(columns);
+          if (deprecateEof) startRows();
+          else phase = 2;
         }
         return;
       }
-      phase = 3; // the EOF after the column definitions
-      l.columns(columns);
+      startRows(); // after the EOF that follows the column definitions
     });
     const w = new BufferWriter(Buffer.byteLength(sql, encoding) + 1);
     w.u8(Com.QUERY).str(sql, encoding);

@@ -14,6 +14,14 @@ import type { Slab, SlabPool } from '../memory/slab-pool';
  */
 export type PacketHandler = (payload: Buffer, seq: number, framed: Buffer | null) => void;
 
+/**
+ * Packets as byte ranges, for a consumer that should not pay for a Buffer object per packet (the
+ * rows of a merge): the payload is buf[start, end). inChunk: buf is the socket chunk the packet
+ * arrived in (what the owner's reads hand out); false: buf is assembly memory, valid only during
+ * the call, as for PacketHandler.
+ */
+export type RangeHandler = (buf: Buffer, start: number, end: number, seq: number, inChunk: boolean) => void;
+
 /** The global buffer pool (bufferPoolMB) packets are assembled in, and the most one packet may take (maxQueryMemoryMB). */
 export interface PacketMemory {
   readonly pool: SlabPool;
@@ -69,6 +77,8 @@ export class PacketFramer {
   private seq = 0;
   /** Logical payloads above this size are a protocol error (ER_NET_PACKET_TOO_LARGE). */
   maxPayload: number;
+  /** While set, packets go here as ranges instead of to the PacketHandler (switchable between packets). */
+  rangeHandler: RangeHandler | null = null;
   /** Set by stop(): push() returns at once, leaving the rest of the chunk in `leftover`. */
   private stopped = false;
   /** Bytes after the packet at which stop() was called (e.g. a TLS ClientHello after an SSLRequest). */
@@ -111,7 +121,9 @@ export class PacketFramer {
             this.seq = seq;
             const start = pos;
             pos += 4 + plen;
-            this.onPacket(chunk.subarray(pos - plen, pos), seq, chunk.subarray(start, pos));
+            const ranges = this.rangeHandler;
+            if (ranges !== null) ranges(chunk, pos - plen, pos, seq, true);
+            else this.onPacket(chunk.subarray(pos - plen, pos), seq, chunk.subarray(start, pos));
             if (this.stopped) {
               this.leftover = chunk.subarray(pos);
               return;
@@ -142,13 +154,16 @@ export class PacketFramer {
         continue;
       }
       this.continuing = false;
-      const payload = this.partial!.subarray(0, this.partialHave);
+      const assembled = this.partial!;
+      const have = this.partialHave;
       const slab = this.slab;
       this.partial = null;
       this.slab = null;
       this.partialHave = 0;
       try {
-        this.onPacket(payload, this.seq, null);
+        const ranges = this.rangeHandler;
+        if (ranges !== null) ranges(assembled, 0, have, this.seq, false);
+        else this.onPacket(assembled.subarray(0, have), this.seq, null);
       } finally {
         slab?.release(); // the payload was valid only during the call
       }

@@ -206,3 +206,34 @@ test('writeHeader and nextSeq', () => {
   assert.equal(nextSeq(2 * MAX, 254), 1);
   assert.equal(nextSeq(2 * MAX + 1, 0), 3);
 });
+
+test('PacketFramer.rangeHandler: packets as (buf, start, end) of their chunk, reassembled ones flagged; switchable between packets', () => {
+  const payloads = [bytes(2, 1), bytes(0), bytes(300, 2), bytes(9, 3), bytes(1, 4), bytes(40, 5)];
+  const s = stream(payloads);
+  for (const split of everySplit(s.bytes)) {
+    const at = split.name;
+    const boundaries = cuts(split);
+    const chunkOf = new Set(split.chunks);
+    const seen: string[] = [];
+    let i = 0;
+    const framer = new PacketFramer((payload, seq) => {
+      // Packets 0, 1 and 5 come the classic way; 2..4 as ranges (switched inside the handlers).
+      const e = s.expected[i];
+      assert.ok(payload.equals(e.payload) && seq === e.seq, `${at}: packet ${i} via onPacket`);
+      seen.push(`p${i}`);
+      if (++i === 2) framer.rangeHandler = ranges;
+    });
+    const ranges = (buf: Buffer, start: number, end: number, seq: number, inChunk: boolean) => {
+      const e = s.expected[i];
+      assert.ok(buf.subarray(start, end).equals(e.payload) && seq === e.seq, `${at}: packet ${i} as a range`);
+      const whole = !boundaries.some((b) => b > e.start && b < e.end);
+      assert.equal(inChunk, whole, `${at}: packet ${i} inChunk`);
+      if (inChunk) assert.ok(chunkOf.has(buf), `${at}: packet ${i} is a range of the chunk itself, not a copy`);
+      seen.push(`r${i}`);
+      if (++i === 5) framer.rangeHandler = null;
+    };
+    for (const c of split.chunks) framer.push(c);
+    assert.deepEqual(seen, ['p0', 'p1', 'r2', 'r3', 'r4', 'p5'], at);
+    assert.ok(framer.idle, `${at}: idle at the end`);
+  }
+});
