@@ -668,8 +668,9 @@ export class ClientSession implements RelaySink {
       case Verb.Set:
         if (c.traits & Trait.SessionSet) return this.shardedSet(sql, c);
         break;
-      default:
+      case Verb.Other: // SAVEPOINT and RELEASE SAVEPOINT have no verb of their own
         if (/^\s*(savepoint|release\s+savepoint)\b/i.test(sql)) return this.shardTrxEverywhere(sql);
+        break;
     }
     if (c.traits & Trait.Multi) return this.shardedMulti(sql);
     if (c.verb === Verb.Other) {
