@@ -219,9 +219,9 @@ export class Aggregation {
     }
   }
 
-  /** Starts a group with its first row (copied). */
-  start(row: Buffer, offs: Int32Array): GroupState {
-    const state: GroupState = { first: Buffer.from(row), accs: this.recipes.map((r) => (r ? r(this.format) : null)) };
+  /** Starts a group with its first row, copied by `keep` (to the heap by default). */
+  start(row: Buffer, offs: Int32Array, keep: (row: Buffer) => Buffer = copyToHeap): GroupState {
+    const state: GroupState = { first: keep(row), accs: this.recipes.map((r) => (r ? r(this.format) : null)) };
     this.add(state, row, offs);
     return state;
   }
@@ -253,6 +253,8 @@ export class Aggregation {
       this.spec.aggregates.some((a) => a.fn === 'AVG' && avgColumns(a).countIndex === i);
   }
 }
+
+const copyToHeap = (row: Buffer): Buffer => Buffer.from(row);
 
 function avgColumns(a: AggregateSpec): { sumIndex: number; countIndex: number } {
   if (a.sumIndex === undefined || a.countIndex === undefined) {

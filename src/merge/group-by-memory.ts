@@ -14,6 +14,8 @@ const GROUP_OVERHEAD = 160;
 export class GroupByMemory implements RowSink {
   private readonly groups = new Map<string, GroupState>();
   private readonly offs: Int32Array;
+  /** Groups' first rows are held in the budget's slabs (the shared pool), not on the heap. */
+  private readonly keep = (row: Buffer): Buffer => this.budget.hold(row);
 
   constructor(
     private readonly columnCount: number, private readonly keys: KeyColumns, private readonly order: SortKeys,
@@ -33,7 +35,7 @@ export class GroupByMemory implements RowSink {
       return;
     }
     this.budget.charge(row.length + 2 * key.length + GROUP_OVERHEAD);
-    this.groups.set(key, this.agg.start(row, this.offs));
+    this.groups.set(key, this.agg.start(row, this.offs, this.keep));
   }
 
   end(): void {

@@ -1,8 +1,12 @@
 // The bytes a query's merge holds in memory (GROUP BY in memory, DISTINCT, sorts), counted against
 // the query's share (maxQueryMemoryMB) and, when a slab pool is given, reserved from the global
 // buffer budget (src/memory) so that all queries of all workers together never hold more than
-// bufferPoolMB. The held rows themselves live on the JS heap; the slabs are the reservation that
-// bounds them (their bytes are not written). Without a pool only the per-query share applies.
+// bufferPoolMB. Without a pool only the per-query share applies.
+//
+// The reservation is also where held rows live: hold() copies a row into the reserved slabs (bump
+// allocation, slab after slab), so a GROUP BY's rows sit in the shared pool, not on the JS heap.
+// What is not a row (map entries, keys as strings, accumulators) stays on the heap, counted by
+// charge() and bounded by the same reservation. The rows are valid until release().
 import { ErrorCode, SqlError } from '../protocol/errors';
 import type { Slab, SlabPool } from '../memory/slab-pool';
 
@@ -23,6 +27,9 @@ export class MemoryBudget {
   private reserved = 0;
   /** The reservation; emptied by release(). */
   private readonly slabs: Slab[] = [];
+  /** hold()'s place: slabs[arenaSlab] is being filled, from byte arenaPos. */
+  private arenaSlab = -1;
+  private arenaPos = 0;
 
   constructor(readonly limitBytes: number, private readonly pool?: SlabPool) {}
 
@@ -51,6 +58,36 @@ export class MemoryBudget {
       if (slab === null) return; // short: backpressure, see waitForRoom()
       this.keep(slab);
     }
+  }
+
+  /**
+   * A copy of row (a borrowed view) that stays valid until release(): in the reserved slabs when a
+   * pool is given and the row fits a small slab, else on the heap. Charge the bytes first.
+   */
+  hold(row: Buffer): Buffer {
+    const n = row.length;
+    if (this.pool !== undefined && n <= SMALL_SLAB) {
+      let slab = this.arenaSlab >= 0 ? this.slabs[this.arenaSlab] : undefined;
+      if (slab === undefined || this.arenaPos + n > slab.buffer.length) slab = this.nextArenaSlab();
+      if (slab !== undefined) {
+        const at = this.arenaPos;
+        row.copy(slab.buffer, at);
+        this.arenaPos = at + n;
+        return slab.buffer.subarray(at, at + n);
+      }
+    }
+    return Buffer.from(row);
+  }
+
+  /** The next reserved slab to fill (reserving one more if all are full), or undefined when the pool has none. */
+  private nextArenaSlab(): Slab | undefined {
+    if (this.arenaSlab + 1 >= this.slabs.length) {
+      const slab = this.pool!.tryAllocate(SMALL_SLAB);
+      if (slab === null) return undefined; // the pool is full: this row goes to the heap
+      this.keep(slab);
+    }
+    this.arenaPos = 0;
+    return this.slabs[++this.arenaSlab];
   }
 
   /** More bytes are held than reserved: the pool is full (other queries' merges hold it). */
@@ -110,6 +147,8 @@ export class MemoryBudget {
     this.stopWaiting();
     for (const slab of this.slabs) slab.release();
     this.slabs.length = 0;
+    this.arenaSlab = -1;
+    this.arenaPos = 0;
     this.reserved = 0;
     this.used = 0;
     unreleased.unregister(this);

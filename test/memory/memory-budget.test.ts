@@ -98,3 +98,35 @@ test('a merge that waits too long for room gets ERR 1041 and keeps nothing', asy
     MemoryBudget.waitLimitMs = limit;
   }
 });
+
+test('hold() keeps rows in the reserved slabs of the shared pool, slab after slab; on the heap without a pool or room', () => {
+  const pool = SlabPool.create(16);
+  const budget = new MemoryBudget(8 * MB, pool);
+  const kept: [Buffer, Buffer][] = [];
+  for (let i = 0; i < 2000; i++) {
+    const row = Buffer.from(`row ${i} `.repeat(1 + (i % 20)));
+    budget.charge(row.length);
+    const held = budget.hold(row);
+    row.fill(0); // the caller's bytes are borrowed: the held copy must not depend on them
+    kept.push([held, Buffer.from(`row ${i} `.repeat(1 + (i % 20)))]);
+  }
+  for (const [held, want] of kept) {
+    assert.ok(held.equals(want));
+    assert.equal(held.buffer, pool.shared.data, 'in the shared pool, not on the heap');
+  }
+  assert.ok(pool.stats().bytesInUse >= budget.used);
+  budget.release();
+  assert.equal(pool.stats().bytesInUse, 0);
+
+  const heapOnly = new MemoryBudget(MB).hold(Buffer.from('abc'));
+  assert.ok(!(heapOnly.buffer instanceof SharedArrayBuffer) && heapOnly.equals(Buffer.from('abc')));
+  const full = SlabPool.create(16);
+  const pages = Array.from({ length: 16 }, () => full.allocate(MB)!);
+  const short = new MemoryBudget(MB, full);
+  short.charge(10);
+  const fallback = short.hold(Buffer.from('0123456789'));
+  assert.ok(fallback.equals(Buffer.from('0123456789')) && !(fallback.buffer instanceof SharedArrayBuffer), 'no room: a heap copy');
+  for (const p of pages) p.release();
+  short.release();
+  assert.equal(full.stats().bytesInUse, 0);
+});

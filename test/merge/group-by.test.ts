@@ -6,6 +6,7 @@ import { ColumnType, Collation } from '../../src/protocol/constants';
 import { SqlError } from '../../src/protocol/errors';
 import type { MergeSpec } from '../../src/merge/spec';
 import { col, decCol, intCol, runMerge, spec, strCol, type Cell } from './helpers';
+import { SlabPool } from '../../src/memory/slab-pool';
 
 const countCol = (name: string) => col(name, ColumnType.LONGLONG, { charset: Collation.BINARY, length: 21 });
 const doubleCol = (name: string) => col(name, ColumnType.DOUBLE, { charset: Collation.BINARY, length: 23, decimals: 31 });
@@ -169,4 +170,30 @@ test('GROUP BY in memory over the memory limit fails with ER_OUT_OF_RESOURCES', 
     return true;
   });
   assert.equal(runMerge(groupSpec({}), groupColumns, [rows, rows], { memoryLimitBytes: 1024 * 1024 }).rows.length, 200);
+});
+
+test('GROUP BY in memory holding its groups\' rows in the slab pool gives the heap\'s result; the pool is empty after release', () => {
+  // 5,000 groups of 60-100-byte rows: several 64 KiB slabs of rows.
+  const rows: Cell[][] = Array.from({ length: 5000 }, (_, i) => [`group-${String(i).padStart(6, '0')}-${'x'.repeat(i % 40)}`, '2', String(i), String(i), String(i), `${i}.0000`, String(i), '1']);
+  const heap = runMerge(groupSpec({}), groupColumns, [rows, rows.slice(0, 2500)]);
+  const pool = SlabPool.create(16);
+  const pooled = runMerge(groupSpec({}), groupColumns, [rows, rows.slice(0, 2500)], { slabPool: pool });
+  assert.equal(pooled.rows.length, 5000);
+  assert.deepEqual(pooled.rows, heap.rows);
+  assert.ok(pool.stats().bytesInUse >= 5000 * 60, 'held until release');
+  pooled.merger.release();
+  assert.equal(pool.stats().bytesInUse, 0);
+});
+
+test('GROUP BY in memory with a full pool keeps the rows that find no slab on the heap, and waits', () => {
+  const pool = SlabPool.create(16);
+  const hog = pool.allocate(1024 * 1024)!; // one page for the test: the others filled below
+  const others = Array.from({ length: 15 }, () => pool.allocate(1024 * 1024)!);
+  const rows: Cell[][] = Array.from({ length: 300 }, (_, i) => [`g${i}`, '1', '1', '1', '1', '1.0000', '1', '1']);
+  const r = runMerge(groupSpec({}), groupColumns, [rows], { slabPool: pool });
+  assert.equal(r.rows.length, 300);
+  assert.equal(r.merger.memoryShort, true, 'nothing could be reserved: the merge asks to stop reading');
+  for (const s of [hog, ...others]) s.release();
+  r.merger.release();
+  assert.equal(pool.stats().bytesInUse, 0);
 });
