@@ -159,6 +159,7 @@ async function main(): Promise<void> {
       ['concat: SELECT * FROM sbtest1', 'SELECT * FROM sbtest1', ROWS],
       ['merge: SELECT * FROM sbtest1 ORDER BY id', 'SELECT * FROM sbtest1 ORDER BY id', ROWS],
       ['merge: SELECT id, k, c, pad ... ORDER BY id', 'SELECT id, k, c, pad FROM sbtest1 ORDER BY id', ROWS],
+      ['merge: SELECT id, c ... ORDER BY c (text, by weight)', 'SELECT id, c FROM sbtest1 ORDER BY c', ROWS],
       ['merge: ... ORDER BY k, id LIMIT 100', 'SELECT * FROM sbtest1 ORDER BY k, id LIMIT 100', 100],
     ] as const) {
       const plan = planStatement(query, SCHEMA);
