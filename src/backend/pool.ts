@@ -40,6 +40,8 @@ export class BackendPool {
     private readonly log: Logger,
     /** Counts connects, failures and waits into the shared metrics (this backend's index). */
     private readonly count: (counter: BackendCounter) => void = () => {},
+    /** Publishes the open and idle connection counts whenever they change. */
+    private readonly gauge: (open: number, idle: number) => void = () => {},
   ) {
     this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.min(cfg.idleTimeoutMs, 5_000)));
     this.sweeper.unref();
@@ -66,7 +68,10 @@ export class BackendPool {
     // With room to grow, a connection needing a database switch or a state restore is left for a
     // session that matches it, and a new one opens straight into the target database.
     const conn = this.takeIdle(profile, stateKey, database, room);
-    if (conn) return this.validate(conn, profile, stateKey, database, cb);
+    if (conn) {
+      this.publish();
+      return this.validate(conn, profile, stateKey, database, cb);
+    }
     if (Date.now() < this.downUntil && this.lastError) return cb(this.lastError, null);
     if (room) return this.open(profile, database, cb);
     if (this.idle.length > 0) {
@@ -74,6 +79,7 @@ export class BackendPool {
       const victim = this.idle.shift()!;
       this.live.delete(victim);
       victim.close();
+      this.publish();
       return this.open(profile, database, cb);
     }
     this.count(BackendCounter.PoolWaits);
@@ -132,6 +138,7 @@ export class BackendPool {
         this.downUntil = 0;
         this.lastError = null;
         this.live.add(conn);
+        this.publish();
         conn.socket.on('close', () => this.onConnClosed(conn));
         if (this.closed) { conn.close(); return cb(new SqlError(ErrorCode.ER_SERVER_SHUTDOWN, 'Server shutdown in progress'), null); }
         cb(null, conn);
@@ -154,6 +161,7 @@ export class BackendPool {
     if (!this.live.delete(conn)) return;
     const i = this.idle.indexOf(conn);
     if (i >= 0) this.idle.splice(i, 1);
+    this.publish();
     this.wakeWaiter();
   }
 
@@ -170,6 +178,7 @@ export class BackendPool {
       return w.cb(null, conn);
     }
     this.idle.push(conn);
+    this.publish();
     // A waiter for another profile can't use this one; make room for it by closing an idle one.
     if (this.waiters.length > 0 && this.size >= this.cfg.max) {
       const victim = this.idle.shift()!;
@@ -183,6 +192,7 @@ export class BackendPool {
     if (i >= 0) this.idle.splice(i, 1);
     this.live.delete(conn);
     conn.destroy();
+    this.publish();
     this.wakeWaiter();
   }
 
@@ -209,6 +219,11 @@ export class BackendPool {
       this.live.delete(c);
       c.close();
     }
+    this.publish();
+  }
+
+  private publish(): void {
+    this.gauge(this.live.size, this.idle.length);
   }
 
   close(): void {
@@ -217,6 +232,7 @@ export class BackendPool {
     this.failWaiters(new SqlError(ErrorCode.ER_SERVER_SHUTDOWN, 'Server shutdown in progress'));
     for (const c of this.idle) { this.live.delete(c); c.close(); }
     this.idle = [];
+    this.publish();
   }
 }
 

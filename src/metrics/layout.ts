@@ -78,9 +78,13 @@ export const enum BackendCounter {
   ConnectFailures,
   /** Times a statement had to wait for a free pooled connection. */
   PoolWaits,
+  /** Gauge: this worker's open connections to the backend (idle or lent to a statement). */
+  ConnectionsOpen,
+  /** Gauge: of those, the idle ones in the pool. */
+  ConnectionsIdle,
   COUNT,
 }
-export const BACKEND_COUNTER_NAMES: readonly string[] = ['connects', 'connectFailures', 'poolWaits'];
+export const BACKEND_COUNTER_NAMES: readonly string[] = ['connects', 'connectFailures', 'poolWaits', 'connectionsOpen', 'connectionsIdle'];
 
 /** Latency histograms (microseconds). */
 export const enum Histogram {

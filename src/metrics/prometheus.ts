@@ -61,6 +61,11 @@ export function renderPrometheus(snap: MetricsSnapshot): string {
   perBackend('sluice_backend_connects_total', 'connects', 'Backend connections opened.');
   perBackend('sluice_backend_connect_failures_total', 'connectFailures', 'Backend connection attempts that failed.');
   perBackend('sluice_backend_pool_waits_total', 'poolWaits', 'Statements that waited for a pooled backend connection.');
+  family('sluice_backend_connections', 'gauge', 'Open backend connections, lent to a statement (busy) or in the pool (idle).');
+  for (const [b, v] of backends) {
+    out.push(`sluice_backend_connections{backend="${escapeLabel(b)}",state="busy"} ${v.connectionsOpen - v.connectionsIdle}`);
+    out.push(`sluice_backend_connections{backend="${escapeLabel(b)}",state="idle"} ${v.connectionsIdle}`);
+  }
 
   family('sluice_slab_bytes_in_use', 'gauge', 'Slab pool bytes in use.');
   out.push(`sluice_slab_bytes_in_use ${c.slabBytesInUse}`);

@@ -105,6 +105,11 @@ export class MetricsWriter {
     this.row[this.backendBase + index * BackendCounter.COUNT + counter] += n;
   }
 
+  /** Set a per-backend gauge (ConnectionsOpen, ConnectionsIdle) of this thread; the total sums the threads. */
+  backendGauge(index: number, gauge: BackendCounter, value: number): void {
+    this.row[this.backendBase + index * BackendCounter.COUNT + gauge] = value;
+  }
+
   /** Record one latency sample in microseconds. */
   observe(histogram: Histogram, micros: number): void {
     const row = this.row;

@@ -10,6 +10,7 @@ import { ReadRotation } from '../execute/read-target';
 import { BackendPool } from '../backend/pool';
 import { ReplicaMonitor } from '../backend/replica-monitor';
 import type { MetricsWriter } from '../metrics/shared-metrics';
+import { BackendCounter } from '../metrics/layout';
 import type { SlabPool } from '../memory/slab-pool';
 import { AuthContext, credentialsFor } from './authenticate';
 import { ClientSession, type SessionHost } from './session';
@@ -45,6 +46,10 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     pools.set(b.name, new BackendPool(
       { name: b.name, host: b.host, port: b.port, user: b.user, password: b.password, connectTimeoutMs: b.pool.connectTimeoutMs, tls: b.tls, packetMemory },
       b.pool, logger, (counter) => metrics.backend(index, counter),
+      (open, idle) => {
+        metrics.backendGauge(index, BackendCounter.ConnectionsOpen, open);
+        metrics.backendGauge(index, BackendCounter.ConnectionsIdle, idle);
+      },
     ));
   });
   // Replica lag and replication state (only for schemas with maxReplicaLagSeconds > 0).

@@ -105,3 +105,20 @@ test('/metrics counts the statements, their latency and the backend round trips 
   assert.ok(/sluice_queries_total\{kind="select"\} [1-9]/.test(text), 'selects counted');
   assert.ok(/sluice_backend_connects_total\{backend="a"\} [1-9]/.test(text), 'backend connects counted');
 });
+
+test('/metrics shows each backend\'s pooled connections as busy or idle, summed over the workers', async () => {
+  const { host, port } = c.sluice.metricsAddress!;
+  const gauge = async (state: string) => {
+    const text = await (await fetch(`http://${host}:${port}/metrics`)).text();
+    return Number(new RegExp(`^sluice_backend_connections\\{backend="a",state="${state}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  };
+  const conn = await connect('one');
+  await conn.query('BEGIN');
+  await conn.query('SELECT v FROM t FOR UPDATE'); // the transaction keeps its backend connection
+  await until(async () => (await gauge('busy')) >= 1, 'a connection lent to the open transaction');
+  const idleDuring = await gauge('idle');
+  await conn.query('COMMIT');
+  await until(async () => (await gauge('busy')) === 0, 'the connection back in the pool after COMMIT');
+  assert.equal(await gauge('idle'), idleDuring + 1);
+  await conn.end();
+});

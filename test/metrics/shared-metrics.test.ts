@@ -4,7 +4,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { Metrics } from '../../src/metrics/shared-metrics';
-import { Counter } from '../../src/metrics/layout';
+import { BackendCounter, Counter } from '../../src/metrics/layout';
 import { renderPrometheus } from '../../src/metrics/prometheus';
 
 async function runWriter(metrics: Metrics, row: number, rounds: number): Promise<void> {
@@ -36,8 +36,8 @@ test('two worker_threads write their own rows; main reads exact per-worker value
   assert.equal(snap.total.connectionsCurrent, 4);
   assert.equal(snap.total.errors['1045'], 2);
   assert.equal(snap.total.errors.other, 2);
-  assert.deepEqual(snap.total.backends.db2, { connects: 0, connectFailures: 0, poolWaits: 14 });
-  assert.deepEqual(snap.total.backends.db1, { connects: 0, connectFailures: 0, poolWaits: 0 });
+  assert.deepEqual(snap.total.backends.db2, { connects: 0, connectFailures: 0, poolWaits: 14, connectionsOpen: 0, connectionsIdle: 0 });
+  assert.deepEqual(snap.total.backends.db1, { connects: 0, connectFailures: 0, poolWaits: 0, connectionsOpen: 0, connectionsIdle: 0 });
 
   const lat = snap.total.histograms.queryLatency;
   assert.equal(lat.count, 150_000);
@@ -60,11 +60,16 @@ test('Prometheus exposition: every sample line parses and the key series carry t
   w.query(0);
   w.error(1064);
   w.observe(0, 1500);
+  // Pool gauges of two workers: 3 open / 1 idle and 2 open / 2 idle -> 2 busy, 3 idle in all.
+  w.backendGauge(0, BackendCounter.ConnectionsOpen, 3);
+  w.backendGauge(0, BackendCounter.ConnectionsIdle, 1);
+  metrics.writer(0).backendGauge(0, BackendCounter.ConnectionsOpen, 2);
+  metrics.writer(0).backendGauge(0, BackendCounter.ConnectionsIdle, 2);
   const text = renderPrometheus(metrics.snapshot());
   const samples = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
-    const m = /^([a-z_]+)(\{[a-z]+="(?:[^"\\]|\\.)*"\})? (\S+)$/.exec(line);
+    const m = /^([a-z_]+)(\{[a-z]+="(?:[^"\\]|\\.)*"(?:,[a-z]+="(?:[^"\\]|\\.)*")*\})? (\S+)$/.exec(line);
     assert.ok(m, `bad line: ${line}`);
     assert.ok(!Number.isNaN(Number(m[3])), `bad value: ${line}`);
     samples.set(m[1] + (m[2] ?? ''), Number(m[3]));
@@ -75,6 +80,8 @@ test('Prometheus exposition: every sample line parses and the key series carry t
   assert.equal(samples.get('sluice_queries_total{kind="select"}'), 1);
   assert.equal(samples.get('sluice_errors_total{errno="1064"}'), 1);
   assert.equal(samples.get('sluice_backend_connects_total{backend="db\\"1"}'), 0);
+  assert.equal(samples.get('sluice_backend_connections{backend="db\\"1",state="busy"}'), 2);
+  assert.equal(samples.get('sluice_backend_connections{backend="db\\"1",state="idle"}'), 3);
   assert.equal(samples.get('sluice_query_duration_seconds_count'), 1);
   assert.equal(samples.get('sluice_query_duration_seconds_bucket{le="0.001024"}'), 0);
   assert.equal(samples.get('sluice_query_duration_seconds_bucket{le="0.002048"}'), 1);
