@@ -26,6 +26,7 @@ import { scatter, type ScatterHost } from '../src/execute/scatter';
 import { ResultWriter } from '../src/session/result-writer';
 import { alignColumns } from '../src/loadgen/report-text';
 import { cut } from './micro/result-stream';
+import { ReplaySocket } from './micro/replay-socket';
 import { capture } from './capture';
 
 function flag(name: string, dflt: number): number {
@@ -50,27 +51,6 @@ const SCHEMA: ShardedSchema = {
   maxReplicaLagSeconds: 0,
   maxLimitRows: 10_000_000,
 };
-
-/** A backend socket stand-in: the driver emits the captured chunks; writes (the query) are dropped. */
-class ReplaySocket extends EventEmitter {
-  private paused = false;
-  write(): boolean {
-    return true;
-  }
-  setNoDelay(): void {}
-  pause(): this {
-    this.paused = true;
-    return this;
-  }
-  resume(): this {
-    this.paused = false;
-    return this;
-  }
-  isPaused(): boolean {
-    return this.paused;
-  }
-  destroy(): void {}
-}
 
 /** The client's socket: counts what sluice writes (and keeps it when asked, to check the rows). */
 class ClientSocket extends EventEmitter {

@@ -76,6 +76,17 @@ const BASE_CAPS =
 
 let nextLocalId = 1;
 
+/**
+ * Reasons to stop reading a backend socket; it reads again only when every reason is gone, so a
+ * merge resuming a shard cannot override packet assembly waiting for pool memory, nor the reverse.
+ */
+export const enum Hold {
+  /** The response's reader: a merge queue is full, the client is congested, memory is short. */
+  Reader = 1,
+  /** Packet assembly waits for the slab pool to have room. */
+  Assembly = 2,
+}
+
 export class BackendConnection {
   readonly id = nextLocalId++;
   /** The connection's socket: the TCP socket, or the TLS socket over it once TLS is up. */
@@ -119,10 +130,10 @@ export class BackendConnection {
 
   /**
    * A connection over a socket whose handshake was done elsewhere, for the given capability profile:
-   * benchmarks replay captured backend streams through it (bench/replay-merge.ts).
+   * benchmarks and tests replay captured or built backend streams through it (bench/replay-merge.ts).
    */
-  static overSocket(socket: net.Socket, profile: number): BackendConnection {
-    return new BackendConnection(socket, profile, { name: 'replay', host: '', port: 0, user: '', password: '', connectTimeoutMs: 0 });
+  static overSocket(socket: net.Socket, profile: number, packetMemory?: PacketMemory): BackendConnection {
+    return new BackendConnection(socket, profile, { name: 'replay', host: '', port: 0, user: '', password: '', connectTimeoutMs: 0, packetMemory });
   }
 
   static connect(target: BackendTarget, profile: number, database: string | null): Promise<BackendConnection> {
@@ -408,7 +419,7 @@ export class BackendConnection {
       this.lastUsed = Date.now();
       // A listener may have paused the socket on the last rows of this chunk; the result is
       // complete, so whoever gets the connection next must find it reading.
-      if (this.socket.isPaused()) this.socket.resume();
+      this.unhold(Hold.Reader);
     };
     const onClose = (e: Error) => { finish(); l.fail(e); };
     this.closeListeners.push(onClose);
@@ -423,7 +434,7 @@ export class BackendConnection {
       // A read buffer is never reused, so the listener may keep it; a reassembled row lives in the
       // framer's assembly memory only during this call and is copied.
       const more = inChunk ? l.row(buf, start, end) : l.row(Buffer.from(buf.subarray(start, end)), 0, end - start);
-      if (!more) this.socket.pause();
+      if (!more) this.hold(Hold.Reader);
     };
     const startRows = () => {
       phase = 3;
@@ -535,9 +546,31 @@ export class BackendConnection {
     return stmt;
   }
 
-  /** Resumes reading after a StreamListener.row() returned false. */
+  /** Who asked to stop reading the socket (Hold bits); it reads again only when none does. */
+  private holds = 0;
+
+  /** Stops reading the socket on behalf of `who` (the response's reader, or packet assembly). */
+  hold(who: Hold): void {
+    if (this.holds === 0) this.socket.pause();
+    this.holds |= who;
+  }
+
+  /** Withdraws `who`'s hold; the socket reads again once no one holds it. */
+  unhold(who: Hold): void {
+    if ((this.holds & who) === 0) return;
+    this.holds &= ~who;
+    if (this.holds === 0) this.socket.resume();
+  }
+
+  /** Resumes reading after a StreamListener.row() returned false (packet assembly may still hold it). */
   resume(): void {
-    this.socket.resume();
+    this.unhold(Hold.Reader);
+  }
+
+  /** Reading again whoever held it: a connection going back to the pool. */
+  clearHolds(): void {
+    this.holds = 0;
+    if (this.socket.isPaused()) this.socket.resume();
   }
 
   /** Closes politely (COM_QUIT) if idle, otherwise abruptly. */
@@ -577,7 +610,7 @@ function packetBudget(conn: BackendConnection, backend: string, memory: PacketMe
     tooLarge: (bytes) => new SqlError(ErrorCode.ER_OUT_OF_RESOURCES,
       `Out of resources: a packet from backend '${backend}' (${bytes} bytes so far) exceeds maxQueryMemoryMB (${mb} MB), ` +
       'the most sluice holds for one packet; select fewer or shorter columns (e.g. SUBSTRING of a large one), or raise maxQueryMemoryMB'),
-    stall: (stalled) => (stalled ? conn.socket.pause() : conn.socket.resume()),
+    stall: (stalled) => (stalled ? conn.hold(Hold.Assembly) : conn.unhold(Hold.Assembly)),
     fail: (err) => conn.destroy(err instanceof SqlError ? err : undefined),
   };
 }

@@ -168,7 +168,7 @@ export class BackendPool {
   /** Returns a healthy connection to the pool (or straight to a waiter). */
   release(conn: BackendConnection): void {
     if (conn.closed || this.closed) return this.discard(conn);
-    if (conn.socket.isPaused()) conn.socket.resume(); // never pool a connection paused for a former user's backpressure
+    conn.clearHolds(); // never pool a connection paused for a former user's backpressure
     conn.lastUsed = Date.now();
     for (let i = 0; i < this.waiters.length; i++) {
       const w = this.waiters[i];

@@ -19,7 +19,7 @@ import { newScramble, NATIVE_PASSWORD } from '../protocol/auth';
 import { SqlError, ErrorCode, asSqlError } from '../protocol/errors';
 import { ResponseKind, type ResponseScanner } from '../protocol/response-scanner';
 import { collationInfo } from '../protocol/collations';
-import type { BackendConnection, RelaySink, QueryResult } from '../backend/connection';
+import { Hold, type BackendConnection, type RelaySink, type QueryResult } from '../backend/connection';
 import type { BackendPool } from '../backend/pool';
 import type { SchemaConfig, ShardedSchema } from '../config/types';
 import { Counter, Histogram, QueryKind, Route } from '../metrics/layout';
@@ -1098,10 +1098,10 @@ export class ClientSession implements RelaySink {
       // The client reads slower than the backend sends: stop reading the backend until it drains.
       this.paused = true;
       const conn = this.conn!;
-      conn.socket.pause();
+      conn.hold(Hold.Reader);
       this.socket.once('drain', () => {
         this.paused = false;
-        conn.socket.resume();
+        conn.unhold(Hold.Reader);
       });
     }
   }
