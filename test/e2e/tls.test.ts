@@ -12,6 +12,7 @@ import { mariadbCli } from '../helpers/mariadb-cli';
 
 let c: Cluster;
 let dir: string;
+const SHARD_ROWS = 20000;
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sluice-tls-'));
@@ -21,7 +22,10 @@ before(async () => {
     backends: 1,
     mariadbArgs: [`--ssl-cert=${path.join(dir, 'cert.pem')}`, `--ssl-key=${path.join(dir, 'key.pem')}`],
     setup: () => 'CREATE DATABASE app_db; CREATE TABLE app_db.t (v VARCHAR(10)); INSERT INTO app_db.t VALUES (\'tls-ok\');' +
-      " CREATE USER 'tlsonly'@'127.0.0.1' IDENTIFIED BY 'pw' REQUIRE SSL; GRANT ALL ON *.* TO 'tlsonly'@'127.0.0.1';",
+      " CREATE USER 'tlsonly'@'127.0.0.1' IDENTIFIED BY 'pw' REQUIRE SSL; GRANT ALL ON *.* TO 'tlsonly'@'127.0.0.1';" +
+      [0, 1].map((p) => ` CREATE DATABASE tp_${p}; CREATE TABLE tp_${p}.s (id INT PRIMARY KEY, c VARCHAR(100) NOT NULL);` +
+        ` INSERT INTO tp_${p}.s SELECT seq, CONCAT('row-', LPAD(seq * 7919 MOD ${SHARD_ROWS}, 6, '0'), '-', REPEAT('x', seq MOD 60))` +
+        ` FROM tp_${p}.seq_1_to_${SHARD_ROWS} WHERE seq MOD 2 = ${p};`).join(''),
     config: ([db]) => ({
       tls: { cert: path.join(dir, 'cert.pem'), key: path.join(dir, 'key.pem') },
       users: [
@@ -41,6 +45,8 @@ before(async () => {
         viatls: { backend: 'tlsdb', database: 'app_db' },
         clear: { backend: 'cleardb', database: 'app_db' },
         strict: { backend: 'strictdb', database: 'app_db' },
+        // A sharded schema whose partitions are reached over TLS: merged rows come from TLS reads.
+        shardtls: { partitions: [{ write: 'tlsdb', database: 'tp_0' }, { write: 'tlsdb', database: 'tp_1' }], tables: { s: { shardKey: 'id', algorithm: 'mod' } } },
       },
     }),
   });
@@ -96,6 +102,22 @@ test('backends over TLS: sluice connects with TLS where the backend user require
     await conn.query('USE strict');
     await assert.rejects(conn.query('SELECT v FROM t'), (e: { errno: number; message: string }) =>
       e.errno === 2003 && /backend 'strictdb'.*TLS to the backend failed/.test(e.message));
+  } finally {
+    await conn.end();
+  }
+});
+
+test('a cross-shard ORDER BY over TLS backends merges rows straight from the TLS reads, byte for byte', async () => {
+  const conn = await mysql.createConnection({ host: '127.0.0.1', port: c.port, user: 'app', password: 'pw', database: 'shardtls' });
+  try {
+    const expected = Array.from({ length: SHARD_ROWS }, (_, i) => {
+      const id = i + 1;
+      return { id, c: `row-${String((id * 7919) % SHARD_ROWS).padStart(6, '0')}-${'x'.repeat(id % 60)}` };
+    });
+    const [byId] = await conn.query('SELECT id, c FROM s ORDER BY id');
+    assert.deepEqual(byId, expected);
+    const [byText] = await conn.query('SELECT id, c FROM s ORDER BY c DESC, id');
+    assert.deepEqual(byText, [...expected].sort((a, b) => (a.c < b.c ? 1 : a.c > b.c ? -1 : a.id - b.id)));
   } finally {
     await conn.end();
   }
