@@ -539,11 +539,16 @@ export class BackendConnection {
     if (this.statements.size > max) {
       const [oldSql, old] = this.statements.entries().next().value as [string, PreparedOnBackend];
       this.statements.delete(oldSql);
-      const close = Buffer.from([5, 0, 0, 0, Com.STMT_CLOSE, 0, 0, 0, 0]);
-      close.writeUInt32LE(old.id, 5);
-      this.socket.write(close);
+      this.closeStatement(old.id);
     }
     return stmt;
+  }
+
+  /** Closes a backend statement (COM_STMT_CLOSE has no response). */
+  closeStatement(id: number): void {
+    const close = Buffer.from([5, 0, 0, 0, Com.STMT_CLOSE, 0, 0, 0, 0]);
+    close.writeUInt32LE(id, 5);
+    this.socket.write(close);
   }
 
   /** Who asked to stop reading the socket (Hold bits); it reads again only when none does. */

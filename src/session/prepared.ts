@@ -5,6 +5,7 @@
 import { EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
 import { Com } from '../protocol/constants';
 import { writeHeader } from '../protocol/framing';
+import type { Classified } from './classify';
 
 /** One statement a client prepared. */
 export interface ClientStatement {
@@ -17,6 +18,11 @@ export interface ClientStatement {
   types: Buffer | null;
   /** COM_STMT_SEND_LONG_DATA chunks since the last execute, as (param id, data) in arrival order. */
   longData: { param: number; data: Buffer }[];
+  /**
+   * On a sharded schema: the statement's classification when the session itself answers it
+   * (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, SET of session variables), found once at prepare.
+   */
+  sessionStatement?: Classified;
 }
 
 /** The client's statements of one session. */

@@ -30,14 +30,20 @@ export class ResultWriter {
   /** binary: rows are given as text-protocol rows and sent as binary-protocol rows (an execute's result). */
   constructor(private readonly socket: net.Socket, private readonly caps: number, private readonly binary = false) {}
 
-  /** PREPARE_OK with sluice's statement id, then the parameter and column definition packets. */
-  prepareOk(id: number, columns: number, params: number, packets: readonly Buffer[]): void {
+  /**
+   * PREPARE_OK with sluice's statement id, then the parameter and column definition packets: the
+   * backend's as given (packets), or made here (`?` parameters, then columnDefs).
+   */
+  prepareOk(id: number, columns: number, params: number, packets: readonly Buffer[], columnDefs: readonly ColumnDef[] = []): void {
     this.payload(this.w.reset().u8(0).u32(id).u16(columns).u16(params).u8(0).u16(0));
     if (packets.length > 0) {
       for (const p of packets) this.packet(p, 0, p.length);
     } else {
+      const eof = !(this.caps & Cap.DEPRECATE_EOF);
       for (let i = 0; i < params; i++) this.payload(encodeColumnDef(this.w.reset(), { name: '?', type: ColumnType.VAR_STRING, charset: Collation.BINARY }));
-      if (params > 0 && !(this.caps & Cap.DEPRECATE_EOF)) this.payload(encodeEndOfRows(this.w.reset(), 0, 0));
+      if (params > 0 && eof) this.payload(encodeEndOfRows(this.w.reset(), 0, 0));
+      for (const d of columnDefs) this.payload(encodeColumnDef(this.w.reset(), d));
+      if (columnDefs.length > 0 && eof) this.payload(encodeEndOfRows(this.w.reset(), 0, 0));
     }
     this.flush();
   }

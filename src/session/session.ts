@@ -14,7 +14,7 @@ import { BufferWriter } from '../protocol/buffer-writer';
 import { BufferReader } from '../protocol/buffer-reader';
 import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType, Header } from '../protocol/constants';
 import { encodeGreeting, decodeHandshakeResponse, decodeChangeUser, isSslRequest } from '../protocol/handshake';
-import { encodeOk, encodeErr, encodeColumnDef, encodeTextRow, encodeEndOfRows, decodeOk } from '../protocol/packets';
+import { encodeOk, encodeErr, encodeColumnDef, encodeTextRow, encodeEndOfRows, decodeOk, decodeColumnDef, type ColumnDef } from '../protocol/packets';
 import { newScramble, NATIVE_PASSWORD } from '../protocol/auth';
 import { SqlError, ErrorCode, asSqlError } from '../protocol/errors';
 import { ResponseKind, type ResponseScanner } from '../protocol/response-scanner';
@@ -39,8 +39,9 @@ import { ShardTransaction } from './shard-transaction';
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
-import { planStatement, type PlanCache, type SnowflakeGenerator } from '../plan';
+import { planStatement, resolveMergeSpec, type ParamValue, type PlanCache, type SnowflakeGenerator } from '../plan';
 import type { ShardPlan } from '../plan/types';
+import { mergedColumns } from '../merge/aggregates';
 
 /** What a session needs from its worker. */
 export interface SessionHost {
@@ -529,9 +530,20 @@ export class ClientSession implements RelaySink {
         return this.finishWithError(asSqlError(e, 'PREPARE'));
       }
       const stmt = this.statements.add(sql, params, 0);
-      const out = new ResultWriter(this.socket, this.caps);
-      out.prepareOk(stmt.id, 0, params, []);
-      return this.afterStatement();
+      if (params === 0) {
+        // BEGIN, COMMIT, SET ... prepared (sysbench does): each execute is answered as the text would be.
+        const bytes = Buffer.from(sql, 'latin1');
+        const c = classify(bytes, 0, bytes.length);
+        if (isSessionStatement(sql, c)) stmt.sessionStatement = c;
+      }
+      const answer = (columns: ColumnDef[]) => {
+        if (this.phase === Phase.Closed) return;
+        stmt.columns = columns.length;
+        new ResultWriter(this.socket, this.caps).prepareOk(stmt.id, columns.length, params, [], columns);
+        this.afterStatement();
+      };
+      if (stmt.sessionStatement) return answer([]);
+      return this.shardedResultColumns(sql, params, answer);
     }
     this.withBackend((conn) => conn.statement(sql, 'latin1').then((backend) => {
       const stmt = this.statements.add(sql, backend.params, backend.columns);
@@ -587,6 +599,7 @@ export class ClientSession implements RelaySink {
   private executeSharded(stmt: ClientStatement, payload: Buffer): void {
     this.busy = true;
     this.started = performance.now();
+    if (stmt.sessionStatement && this.shardedSessionStatement(stmt.sql, stmt.sessionStatement)) return;
     let plan: ShardPlan;
     try {
       let long: Map<number, Buffer> | undefined;
@@ -603,6 +616,51 @@ export class ClientSession implements RelaySink {
     // A cursor (CURSOR_TYPE_READ_ONLY …): the merged rows are kept here and served by COM_STMT_FETCH.
     this.cursors.delete(stmt.id);
     this.runScatter(plan, true, (payload[5] & 0x07) !== 0 ? stmt : null);
+  }
+
+  /**
+   * The columns a sharded SELECT will return, for its PREPARE_OK: clients built on the C connector
+   * (sysbench, mysqlclient, DBD::MariaDB) read a result only when the prepare announced columns.
+   * The statement is planned with placeholder values (NULL, else 0: only its shape matters) and its
+   * first unit prepared, not run, on that partition; the merge's visible columns are what an execute
+   * returns. Anything that does not plan or prepare announces no columns (the execute then reports
+   * the error, as before).
+   */
+  private shardedResultColumns(sql: string, params: number, done: (columns: ColumnDef[]) => void): void {
+    const schema = this.sharded;
+    let plan: ShardPlan | null = null;
+    for (const value of [null, 0]) {
+      try {
+        plan = planStatement(sql, schema, { params: new Array<ParamValue>(params).fill(value), cache: this.host.planCache, keys: this.host.keys });
+        break;
+      } catch {
+        // another placeholder value, or no columns
+      }
+    }
+    if (plan === null || !plan.returnsRows) return done([]);
+    const unit = plan.units[0];
+    const merge = plan.merge;
+    const part = schema.partitions[unit.partition];
+    const pool = this.host.pool(part.write)!;
+    pool.acquire(this.profile, this.state.key, part.database, (err, conn) => {
+      if (err || !conn) return done([]);
+      (syncBackend(conn, this.state, part.database) ?? Promise.resolve())
+        .then(() => conn.prepare(unit.sql, 'latin1'))
+        .then((backend) => {
+          conn.closeStatement(backend.id);
+          pool.release(conn);
+          // No parameters (the values are inlined): the packets are the column definitions.
+          const columns = backend.packets.slice(0, backend.columns).map(decodeColumnDef);
+          if (!merge) return done(columns);
+          const spec = resolveMergeSpec(merge, columns.length);
+          done(mergedColumns(spec, columns).slice(0, spec.visible));
+        }, (e: Error) => {
+          if (conn.closed || !(e instanceof SqlError)) pool.discard(conn);
+          else pool.release(conn);
+          this.log.debug({ err: e.message }, 'sharded prepare: no column metadata');
+          done([]);
+        });
+    });
   }
 
   /** Open cursors of sharded executes: the kept binary rows and the next one to send. */
@@ -655,23 +713,7 @@ export class ClientSession implements RelaySink {
     const schema = this.sharded;
     this.busy = true;
     this.started = performance.now();
-    switch (c.verb) {
-      case Verb.Begin:
-      case Verb.Start:
-        if (c.verb === Verb.Begin || /^\s*start\s+transaction\b/i.test(sql)) return this.beginShardTrx(sql);
-        break;
-      case Verb.Commit:
-        return this.endShardTrx('COMMIT');
-      case Verb.Rollback:
-        if (/^\s*rollback\s*(work\s*)?;?\s*$/i.test(sql)) return this.endShardTrx('ROLLBACK');
-        return this.shardTrxEverywhere(sql);
-      case Verb.Set:
-        if (c.traits & Trait.SessionSet) return this.shardedSet(sql, c);
-        break;
-      case Verb.Other: // SAVEPOINT and RELEASE SAVEPOINT have no verb of their own
-        if (/^\s*(savepoint|release\s+savepoint)\b/i.test(sql)) return this.shardTrxEverywhere(sql);
-        break;
-    }
+    if (this.shardedSessionStatement(sql, c)) return;
     if (c.traits & Trait.Multi) return this.shardedMulti(sql);
     if (c.verb === Verb.Other) {
       // PREVIEW, EXPLAIN, SHOW and DESCRIBE all classify as Other: SELECT and DML skip these checks.
@@ -683,6 +725,33 @@ export class ClientSession implements RelaySink {
       if (meta) return this.metadata(meta);
     }
     this.planAndRun(sql, c, true, framed);
+  }
+
+  /**
+   * Transaction control and session SETs on a sharded schema, which the session answers itself
+   * (text or prepared): true when sql was one and is under way.
+   */
+  private shardedSessionStatement(sql: string, c: Classified): boolean {
+    if (!isSessionStatement(sql, c)) return false;
+    switch (c.verb) {
+      case Verb.Begin:
+      case Verb.Start:
+        this.beginShardTrx(sql);
+        break;
+      case Verb.Commit:
+        this.endShardTrx('COMMIT');
+        break;
+      case Verb.Rollback:
+        if (/^\s*rollback\s*(work\s*)?;?\s*$/i.test(sql)) this.endShardTrx('ROLLBACK');
+        else this.shardTrxEverywhere(sql); // ROLLBACK TO SAVEPOINT
+        break;
+      case Verb.Set:
+        this.shardedSet(sql, c);
+        break;
+      default: // SAVEPOINT, RELEASE SAVEPOINT
+        this.shardTrxEverywhere(sql);
+    }
+    return true;
   }
 
   /**
@@ -1272,5 +1341,26 @@ export class ClientSession implements RelaySink {
       else this.releaseConnection();
     }
     this.host.sessionClosed(this);
+  }
+}
+
+/**
+ * Statements a sharded session answers itself rather than planning them: BEGIN, START TRANSACTION,
+ * COMMIT, ROLLBACK [TO SAVEPOINT], SAVEPOINT, RELEASE SAVEPOINT, and SET of session variables.
+ */
+function isSessionStatement(sql: string, c: Classified): boolean {
+  switch (c.verb) {
+    case Verb.Begin:
+    case Verb.Commit:
+    case Verb.Rollback:
+      return true;
+    case Verb.Start:
+      return /^\s*start\s+transaction\b/i.test(sql);
+    case Verb.Set:
+      return (c.traits & Trait.SessionSet) !== 0;
+    case Verb.Other: // SAVEPOINT and RELEASE SAVEPOINT have no verb of their own
+      return /^\s*(savepoint|release\s+savepoint)\b/i.test(sql);
+    default:
+      return false;
   }
 }

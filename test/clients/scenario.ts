@@ -79,7 +79,7 @@ export function stepLines(stdout: string): string[] {
 
 /**
  * One MariaDB sandbox and sluice with three schemas: `fwd` (forwarding to fwd_db, seeded), `restore`
- * (forwarding to the empty restore_db) and `shard` (items and typed spread by id mod 2 over two
+ * (forwarding to the empty restore_db) and `shard` (items, typed and sbtest1 spread by id mod 2 over two
  * databases of the same server). The sharded tables are created and seeded through sluice.
  */
 export async function startMatrixCluster(): Promise<Cluster> {
@@ -106,6 +106,7 @@ export async function startMatrixCluster(): Promise<Cluster> {
           tables: {
             items: { shardKey: 'id', algorithm: 'mod' },
             typed: { shardKey: 'id', algorithm: 'mod' },
+            sbtest1: { shardKey: 'id', algorithm: 'mod' }, // created by the sysbench test
           },
         },
       },

@@ -241,6 +241,49 @@ test('prepared statements (binary protocol) route by their bound values and retu
   await compare('SELECT * FROM users WHERE uid > 2000 ORDER BY uid', true);
 });
 
+test('transaction control and session SETs as prepared statements (sysbench prepares BEGIN and COMMIT)', async () => {
+  // ROLLBACK undoes a cross-partition UPDATE made between a prepared BEGIN and a prepared ROLLBACK.
+  await s.execute('BEGIN');
+  await s.execute('UPDATE users SET balance = 0 WHERE uid IN (5, 6, 7, 8)');
+  const [inside] = await s.execute('SELECT SUM(balance) AS t FROM users WHERE uid IN (5, 6, 7, 8)');
+  assert.deepEqual(inside, [{ t: '0.00' }]);
+  await s.execute('ROLLBACK');
+  await compare('SELECT uid, balance FROM users WHERE uid IN (5, 6, 7, 8) ORDER BY uid', true);
+  // START TRANSACTION, a SAVEPOINT, ROLLBACK TO it, RELEASE, COMMIT: only the row before the savepoint stays.
+  await s.execute('START TRANSACTION');
+  await s.execute('INSERT INTO users (uid, name) VALUES (?, ?)', [5001, 'kept']);
+  await s.execute('SAVEPOINT sp1');
+  await s.execute('INSERT INTO users (uid, name) VALUES (?, ?)', [5002, 'undone']);
+  await s.execute('ROLLBACK TO SAVEPOINT sp1');
+  await s.execute('RELEASE SAVEPOINT sp1');
+  await s.execute('COMMIT');
+  await r.query("INSERT INTO users (uid, name) VALUES (5001, 'kept')");
+  await compare('SELECT uid, name FROM users WHERE uid > 5000 ORDER BY uid', true);
+  // A prepared SET of a session variable reaches the shards' connections.
+  await s.execute("SET SESSION sql_mode = 'ANSI_QUOTES'");
+  const [mode] = await s.query('SELECT @@SESSION.sql_mode AS m');
+  assert.deepEqual(mode, [{ m: 'ANSI_QUOTES' }]);
+  await s.query("SET SESSION sql_mode = DEFAULT");
+});
+
+test('PREPARE_OK on a sharded schema announces the columns an execute returns (C-connector clients read results only then)', async () => {
+  type Prepared = { columns: { name: string; columnType: number }[]; parameters: unknown[]; close(): void };
+  // mysql2's promise wrapper keeps the statement (with the PREPARE_OK's definitions) in .statement.
+  const prepare = async (sql: string) => (await (s as unknown as { prepare(q: string): Promise<{ statement: Prepared }> }).prepare(sql)).statement;
+  const point = await prepare('SELECT uid, name FROM users WHERE uid = ?');
+  assert.deepEqual(point.columns.map((c) => c.name), ['uid', 'name']);
+  assert.equal(point.parameters.length, 1);
+  // Across shards: derived sort and weight columns are not announced; aggregates have the merged types.
+  const merged = await prepare('SELECT city, COUNT(*) AS n, AVG(age) AS a FROM users WHERE age > ? GROUP BY city ORDER BY city');
+  assert.deepEqual(merged.columns.map((c) => [c.name, c.columnType]), [['city', 253], ['n', 8], ['a', 246]]);
+  const ordered = await prepare('SELECT name FROM users ORDER BY city, uid LIMIT ?');
+  assert.deepEqual(ordered.columns.map((c) => c.name), ['name']);
+  for (const sql of ['INSERT INTO users (uid, name) VALUES (?, ?)', 'BEGIN', 'UPDATE users SET age = ? WHERE uid = ?']) {
+    assert.deepEqual((await prepare(sql)).columns, [], sql);
+  }
+  for (const st of [point, merged, ordered]) st.close();
+});
+
 test('PREVIEW shows the route units without executing; EXPLAIN adds the partition to the backends\' plans', async () => {
   const [rows] = await s.query('PREVIEW SELECT uid, name FROM users WHERE uid IN (1, 2) ORDER BY uid');
   const units = (rows as { partition: string | null; sql: string }[]).filter((x) => x.partition !== null);
