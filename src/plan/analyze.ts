@@ -75,6 +75,8 @@ export interface Analysis {
    * statement as it came. point: every execution names one target through one slot (key = value).
    */
   verbatim?: boolean;
+  /** The plain program renders the statement as written when each slot prints its own source text (`?` for a marker). */
+  asWritten?: boolean;
   point?: { slot: number } | null;
   /** Inputs for the lazy SELECT rewrite. */
   selectInputs?: { sel: A.Select; splicer: Splicer; base: Edit[]; isKey: (c: A.Column) => boolean; isNumericKey: (c: A.Column) => boolean };

@@ -39,6 +39,7 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
   a.verbatim ??= isVerbatim(a, b);
   if (space.k === 'one') {
     plan.units.push({ partition: space.partition, sql: a.verbatim ? b.sql : render(a.plain, unitContext(a, b, 0, 1)) });
+    if (b.params.length > 0) plan.asWritten = a.asWritten ??= rendersAsWritten(a, b);
     return plan;
   }
   if (a.point === undefined) a.point = pointRoute(a);
@@ -49,6 +50,7 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
       const N = space.rule.tablesPerPartition;
       plan.units.push({ partition: Math.floor(g / N), sql: a.verbatim ? b.sql : render(a.plain, unitContext(a, b, g, N)) });
       if (N > 1) plan.tables = [g % N];
+      if (b.params.length > 0) plan.asWritten = a.asWritten ??= rendersAsWritten(a, b);
       return plan;
     }
   }
@@ -205,6 +207,22 @@ function isVerbatim(a: Analysis, b: Bound): boolean {
   const slotLit = (i: number) => (t.slots[i] as { lit: number }).lit;
   const rendered = render(a.plain, { ...unitContext(a, b, 0, 1), slotText: (i) => marker(slotLit(i)) });
   return rendered === expected;
+}
+
+/**
+ * Does the plain program give back the statement's own text when every slot prints its source text
+ * (a literal as written, `?` for a marker)? Then no part of the text is renamed or rewritten, for any
+ * values: the template is the same for every execution of this analysis.
+ */
+function rendersAsWritten(a: Analysis, b: Bound): boolean {
+  if (a.space.k === 'sharded' && a.space.rule.tablesPerPartition > 1) return false;
+  for (const op of a.plain) if (typeof op !== 'string' && !('slot' in op) && !('table' in op)) return false;
+  const t = a.template;
+  const source = (i: number): string => {
+    const s = t.slots[i];
+    return 'lit' in s ? b.sql.slice(b.litSpans[2 * s.lit], b.litSpans[2 * s.lit + 1]) : '?';
+  };
+  return render(a.plain, { ...unitContext(a, b, 0, 1), slotText: source }) === b.sql;
 }
 
 function insertTarget(p: Placement, v: ParamValue, table: string, key: string, row: number): number {

@@ -46,6 +46,12 @@ export interface ShardPlanExtras {
    * statements on tables that are not table-sharded.
    */
   tables?: number[];
+  /**
+   * A one-unit plan whose unit is the statement exactly as the client wrote it, `?` markers and
+   * all, once its values are in (no rename): a prepared statement can then be prepared on that
+   * partition's backend as it is and executed there with the client's own parameters.
+   */
+  asWritten?: boolean;
 }
 
 /** A value bound to a `?` marker (COM_STMT_EXECUTE parameters, or tests). */

@@ -559,7 +559,7 @@ export class ClientSession implements RelaySink {
     this.host.metrics.query(QueryKind.Other);
     const bitmapEnd = EXECUTE_PARAMS_OFFSET + ((stmt.params + 7) >> 3);
     if (stmt.params > 0 && payload[bitmapEnd] === 1) stmt.types = Buffer.from(payload.subarray(bitmapEnd + 1, bitmapEnd + 1 + stmt.params * 2));
-    if (this.schema?.kind === 'sharded') return this.executeSharded(stmt, payload);
+    if (this.schema?.kind === 'sharded') return this.executeSharded(stmt, payload, framed);
     const cursor = (payload[5] & 0x07) !== 0; // CURSOR_TYPE_READ_ONLY | FOR_UPDATE | SCROLLABLE
     // The packet goes to the backend after a connection is found: a reassembled payload lies in a
     // pool slab reused once this call returns, so it is copied (a whole packet is a read buffer's view, never reused).
@@ -596,7 +596,7 @@ export class ClientSession implements RelaySink {
   }
 
   /** An execute on a sharded schema: routed by its bound values like a text statement, answered in binary rows. */
-  private executeSharded(stmt: ClientStatement, payload: Buffer): void {
+  private executeSharded(stmt: ClientStatement, payload: Buffer, framed: Buffer | null): void {
     this.busy = true;
     this.started = performance.now();
     if (stmt.sessionStatement && this.shardedSessionStatement(stmt.sql, stmt.sessionStatement)) return;
@@ -612,10 +612,52 @@ export class ClientSession implements RelaySink {
     } catch (e) {
       return this.finishWithError(asSqlError(e, 'planning'));
     }
+    const cursor = (payload[5] & 0x07) !== 0;
+    this.cursors.delete(stmt.id); // a cursor of an earlier execute ends here
+    if (plan.asWritten && plan.units.length === 1 && !plan.merge && !cursor && stmt.longData.length === 0 && !this.ensureImplicitTrx()) {
+      return this.executeOnPartition(stmt, payload, framed, plan);
+    }
     stmt.longData = [];
     // A cursor (CURSOR_TYPE_READ_ONLY …): the merged rows are kept here and served by COM_STMT_FETCH.
-    this.cursors.delete(stmt.id);
-    this.runScatter(plan, true, (payload[5] & 0x07) !== 0 ? stmt : null);
+    this.runScatter(plan, true, cursor ? stmt : null);
+  }
+
+  /**
+   * The hot path of a prepared statement on a sharded schema: one partition, and the statement as the
+   * client wrote it is that partition's statement. It is prepared on the partition's backend
+   * connection (cached there) and the client's execute is relayed to it, the binary answer relayed
+   * back untouched, as for a forwarding schema: no SQL is rendered, no rows are re-encoded.
+   */
+  private executeOnPartition(stmt: ClientStatement, payload: Buffer, framed: Buffer | null, plan: ShardPlan): void {
+    const schema = this.sharded;
+    const unit = plan.units[0];
+    const part = schema.partitions[unit.partition];
+    this.host.metrics.route(Route.Single);
+    if (plan.primary && schema.readYourWritesMs > 0) this.primaryUntil = performance.now() + schema.readYourWritesMs;
+    const pool = this.host.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
+    // The packet goes to the backend after a connection is found: a reassembled payload is copied.
+    if (framed === null) payload = Buffer.from(payload);
+    this.current = null;
+    pool.acquire(this.profile, this.state.key, part.database, (err, conn) => {
+      if (this.phase === Phase.Closed) { if (conn) pool.release(conn); return; }
+      if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
+      this.conn = conn;
+      this.connPool = pool;
+      (syncBackend(conn, this.state, part.database) ?? Promise.resolve())
+        .then(() => conn.statement(stmt.sql, 'latin1'))
+        .then((backend) => {
+          this.backendStarted = performance.now();
+          this.errSchema = schema;
+          conn.relay(backendExecute(payload, framed, stmt, backend.id), ResponseKind.Result, this);
+        })
+        .catch((e: Error) => {
+          if (!(e instanceof SqlError) || conn.closed) this.dropConnection();
+          // The partition's prepare names its physical database: answer in the schema's names.
+          this.finishWithError(e instanceof SqlError
+            ? new SqlError(e.errno, logicalNames(schema).apply(e.message), { sqlState: e.sqlState })
+            : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, e.message));
+        });
+    });
   }
 
   /**

@@ -87,3 +87,31 @@ test('mysql (older driver) on a forwarding schema', async () => {
 test('mysql (older driver) on a sharded schema', async () => {
   assert.deepEqual(await withOldMysql(SHARDED_SCHEMA, 500), expectedLines(500));
 });
+
+test('mysql2 execute on a sharded schema: a one-partition statement as written goes to that partition as COM_STMT_EXECUTE, its binary answer relayed; others are merged', async () => {
+  const conn = await mysql2.createConnection(options(SHARDED_SCHEMA));
+  try {
+    await conn.query('CREATE TABLE relayed (id INT PRIMARY KEY, d DECIMAL(10,2), s VARCHAR(32), dt DATETIME(3), b BLOB, n INT)');
+    await conn.query("INSERT INTO relayed VALUES (1, 1.50, 'one', '2024-02-29 13:14:15.250', x'00ff', NULL), (2, -2.25, 'two', '1999-12-31 23:59:59.125', x'', 7)");
+    const before = await backendStmtExecutes(cluster());
+    for (const [id, want] of [[1, [1, '1.50', 'one', '2024-02-29 13:14:15.250', '00ff', null]], [2, [2, '-2.25', 'two', '1999-12-31 23:59:59.125', '', 7]]] as const) {
+      const [rows] = await conn.execute({ sql: 'SELECT id, d, s, dt, b, n FROM relayed WHERE id = ?', rowsAsArray: true }, [id]);
+      const got = (rows as unknown[][]).map((r) => r.map((v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)));
+      assert.deepEqual(got, [want]);
+    }
+    const [upd] = await conn.execute('UPDATE relayed SET n = ? WHERE id = ?', [9, 1]);
+    assert.equal((upd as { affectedRows: number }).affectedRows, 1);
+    const relayed = (await backendStmtExecutes(cluster())) - before;
+    assert.equal(relayed, 3, 'the two point selects and the update ran as prepared statements on their partition');
+    // Across partitions (a range): planned, run as text on each and merged into binary rows by sluice.
+    const [range] = await conn.execute({ sql: 'SELECT id, n FROM relayed WHERE id BETWEEN ? AND ? ORDER BY id', rowsAsArray: true }, [1, 2]);
+    assert.deepEqual(range, [[1, 9], [2, 7]]);
+    assert.equal((await backendStmtExecutes(cluster())) - before, 3, 'the merged one was not');
+    // An error on the relayed path names the logical schema.
+    await assert.rejects(conn.execute('SELECT nope FROM relayed WHERE id = ?', [1]), (e: { errno: number; message: string }) =>
+      e.errno === 1054 && !/shard_\d/.test(e.message));
+  } finally {
+    await conn.query('DROP TABLE IF EXISTS relayed').catch(() => {});
+    await conn.end();
+  }
+});

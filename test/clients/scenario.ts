@@ -107,6 +107,7 @@ export async function startMatrixCluster(): Promise<Cluster> {
             items: { shardKey: 'id', algorithm: 'mod' },
             typed: { shardKey: 'id', algorithm: 'mod' },
             sbtest1: { shardKey: 'id', algorithm: 'mod' }, // created by the sysbench test
+            relayed: { shardKey: 'id', algorithm: 'mod' }, // created by the node drivers' test
           },
         },
       },
