@@ -119,27 +119,52 @@ export function createMerger(
     ? new OrderByStream(shards, new SortKeys(shardOrder, columns, format, spec.weights), format, sink, options.queueRows ?? DEFAULT_QUEUE_ROWS)
     : new StreamConcat(shards, sink);
   limit.onSatisfied = () => source.releaseAll();
+  return new MergeRun(merged.slice(0, spec.visible), source, limit, budget);
+}
 
-  return {
-    columns: merged.slice(0, spec.visible),
-    push: (shard, buf, start, end) => limit.satisfied || source.push(shard, buf, start, end),
-    end: (shard) => source.end(shard),
-    get onResume() {
-      return source.onResume;
-    },
-    set onResume(fn) {
-      source.onResume = fn;
-    },
-    get emitted() {
-      return limit.emitted;
-    },
-    get satisfied() {
-      return limit.satisfied;
-    },
-    release: () => budget.release(),
-    get memoryShort() {
-      return budget.short;
-    },
-    waitForMemory: (done) => budget.waitForRoom(done),
-  };
+/**
+ * The Merger of one execution: a class rather than an object literal with accessors, which V8 builds
+ * slowly (one per query on the scatter path).
+ */
+class MergeRun implements Merger {
+  constructor(
+    readonly columns: ColumnDef[], private readonly source: ShardSource,
+    private readonly limit: LimitDecorator, private readonly budget: MemoryBudget,
+  ) {}
+
+  push(shard: number, buf: Buffer, start: number, end: number): boolean {
+    return this.limit.satisfied || this.source.push(shard, buf, start, end);
+  }
+
+  end(shard: number): void {
+    this.source.end(shard);
+  }
+
+  get onResume(): ((shard: number) => void) | null {
+    return this.source.onResume;
+  }
+
+  set onResume(fn: ((shard: number) => void) | null) {
+    this.source.onResume = fn;
+  }
+
+  get emitted(): number {
+    return this.limit.emitted;
+  }
+
+  get satisfied(): boolean {
+    return this.limit.satisfied;
+  }
+
+  release(): void {
+    this.budget.release();
+  }
+
+  get memoryShort(): boolean {
+    return this.budget.short;
+  }
+
+  waitForMemory(done: (err: SqlError | null) => void): void {
+    this.budget.waitForRoom(done);
+  }
 }
