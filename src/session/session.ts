@@ -530,19 +530,18 @@ export class ClientSession implements RelaySink {
         return this.finishWithError(asSqlError(e, 'PREPARE'));
       }
       const stmt = this.statements.add(sql, params, 0);
-      if (params === 0) {
-        // BEGIN, COMMIT, SET ... prepared (sysbench does): each execute is answered as the text would be.
-        const bytes = Buffer.from(sql, 'latin1');
-        const c = classify(bytes, 0, bytes.length);
-        if (isSessionStatement(sql, c)) stmt.sessionStatement = c;
-      }
+      const bytes = Buffer.from(sql, 'latin1');
+      const c = classify(bytes, 0, bytes.length);
+      // BEGIN, COMMIT, SET ... prepared (sysbench does): each execute is answered as the text would be.
+      if (params === 0 && isSessionStatement(sql, c)) stmt.sessionStatement = c;
       const answer = (columns: ColumnDef[]) => {
         if (this.phase === Phase.Closed) return;
         stmt.columns = columns.length;
         new ResultWriter(this.socket, this.caps).prepareOk(stmt.id, columns.length, params, [], columns);
         this.afterStatement();
       };
-      if (stmt.sessionStatement) return answer([]);
+      // Writes return no rows (and planning an INSERT would draw keys from the generator for nothing).
+      if (stmt.sessionStatement || c.verb === Verb.Insert || c.verb === Verb.Replace || c.verb === Verb.Update || c.verb === Verb.Delete) return answer([]);
       return this.shardedResultColumns(sql, params, answer);
     }
     this.withBackend((conn) => conn.statement(sql, 'latin1').then((backend) => {
