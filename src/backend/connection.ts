@@ -482,7 +482,7 @@ export class BackendConnection {
   }
 
   /**
-   * Prepared statements on this connection, by SQL text (most recently used last). Sessions share
+   * Prepared statements on this connection, by database and SQL text (statementKey; most recently used last). Sessions share
    * them: a statement prepared once on a connection serves every session that executes it there.
    * Bounded: the least recently used is closed on the backend when the cache is full.
    */
@@ -526,16 +526,31 @@ export class BackendConnection {
     });
   }
 
+  /**
+   * The key of sql's statement in `statements`: the database selected now, then the text. A server
+   * resolves a prepared statement's tables in the database selected when it was prepared, and keeps
+   * them after a COM_INIT_DB, so the same text prepared under another database is another statement.
+   */
+  private statementKey(sql: string): string {
+    return `${this.database}\u0000${sql}`;
+  }
+
+  /** The statement for sql prepared on this connection under its current database, if any. */
+  preparedStatement(sql: string): PreparedOnBackend | undefined {
+    return this.statements.get(this.statementKey(sql));
+  }
+
   /** The backend statement for sql on this connection, prepared now if needed (LRU-bounded). */
   async statement(sql: string, encoding: BufferEncoding = 'utf8', max = 256): Promise<PreparedOnBackend> {
-    const have = this.statements.get(sql);
+    const key = this.statementKey(sql);
+    const have = this.statements.get(key);
     if (have) {
-      this.statements.delete(sql);
-      this.statements.set(sql, have);
+      this.statements.delete(key);
+      this.statements.set(key, have);
       return have;
     }
     const stmt = await this.prepare(sql, encoding);
-    this.statements.set(sql, stmt);
+    this.statements.set(key, stmt);
     if (this.statements.size > max) {
       const [oldSql, old] = this.statements.entries().next().value as [string, PreparedOnBackend];
       this.statements.delete(oldSql);

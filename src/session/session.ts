@@ -582,7 +582,7 @@ export class ClientSession implements RelaySink {
       if (kept.next >= kept.rows.length) this.cursors.delete(stmt.id);
       return;
     }
-    const backend = this.conn?.statements.get(stmt.sql);
+    const backend = this.conn?.preparedStatement(stmt.sql);
     if (!backend || !(this.pins & Pin.Prepared)) {
       return this.sendError(new SqlError(ErrorCode.ER_UNKNOWN_ERROR, 'COM_STMT_FETCH without an open cursor: execute the statement with a cursor first'), 1);
     }
