@@ -144,47 +144,84 @@ export function textRowToBinary(text: Buffer, columns: readonly ColumnDef[], w: 
   return w;
 }
 
+/**
+ * The integer written at text[start, end) (an optional '-' and up to 15 digits, so exact as a
+ * double), read from the bytes without making a string; NaN for anything else.
+ */
+function shortInteger(text: Buffer, start: number, end: number): number {
+  let i = start;
+  const neg = text[i] === 45; /* - */
+  if (neg) i++;
+  if (i === end || end - i > 15) return NaN;
+  let v = 0;
+  for (; i < end; i++) {
+    const d = text[i] - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
+}
+
+/** An integer column's value as a number (the text is MySQL's own, so at most 20 digits). */
+function integerValue(text: Buffer, start: number, end: number): number {
+  const v = shortInteger(text, start, end);
+  return v === v ? v : Number(text.toString('latin1', start, end));
+}
+
+const TWO_32 = 4294967296;
+
 function encodeValue(w: BufferWriter, col: ColumnDef, text: Buffer, start: number, end: number): void {
   const unsigned = ((col.flags ?? 0) & ColumnFlag.UNSIGNED) !== 0;
-  const str = () => text.toString('latin1', start, end);
   switch (col.type) {
     case ColumnType.TINY:
-      w.u8(Number(str()) & 0xff);
+      w.u8(integerValue(text, start, end) & 0xff);
       return;
     case ColumnType.SHORT:
     case ColumnType.YEAR:
-      w.u16(Number(str()) & 0xffff);
+      w.u16(integerValue(text, start, end) & 0xffff);
       return;
     case ColumnType.LONG:
     case ColumnType.INT24:
-      w.u32(Number(str()) >>> 0);
+      w.u32(integerValue(text, start, end) >>> 0);
       return;
     case ColumnType.LONGLONG: {
-      const v = BigInt(str());
+      const v = shortInteger(text, start, end);
+      if (v === v) {
+        // Two 32-bit halves, two's complement for a negative value: no BigInt, no buffer.
+        const a = v < 0 ? -v : v;
+        let lo = a % TWO_32, hi = Math.floor(a / TWO_32);
+        if (v < 0) {
+          lo = (~lo + 1) >>> 0;
+          hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
+        }
+        w.u32(lo).u32(hi);
+        return;
+      }
+      const big = BigInt(text.toString('latin1', start, end));
       const b = Buffer.allocUnsafe(8);
-      if (unsigned) b.writeBigUInt64LE(v); else b.writeBigInt64LE(v);
+      if (unsigned) b.writeBigUInt64LE(big); else b.writeBigInt64LE(big);
       w.bytes(b);
       return;
     }
     case ColumnType.FLOAT: {
       const b = Buffer.allocUnsafe(4);
-      b.writeFloatLE(Number(str()));
+      b.writeFloatLE(Number(text.toString('latin1', start, end)));
       w.bytes(b);
       return;
     }
     case ColumnType.DOUBLE: {
       const b = Buffer.allocUnsafe(8);
-      b.writeDoubleLE(Number(str()));
+      b.writeDoubleLE(Number(text.toString('latin1', start, end)));
       w.bytes(b);
       return;
     }
     case ColumnType.DATE:
     case ColumnType.DATETIME:
     case ColumnType.TIMESTAMP:
-      encodeDateTime(w, str());
+      encodeDateTime(w, text.toString('latin1', start, end));
       return;
     case ColumnType.TIME:
-      encodeTime(w, str());
+      encodeTime(w, text.toString('latin1', start, end));
       return;
     default:
       w.lenenc(end - start).bytes(text.subarray(start, end));
