@@ -7,6 +7,7 @@ import { BufferWriter } from '../protocol/buffer-writer';
 import { Header } from '../protocol/constants';
 import { writeHeader } from '../protocol/framing';
 import { encodeErr } from '../protocol/packets';
+import { SqlError } from '../protocol/errors';
 
 /**
  * A run of identifier characters (MySQL's unquoted ones: ASCII letters, digits, `$`, `_` and
@@ -34,6 +35,11 @@ export class LogicalNames {
   /** The text with every whole identifier that is a physical name replaced by its logical name. */
   apply(text: string): string {
     return text.replace(IDENTIFIER, (id) => this.names.get(id) ?? id);
+  }
+
+  /** A backend's error as the client of the logical schema should read it (same errno and SQLSTATE). */
+  error(e: SqlError): SqlError {
+    return new SqlError(e.errno, this.apply(e.message), { sqlState: e.sqlState });
   }
 }
 

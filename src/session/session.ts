@@ -34,7 +34,7 @@ import { isShowDatabases, INSERT_HEAD, countPlaceholders, splitStatements } from
 import { previewRows, previewTarget } from '../plan/preview';
 import { explainSharded, explainTarget } from '../execute/explain';
 import { metadataQuery, logicalRows, type MetadataQuery } from '../execute/metadata';
-import { logicalNames, logicalErrPacket } from '../rewrite/logical-names';
+import { logicalNames, logicalErrPacket, type LogicalNames } from '../rewrite/logical-names';
 import { ShardTransaction } from './shard-transaction';
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
@@ -563,14 +563,25 @@ export class ClientSession implements RelaySink {
     // The packet goes to the backend after a connection is found: a reassembled payload lies in a
     // pool slab reused once this call returns, so it is copied (a whole packet is a read buffer's view, never reused).
     if (framed === null) payload = Buffer.from(payload);
-    this.withBackend((conn) => conn.statement(stmt.sql, 'latin1').then((backend) => {
+    this.withBackend((conn) => this.relayExecute(conn, stmt, payload, framed, cursor, null));
+  }
+
+  /**
+   * Prepares the statement on conn (cached there per database) and relays the client's execute to
+   * it, its long data first; the binary answer streams back untouched. For a `sharded` schema's
+   * partition an ERR that answers it gets logical names.
+   */
+  private relayExecute(conn: BackendConnection, stmt: ClientStatement, payload: Buffer, framed: Buffer | null, cursor: boolean, sharded: ShardedSchema | null): Promise<void> {
+    return conn.statement(stmt.sql, 'latin1').then((backend) => {
       for (const p of backendLongData(stmt, backend.id)) conn.sendNoReply(p);
       stmt.longData = [];
       // A cursor lives on this connection until the statement is executed again or closed.
       if (cursor) this.pins |= Pin.Prepared;
       else this.pins &= ~Pin.Prepared;
+      this.backendStarted = performance.now();
+      this.errSchema = sharded;
       conn.relay(backendExecute(payload, framed, stmt, backend.id), ResponseKind.Result, this);
-    }));
+    });
   }
 
   private fetchStatement(payload: Buffer): void {
@@ -613,6 +624,7 @@ export class ClientSession implements RelaySink {
     }
     const cursor = (payload[5] & 0x07) !== 0;
     this.cursors.delete(stmt.id); // a cursor of an earlier execute ends here
+    // (Long data stays on the planned path: its values are inlined there, as they were decoded.)
     if (plan.asWritten && plan.units.length === 1 && !plan.merge && !cursor && stmt.longData.length === 0 && !this.ensureImplicitTrx()) {
       return this.executeOnPartition(stmt, payload, framed, plan);
     }
@@ -636,27 +648,7 @@ export class ClientSession implements RelaySink {
     const pool = this.host.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
     // The packet goes to the backend after a connection is found: a reassembled payload is copied.
     if (framed === null) payload = Buffer.from(payload);
-    this.current = null;
-    pool.acquire(this.profile, this.state.key, part.database, (err, conn) => {
-      if (this.phase === Phase.Closed) { if (conn) pool.release(conn); return; }
-      if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
-      this.conn = conn;
-      this.connPool = pool;
-      (syncBackend(conn, this.state, part.database) ?? Promise.resolve())
-        .then(() => conn.statement(stmt.sql, 'latin1'))
-        .then((backend) => {
-          this.backendStarted = performance.now();
-          this.errSchema = schema;
-          conn.relay(backendExecute(payload, framed, stmt, backend.id), ResponseKind.Result, this);
-        })
-        .catch((e: Error) => {
-          if (!(e instanceof SqlError) || conn.closed) this.dropConnection();
-          // The partition's prepare names its physical database: answer in the schema's names.
-          this.finishWithError(e instanceof SqlError
-            ? new SqlError(e.errno, logicalNames(schema).apply(e.message), { sqlState: e.sqlState })
-            : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, e.message));
-        });
-    });
+    this.withBackendOn(pool, part.database, (conn) => this.relayExecute(conn, stmt, payload, framed, false, schema), logicalNames(schema));
   }
 
   /**
@@ -681,26 +673,18 @@ export class ClientSession implements RelaySink {
     if (plan === null || !plan.returnsRows) return done([]);
     const unit = plan.units[0];
     const merge = plan.merge;
-    const part = schema.partitions[unit.partition];
-    const pool = this.host.pool(part.write)!;
-    pool.acquire(this.profile, this.state.key, part.database, (err, conn) => {
-      if (err || !conn) return done([]);
-      (syncBackend(conn, this.state, part.database) ?? Promise.resolve())
-        .then(() => conn.prepare(unit.sql, 'latin1'))
-        .then((backend) => {
-          conn.closeStatement(backend.id);
-          pool.release(conn);
-          // No parameters (the values are inlined): the packets are the column definitions.
-          const columns = backend.packets.slice(0, backend.columns).map(decodeColumnDef);
-          if (!merge) return done(columns);
-          const spec = resolveMergeSpec(merge, columns.length);
-          done(mergedColumns(spec, columns).slice(0, spec.visible));
-        }, (e: Error) => {
-          if (conn.closed || !(e instanceof SqlError)) pool.discard(conn);
-          else pool.release(conn);
-          this.log.debug({ err: e.message }, 'sharded prepare: no column metadata');
-          done([]);
-        });
+    this.onPartition(unit.partition, (conn) => conn.prepare(unit.sql, 'latin1').then((backend) => {
+      conn.closeStatement(backend.id);
+      return backend;
+    })).then((backend) => {
+      // No parameters (the values are inlined): the packets are the column definitions.
+      const columns = backend.packets.slice(0, backend.columns).map(decodeColumnDef);
+      if (!merge) return done(columns);
+      const spec = resolveMergeSpec(merge, columns.length);
+      done(mergedColumns(spec, columns).slice(0, spec.visible));
+    }, (e: Error) => {
+      this.log.debug({ err: e.message }, 'sharded prepare: no column metadata');
+      done([]);
     });
   }
 
@@ -709,30 +693,40 @@ export class ClientSession implements RelaySink {
 
   /** Runs fn on a backend connection for the current schema (the pinned one, or one from the pool, synced). */
   private withBackend(fn: (conn: BackendConnection) => Promise<void>): void {
-    this.busy = true;
-    this.current = null;
-    this.started = performance.now();
-    const run = (conn: BackendConnection, database: string) => {
-      (syncBackend(conn, this.state, database) ?? Promise.resolve())
-        .then(() => fn(conn))
-        .catch((e: Error) => {
-          if (!(e instanceof SqlError) || conn.closed) this.dropConnection();
-          this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, e.message));
-        });
-    };
     let pool: BackendPool, database: string;
     try {
       ({ pool, database } = this.target());
     } catch (e) {
+      this.busy = true;
       return this.finishWithError(e as SqlError);
     }
-    if (this.conn) return run(this.conn, database);
+    this.withBackendOn(pool, database, fn);
+  }
+
+  /**
+   * Runs fn on a connection of `pool` (or the session's pinned connection, when it holds one), brought to
+   * the session's state and `database`. A failure ends the command with an ERR, renamed by `names`
+   * for a sharded schema's partition.
+   */
+  private withBackendOn(pool: BackendPool, database: string, fn: (conn: BackendConnection) => Promise<void>, names: LogicalNames | null = null): void {
+    this.busy = true;
+    this.current = null;
+    this.started = performance.now();
+    const run = (conn: BackendConnection) => {
+      (syncBackend(conn, this.state, database) ?? Promise.resolve())
+        .then(() => fn(conn))
+        .catch((e: Error) => {
+          if (!(e instanceof SqlError) || conn.closed) this.dropConnection();
+          this.finishWithError(e instanceof SqlError ? (names ? names.error(e) : e) : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, e.message));
+        });
+    };
+    if (this.conn) return run(this.conn);
     pool.acquire(this.profile, this.state.key, database, (err, conn) => {
       if (this.phase === Phase.Closed) { if (conn) pool.release(conn); return; }
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
       this.connPool = pool;
-      run(conn, database);
+      run(conn);
     });
   }
 
@@ -905,14 +899,22 @@ export class ClientSession implements RelaySink {
 
   /** Runs one statement on a partition and collects its (small) answer. */
   private runOn(p: number, sql: string): Promise<QueryResult> {
-    return new Promise<QueryResult>((resolve, reject) => {
+    return this.onPartition(p, (conn) => conn.query(Buffer.from(sql, 'latin1')));
+  }
+
+  /**
+   * Runs fn on a connection of partition p (the transaction's, if one is open), given back when fn
+   * settles; a backend error comes back under the schema's logical names.
+   */
+  private onPartition<T>(p: number, fn: (conn: BackendConnection) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       this.shardHost(false, this.status).acquire(p, this.shardTrx !== null, (err, lease) => {
         if (err || !lease) return reject(err);
-        lease.conn.query(Buffer.from(sql, 'latin1')).then(
+        fn(lease.conn).then(
           (r) => { lease.release(); resolve(r); },
-          (e: SqlError) => {
-            if (lease.conn.closed) lease.discard(); else lease.release();
-            reject(e instanceof SqlError ? new SqlError(e.errno, logicalNames(this.sharded).apply(e.message), { sqlState: e.sqlState }) : e);
+          (e: Error) => {
+            if (lease.conn.closed || !(e instanceof SqlError)) lease.discard(); else lease.release();
+            reject(e instanceof SqlError ? logicalNames(this.sharded).error(e) : e);
           },
         );
       });
