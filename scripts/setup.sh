@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Makes a fresh machine ready: npm dependencies, the build, and Debian's MariaDB server and client.
-# Safe to run again: each step is skipped when already done. Extra Debian packages may be named as
-# arguments (the client-matrix tests install theirs the same way).
+# Makes a fresh machine ready: npm dependencies, the build, and every Debian package a test uses
+# (MariaDB server and client, and the client matrix's programs and drivers). Tests never install
+# anything: two test files running apt-get at once collide on the dpkg lock. Safe to run again: each
+# step is skipped when already done. Extra Debian packages may be named as arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,10 +11,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+# The client matrix (test/clients): sysbench, PyMySQL, mysqlclient, Connector/J, DBD::MariaDB.
+packages=(mariadb-server mariadb-client sysbench python3-pymysql python3-mysqldb libmariadb-java libdbd-mariadb-perl)
 need=()
-command -v mariadbd >/dev/null 2>&1 || need+=(mariadb-server)
-command -v mariadb >/dev/null 2>&1 || need+=(mariadb-client)
-for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+for pkg in "${packages[@]}" "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} with apt-get"
   if [ "$(id -u)" != 0 ]; then echo "setup: need root to apt-get install ${need[*]}" >&2; exit 1; fi

@@ -7,6 +7,15 @@ export interface ListenAddress {
   port: number;
 }
 
+/**
+ * What a user may do inside its schemas. read: SELECT, SHOW and the like; write: INSERT, UPDATE,
+ * DELETE, REPLACE, LOAD DATA LOCAL; ddl: CREATE/ALTER/DROP/TRUNCATE/RENAME of tables, views, indexes
+ * and routines (and CREATE/DROP DATABASE of its own schemas); admin: server-level statements
+ * (SET GLOBAL, KILL of other users' sessions, FLUSH, ...) that sluice otherwise refuses.
+ */
+export type Privilege = 'read' | 'write' | 'ddl' | 'admin';
+export const PRIVILEGES: readonly Privilege[] = ['read', 'write', 'ddl', 'admin'];
+
 /** A client account that may connect to sluice. Exactly one of password / passwordHash is set. */
 export interface UserConfig {
   user: string;
@@ -18,6 +27,8 @@ export interface UserConfig {
   schemas: string[];
   /** The connection must use TLS (issue "clients"). */
   requireTls: boolean;
+  /** What the user may do in its schemas; default read, write, ddl (not admin). */
+  privileges: Privilege[];
 }
 
 /** Per-backend connection pool limits (each worker has its own pool of this size). */

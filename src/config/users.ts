@@ -1,9 +1,10 @@
 // users: the accounts clients log in to sluice with, and the logical schemas each may use.
-import type { UserConfig } from './types';
+import { PRIVILEGES, type Privilege, type UserConfig } from './types';
 import { Problems, child, known, show } from './problems';
 import { REQUIRED, bool, list, mapping, str } from './read';
 
-const USER_KEYS = ['user', 'password', 'passwordHash', 'schemas', 'requireTls'] as const;
+const USER_KEYS = ['user', 'password', 'passwordHash', 'schemas', 'requireTls', 'privileges'] as const;
+const DEFAULT_PRIVILEGES: Privilege[] = ['read', 'write', 'ddl'];
 /** mysql_native_password's stored form: "*" + HEX(SHA1(SHA1(password))). */
 const NATIVE_HASH = /^\*[0-9A-Fa-f]{40}$/;
 
@@ -30,8 +31,9 @@ export function resolveUsers(p: Problems, value: unknown, schemas: readonly stri
     const allowed = resolveUserSchemas(p, child(path, 'schemas'), u.schemas, schemas);
     const requireTls = bool(p, child(path, 'requireTls'), u.requireTls, false) ?? false;
     if (requireTls && !hasTls) p.add(child(path, 'requireTls'), 'needs a tls section (cert and key) to accept TLS');
+    const privileges = resolvePrivileges(p, child(path, 'privileges'), u.privileges);
     if (user === undefined) return;
-    const resolved: UserConfig = { user, schemas: allowed, requireTls };
+    const resolved: UserConfig = { user, schemas: allowed, requireTls, privileges };
     if (password !== undefined) resolved.password = password;
     if (passwordHash !== undefined) resolved.passwordHash = passwordHash;
     users.push(resolved);
@@ -60,4 +62,16 @@ function resolveUserSchemas(p: Problems, path: string, value: unknown, names: re
     else allowed.push(item);
   });
   return allowed.includes('*') ? ['*'] : allowed;
+}
+
+function resolvePrivileges(p: Problems, path: string, value: unknown): Privilege[] {
+  if (value === undefined) return [...DEFAULT_PRIVILEGES];
+  const items = list(p, path, value, REQUIRED) ?? [];
+  const granted: Privilege[] = [];
+  items.forEach((item, i) => {
+    if (typeof item === 'string' && (PRIVILEGES as readonly string[]).includes(item)) {
+      if (!granted.includes(item as Privilege)) granted.push(item as Privilege);
+    } else p.add(child(path, i), `must be one of ${PRIVILEGES.join(', ')} (got ${show(item)})`);
+  });
+  return granted;
 }

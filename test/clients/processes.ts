@@ -1,15 +1,13 @@
-// External clients for the matrix: installing their Debian packages and running them.
+// External clients for the matrix: checking their Debian packages are there and running them.
 import { execFile, spawnSync } from 'node:child_process';
 
-/** Installs the Debian packages that are missing (as scripts/setup.sh does for its arguments). */
-export function ensureDebianPackages(...pkgs: string[]): void {
+/**
+ * Fails the test file clearly when a Debian package it needs is missing. Tests never install anything
+ * (two files installing at once collide on the dpkg lock): scripts/setup.sh installs them all.
+ */
+export function requireDebianPackages(...pkgs: string[]): void {
   const missing = pkgs.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
-  if (missing.length === 0) return;
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = spawnSync('apt-get', ['update', '-qq'], { env, encoding: 'utf8' });
-  if (update.status !== 0) throw new Error(`apt-get update failed: ${update.stderr}`);
-  const install = spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { env, encoding: 'utf8' });
-  if (install.status !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed: ${install.stderr}`);
+  if (missing.length > 0) throw new Error(`Debian package(s) ${missing.join(', ')} missing: run scripts/setup.sh (npm test does) first`);
 }
 
 export interface ProcessResult {

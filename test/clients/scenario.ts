@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
-import { ensureDebianPackages, type ProcessResult } from './processes';
+import { requireDebianPackages, type ProcessResult } from './processes';
 
 /** The logical schemas of the matrix cluster. */
 export const FORWARD_SCHEMA = 'fwd';
@@ -151,13 +151,13 @@ export async function checkSession(c: Cluster, label: string, base: number, bina
 }
 
 /**
- * Registers the test file's hooks: install `debianPackages` if missing, start the matrix cluster
+ * Registers the test file's hooks: check that `debianPackages` are installed (by scripts/setup.sh), start the matrix cluster
  * before the tests and stop it after them. Returns the running cluster's getter.
  */
 export function useMatrixCluster(...debianPackages: string[]): () => Cluster {
   let c: Cluster | undefined;
   before(async () => {
-    ensureDebianPackages(...debianPackages);
+    requireDebianPackages(...debianPackages);
     c = await startMatrixCluster();
   });
   after(async () => {

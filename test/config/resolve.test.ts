@@ -30,7 +30,7 @@ test('defaults fill every key the file leaves out', () => {
   assert.deepEqual(config.backends.db2.pool, {
     min: 2, max: 64, idleTimeoutMs: 60_000, validateAfterMs: 30_000, connectTimeoutMs: 5_000, acquireTimeoutMs: 10_000,
   });
-  assert.deepEqual(config.users, [{ user: 'app', password: 'app-secret', schemas: ['shop', 'legacy'], requireTls: false }]);
+  assert.deepEqual(config.users, [{ user: 'app', password: 'app-secret', schemas: ['shop', 'legacy'], requireTls: false, privileges: ['read', 'write', 'ddl'] }]);
   assert.deepEqual(config.schemas.legacy, { kind: 'forward', name: 'legacy', backend: 'db1', database: 'legacy_db' });
   assert.deepEqual(config.schemas.shop, {
     kind: 'sharded',
@@ -115,8 +115,14 @@ test('a password hash is accepted in either case and stored upper-case; "*" gran
   const raw = baseConfig();
   raw.users = [{ user: 'ro', passwordHash: '*6bb4837eb74329105ee4568dda7dc67ed2ca2ad9', schemas: ['*', 'shop'] }];
   assert.deepEqual(resolveConfig(raw).users, [
-    { user: 'ro', passwordHash: '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9', schemas: ['*'], requireTls: false },
+    { user: 'ro', passwordHash: '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9', schemas: ['*'], requireTls: false, privileges: ['read', 'write', 'ddl'] },
   ]);
+});
+
+test('privileges are listed per user; duplicates collapse', () => {
+  const raw = baseConfig();
+  raw.users = [{ user: 'ro', password: '', schemas: ['shop'], privileges: ['read', 'read'] }, { user: 'dba', password: '', schemas: ['*'], privileges: ['read', 'write', 'ddl', 'admin'] }];
+  assert.deepEqual(resolveConfig(raw).users.map((u) => u.privileges), [['read'], ['read', 'write', 'ddl', 'admin']]);
 });
 
 test('an empty password is a password (accounts without one)', () => {

@@ -74,6 +74,8 @@ const cases: [string, (raw: Raw) => void, string[]][] = [
   ['duplicate user', (r) => r.users.push({ user: 'app', password: '', schemas: ['*'] }), ['users[1].user: duplicate user "app" (also users[0])']],
   ['requireTls without tls', (r) => (r.users[0].requireTls = true), ['users[0].requireTls: needs a tls section (cert and key) to accept TLS']],
   ['requireTls type', (r) => (r.users[0].requireTls = 'yes'), ['users[0].requireTls: must be true or false (got "yes")']],
+  ['unknown privilege', (r) => (r.users[0].privileges = ['read', 'super']), ['users[0].privileges[1]: must be one of read, write, ddl, admin (got "super")']],
+  ['privileges not a list', (r) => (r.users[0].privileges = 'read'), ['users[0].privileges: must be a list (got "read")']],
   // schemas
   ['schemas missing', (r) => delete r.schemas, ['schemas: required', 'users[0].schemas[0]: unknown schema "shop" (known: none)', 'users[0].schemas[1]: unknown schema "legacy" (known: none)']],
   ['schema name', (r) => (r.schemas['my-db'] = { backend: 'db1', database: 'x' }), ['schemas.my-db: schema name must be a plain identifier (letters, digits, _ or $, not only digits, at most 64 characters) (got "my-db")']],

@@ -7,9 +7,9 @@ import { nativeToken, sha2Token, sha2EncryptPassword, newScramble, NATIVE_PASSWO
 import type { HandshakeResponse } from '../../src/protocol/handshake';
 
 const users = credentialsFor([
-  { user: 'app', password: 's3cret', schemas: ['*'], requireTls: false },
-  { user: 'hashed', passwordHash: '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19', schemas: ['*'], requireTls: false }, // "password"
-  { user: 'nopw', password: '', schemas: ['*'], requireTls: false },
+  { user: 'app', password: 's3cret', schemas: ['*'], requireTls: false, privileges: ['read', 'write', 'ddl'] },
+  { user: 'hashed', passwordHash: '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19', schemas: ['*'], requireTls: false, privileges: ['read', 'write', 'ddl'] }, // "password"
+  { user: 'nopw', password: '', schemas: ['*'], requireTls: false, privileges: ['read', 'write', 'ddl'] },
 ]);
 
 function response(user: string, plugin: string | null, authResponse: Buffer): HandshakeResponse {
