@@ -23,6 +23,11 @@ export interface ClientStatement {
    * (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, SET of session variables), found once at prepare.
    */
   sessionStatement?: Classified;
+  /**
+   * On a forwarding schema: the text's classification (set at prepare), so each execute keeps the
+   * session state it creates (temporary tables, user variables, locks, SET) as a text statement would.
+   */
+  classified?: Classified;
 }
 
 /** The client's statements of one session. */

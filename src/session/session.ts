@@ -29,6 +29,7 @@ import { Authenticator, type AuthContext, type Credential } from './authenticate
 import { classify, Verb, Trait, type Classified } from './classify';
 import { SessionState, syncBackend } from './state';
 import { StatementRegistry, backendExecute, backendLongData, type ClientStatement } from './prepared';
+import { classifyPrepared, shardedStateRefusal } from './stateful-statements';
 import { decodeExecuteParams, EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
 import { isShowDatabases, INSERT_HEAD, countPlaceholders, splitStatements } from './statement-text';
 import { previewRows, previewTarget } from '../plan/preview';
@@ -529,9 +530,10 @@ export class ClientSession implements RelaySink {
       } catch (e) {
         return this.finishWithError(asSqlError(e, 'PREPARE'));
       }
+      const c = classifyPrepared(sql, 0);
+      const refused = shardedStateRefusal(sql, c, this.sharded.name);
+      if (refused) return this.finishWithError(refused);
       const stmt = this.statements.add(sql, params, 0);
-      const bytes = Buffer.from(sql, 'latin1');
-      const c = classify(bytes, 0, bytes.length);
       // BEGIN, COMMIT, SET ... prepared (sysbench does): each execute is answered as the text would be.
       if (params === 0 && isSessionStatement(sql, c)) stmt.sessionStatement = c;
       const answer = (columns: ColumnDef[]) => {
@@ -546,6 +548,7 @@ export class ClientSession implements RelaySink {
     }
     this.withBackend((conn) => conn.statement(sql, 'latin1').then((backend) => {
       const stmt = this.statements.add(sql, backend.params, backend.columns);
+      stmt.classified = classifyPrepared(sql, backend.params);
       const out = new ResultWriter(this.socket, this.caps);
       out.prepareOk(stmt.id, backend.columns, backend.params, backend.packets);
       this.afterStatement();
@@ -563,7 +566,12 @@ export class ClientSession implements RelaySink {
     // The packet goes to the backend after a connection is found: a reassembled payload lies in a
     // pool slab reused once this call returns, so it is copied (a whole packet is a read buffer's view, never reused).
     if (framed === null) payload = Buffer.from(payload);
-    this.withBackend((conn) => this.relayExecute(conn, stmt, payload, framed, cursor, null));
+    this.withBackend((conn) => {
+      // Its session state (temporary tables, user variables, locks, SET) is kept as the text path keeps it: see end().
+      this.current = stmt.classified!;
+      if (stmt.classified!.traits & Trait.SessionSet) this.currentSql = Buffer.from(stmt.sql, 'latin1');
+      return this.relayExecute(conn, stmt, payload, framed, cursor, null);
+    });
   }
 
   /**
@@ -749,6 +757,8 @@ export class ClientSession implements RelaySink {
     this.busy = true;
     this.started = performance.now();
     if (this.shardedSessionStatement(sql, c)) return;
+    const refused = c.traits & Trait.Pin ? shardedStateRefusal(sql, c, schema.name) : null;
+    if (refused) return this.finishWithError(refused);
     if (c.traits & Trait.Multi) return this.shardedMulti(sql);
     if (c.verb === Verb.Other) {
       // PREVIEW, EXPLAIN, SHOW and DESCRIBE all classify as Other: SELECT and DML skip these checks.
@@ -959,7 +969,10 @@ export class ClientSession implements RelaySink {
     const plans: ShardPlan[] = [];
     try {
       for (const part of splitStatements(sql)) {
-        const verb = classify(Buffer.from(part), 0, Buffer.byteLength(part)).verb;
+        const pc = classify(Buffer.from(part, 'latin1'), 0, part.length);
+        const verb = pc.verb;
+        const refused = shardedStateRefusal(part, pc, this.sharded.name);
+        if (refused) throw refused;
         if ([Verb.Begin, Verb.Start, Verb.Commit, Verb.Rollback, Verb.Set, Verb.Use].includes(verb) || previewTarget(part) !== null || explainTarget(part) !== null) {
           throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, `'${part.trim().slice(0, 40)}' cannot be combined with other statements in one query on a sharded schema; send it on its own`);
         }

@@ -1,0 +1,41 @@
+// Statements that leave session state on their backend connection (temporary tables, user variables,
+// named locks, HANDLER, FOUND_ROWS, table locks), whichever protocol carries them. The text path
+// classifies each COM_QUERY; a prepared statement is classified once, at COM_STMT_PREPARE, and its
+// executes follow the same pin rules. Sharded schemas run statements on pooled partition connections
+// they do not keep, so there such statements are refused instead.
+import { classify, Trait, Verb, type Classified } from './classify';
+import { SqlError, ErrorCode } from '../protocol/errors';
+
+/**
+ * The classification a prepared statement's executes are treated with: that of its text, except that
+ * a SET of session variables with parameters (`SET time_zone = ?`) cannot be recorded and replayed as
+ * text, so it pins the connection instead.
+ */
+export function classifyPrepared(sql: string, params: number): Classified {
+  const bytes = Buffer.from(sql, 'latin1');
+  const c = classify(bytes, 0, bytes.length);
+  if (params > 0 && c.traits & Trait.SessionSet) return { verb: c.verb, traits: (c.traits & ~Trait.SessionSet) | Trait.Pin, setNames: null };
+  return c;
+}
+
+/** What state the statement would leave behind, for the refusal's message. */
+function stateOf(sql: string, c: Classified): string {
+  if (c.verb === Verb.Handler) return 'an open HANDLER';
+  if (c.verb === Verb.Lock) return 'table locks (LOCK TABLES)';
+  if (/\btemporary\b/i.test(sql)) return 'a temporary table';
+  if (/\bget_lock\b/i.test(sql)) return 'a named lock (GET_LOCK)';
+  if (/\bsql_calc_found_rows\b/i.test(sql)) return 'a FOUND_ROWS() count (SQL_CALC_FOUND_ROWS; count with SELECT COUNT(*) instead)';
+  return 'a user variable';
+}
+
+/**
+ * On a sharded schema: ERR 1235 for a statement whose session state would stay on one partition's
+ * pooled backend connection, where the next client to get that connection would find it; null for
+ * any other. (SET and PREPARE are the session's own business there and answered elsewhere.)
+ */
+export function shardedStateRefusal(sql: string, c: Classified, schema: string): SqlError | null {
+  if (!(c.traits & Trait.Pin) || c.verb === Verb.Set || c.verb === Verb.Prepare) return null;
+  return new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET,
+    `This statement would leave ${stateOf(sql, c)} on a pooled backend connection of sharded schema '${schema}', ` +
+    'where another client could find it; sluice does not support that on sharded schemas: use a forwarding schema for it');
+}
