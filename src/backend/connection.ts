@@ -14,6 +14,7 @@ import { nativeToken, sha2Token, sha2EncryptPassword, NATIVE_PASSWORD, CACHING_S
 import { decodeErr, decodeOk, decodeColumnDef, decodeTextRow, type OkPacket, type ErrPacket, type ColumnInfo } from '../protocol/packets';
 import { ResponseScanner, ResponseKind } from '../protocol/response-scanner';
 import { SqlError, ErrorCode } from '../protocol/errors';
+import { StatementCache, KEEP_UNREFERENCED } from './statement-cache';
 
 export interface BackendTarget {
   name: string;
@@ -26,6 +27,8 @@ export interface BackendTarget {
   tls?: { ca?: string; verify: boolean };
   /** Where split and large packets from the server are assembled (the worker's slab pool); the heap without it. */
   packetMemory?: PacketMemory;
+  /** The worker's backend prepared statements and their global budget; without it, a cache of this connection alone. */
+  statementCache?: StatementCache;
 }
 
 /** Receives a relayed response. Chunks are borrowed: write them on, don't keep them. */
@@ -48,6 +51,16 @@ export interface PreparedOnBackend {
   ok: Buffer;
   /** Parameter and column definitions (and EOFs), payloads in order (copied). */
   packets: Buffer[];
+}
+
+/** A statement kept in a connection's cache (statement()), known to the worker's StatementCache. */
+export interface CachedStatement extends PreparedOnBackend {
+  sql: string;
+  /** Its key in conn.statements. */
+  key: string;
+  conn: BackendConnection;
+  /** Last use, on the StatementCache's clock. */
+  used: number;
 }
 
 /** Receives a streamed result (see stream()). */
@@ -104,6 +117,11 @@ export class BackendConnection {
   /** Last time this connection finished a command (ms). */
   lastUsed = Date.now();
   closed = false;
+  /** Idle in its pool (set and cleared by the pool): no command is using it, so statements may be closed on it. */
+  idle = false;
+  /** Some statement here lost its last client statement while the connection was in use: trimUnreferenced() has work. */
+  trimPending = false;
+  private readonly cache: StatementCache;
 
   private readonly scanner = new ResponseScanner();
   private sink: RelaySink | null = null;
@@ -122,6 +140,8 @@ export class BackendConnection {
     this.profile = profile;
     this.caps = BASE_CAPS | profile;
     this.framer = new PacketFramer((p, s, f) => this.onPacket?.(p, s, f), undefined, target.packetMemory && packetBudget(this, target.name, target.packetMemory));
+    this.cache = target.statementCache ?? new StatementCache(Number.MAX_SAFE_INTEGER);
+    this.backendName = target.name;
     socket.setNoDelay(true);
     onChunks(socket, this.dataListener);
     socket.on('error', () => {}); // 'close' follows and reports it
@@ -289,6 +309,7 @@ export class BackendConnection {
   private onClose(): void {
     this.closed = true;
     this.framer.dispose(); // a slab held for a half-read packet goes back to the pool
+    this.forgetStatements();
     const err = this.closeReason ?? new SqlError(ErrorCode.CR_SERVER_LOST, 'Lost connection to backend server during query');
     const sink = this.sink;
     this.sink = null;
@@ -484,9 +505,10 @@ export class BackendConnection {
   /**
    * Prepared statements on this connection, by database and SQL text (statementKey; most recently used last). Sessions share
    * them: a statement prepared once on a connection serves every session that executes it there.
-   * Bounded: the least recently used is closed on the backend when the cache is full.
+   * Bounded per connection and, over all connections, by the worker's StatementCache.
    */
-  readonly statements = new Map<string, PreparedOnBackend>();
+  readonly statements = new Map<string, CachedStatement>();
+  private readonly backendName: string;
 
   /** Prepares sql (COM_STMT_PREPARE) and collects the whole response. */
   prepare(sql: string, encoding: BufferEncoding = 'utf8'): Promise<PreparedOnBackend> {
@@ -540,23 +562,66 @@ export class BackendConnection {
     return this.statements.get(this.statementKey(sql));
   }
 
-  /** The backend statement for sql on this connection, prepared now if needed (LRU-bounded). */
+  /**
+   * The backend statement for sql on this connection, prepared now if needed, within the worker's
+   * budget (LRU-bounded per connection too). A server at its max_prepared_stmt_count (ERR 1461) gets
+   * statements closed and one retry.
+   */
   async statement(sql: string, encoding: BufferEncoding = 'utf8', max = 256): Promise<PreparedOnBackend> {
     const key = this.statementKey(sql);
     const have = this.statements.get(key);
     if (have) {
       this.statements.delete(key);
       this.statements.set(key, have);
+      this.cache.touch(have);
       return have;
     }
-    const stmt = await this.prepare(sql, encoding);
-    this.statements.set(key, stmt);
-    if (this.statements.size > max) {
-      const [oldSql, old] = this.statements.entries().next().value as [string, PreparedOnBackend];
-      this.statements.delete(oldSql);
-      this.closeStatement(old.id);
+    this.cache.reserve(this);
+    let stmt: PreparedOnBackend;
+    try {
+      stmt = await this.prepare(sql, encoding).catch((e: unknown) => {
+        if (!(e instanceof SqlError) || e.errno !== ErrorCode.ER_MAX_PREPARED_STMT_COUNT_REACHED) throw e;
+        this.cache.serverFull(this);
+        return this.prepare(sql, encoding).catch((again: unknown) => {
+          if (!(again instanceof SqlError) || again.errno !== ErrorCode.ER_MAX_PREPARED_STMT_COUNT_REACHED) throw again;
+          throw new SqlError(again.errno, `${again.message} on backend '${this.backendName}', even after sluice closed the statements it could; ` +
+            'close prepared statements you no longer need, or raise max_prepared_stmt_count on that server', { sqlState: again.sqlState });
+        });
+      });
+    } catch (e) {
+      this.cache.unreserve();
+      throw e;
     }
-    return stmt;
+    const cached: CachedStatement = { ...stmt, sql, key, conn: this, used: 0 };
+    this.statements.set(key, cached);
+    this.cache.added(cached);
+    if (this.statements.size > max) this.dropStatement(this.statements.values().next().value!);
+    return cached;
+  }
+
+  /** Closes a cached statement on the backend and forgets it. The connection must not be mid-command. */
+  dropStatement(s: CachedStatement): void {
+    if (!this.statements.delete(s.key)) return;
+    this.cache.removed(s);
+    if (!this.closed) this.closeStatement(s.id);
+  }
+
+  /**
+   * Closes the statements no client statement refers to any more, but the KEEP_UNREFERENCED most
+   * recently used; called when the connection is free (back in the pool, or between its session's commands).
+   */
+  trimUnreferenced(): void {
+    if (!this.trimPending) return;
+    this.trimPending = false;
+    const unreferenced: CachedStatement[] = [];
+    for (const s of this.statements.values()) if (!this.cache.referenced(s.sql)) unreferenced.push(s);
+    for (let i = 0; i < unreferenced.length - KEEP_UNREFERENCED; i++) this.dropStatement(unreferenced[i]);
+  }
+
+  /** The server closed every statement of this connection (COM_RESET_CONNECTION, or the connection is gone). */
+  forgetStatements(): void {
+    for (const s of this.statements.values()) this.cache.removed(s);
+    this.statements.clear();
   }
 
   /** Closes a backend statement (COM_STMT_CLOSE has no response). */

@@ -69,6 +69,7 @@ export class BackendPool {
     // session that matches it, and a new one opens straight into the target database.
     const conn = this.takeIdle(profile, stateKey, database, room);
     if (conn) {
+      conn.idle = false;
       this.publish();
       return this.validate(conn, profile, stateKey, database, cb);
     }
@@ -170,6 +171,7 @@ export class BackendPool {
     if (conn.closed || this.closed) return this.discard(conn);
     conn.clearHolds(); // never pool a connection paused for a former user's backpressure
     conn.lastUsed = Date.now();
+    if (conn.trimPending) conn.trimUnreferenced(); // statements whose last client statement closed while it was in use
     for (let i = 0; i < this.waiters.length; i++) {
       const w = this.waiters[i];
       if (w.profile !== conn.profile) continue;
@@ -178,6 +180,7 @@ export class BackendPool {
       return w.cb(null, conn);
     }
     this.idle.push(conn);
+    conn.idle = true;
     this.publish();
     // A waiter for another profile can't use this one; make room for it by closing an idle one.
     if (this.waiters.length > 0 && this.size >= this.cfg.max) {

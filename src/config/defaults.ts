@@ -11,6 +11,8 @@ export const DEFAULTS = {
   logLevel: 'info',
   metricsPort: 0,
   maxConnectionsPerWorker: 0,
+  /** Half of MariaDB's default max_prepared_stmt_count (16,382): room for other clients of the servers. */
+  maxBackendPreparedStatements: 8_000,
   shutdownTimeoutMs: 10_000,
   serverVersion: '8.0.36-sluice',
   nodeId: 0,
@@ -41,6 +43,7 @@ export const RANGES = {
   bufferPoolMB: { min: 16, max: 1_048_576 },
   maxQueryMemoryMB: { min: 1, max: 1_048_576 },
   maxConnectionsPerWorker: { min: 0, max: 1_000_000 },
+  maxBackendPreparedStatements: { min: 1, max: 1_048_576 },
   shutdownTimeoutMs: { min: 0, max: 3_600_000 },
   nodeId: { min: 0, max: 1023 },
   poolSize: { min: 0, max: 10_000 },

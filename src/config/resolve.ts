@@ -14,7 +14,7 @@ import { resolveUsers } from './users';
 
 export const TOP_KEYS = [
   'listen', 'threads', 'bufferPoolMB', 'maxQueryMemoryMB', 'logLevel', 'metricsPort', 'maxConnectionsPerWorker',
-  'shutdownTimeoutMs', 'serverVersion', 'nodeId', 'tls', 'users', 'backends', 'schemas',
+  'maxBackendPreparedStatements', 'shutdownTimeoutMs', 'serverVersion', 'nodeId', 'tls', 'users', 'backends', 'schemas',
 ] as const;
 const TLS_KEYS = ['cert', 'key'] as const;
 
@@ -47,6 +47,9 @@ export function resolveConfig(raw: unknown, source?: string): SluiceConfig {
     metricsPort: int(p, 'metricsPort', top.metricsPort, RANGES.metricsPort, DEFAULTS.metricsPort) ?? 0,
     maxConnectionsPerWorker:
       int(p, 'maxConnectionsPerWorker', top.maxConnectionsPerWorker, RANGES.maxConnectionsPerWorker, DEFAULTS.maxConnectionsPerWorker) ?? 0,
+    maxBackendPreparedStatements:
+      int(p, 'maxBackendPreparedStatements', top.maxBackendPreparedStatements, RANGES.maxBackendPreparedStatements, DEFAULTS.maxBackendPreparedStatements) ??
+      DEFAULTS.maxBackendPreparedStatements,
     shutdownTimeoutMs: int(p, 'shutdownTimeoutMs', top.shutdownTimeoutMs, RANGES.shutdownTimeoutMs, DEFAULTS.shutdownTimeoutMs) ?? 0,
     serverVersion: str(p, 'serverVersion', top.serverVersion, DEFAULTS.serverVersion) ?? DEFAULTS.serverVersion,
   };

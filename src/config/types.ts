@@ -154,6 +154,8 @@ export interface SluiceConfig {
   metricsPort: number;
   /** Cap on client connections per worker; 0 = no cap. */
   maxConnectionsPerWorker: number;
+  /** Prepared statements sluice keeps open on backend connections, all workers and backends together. */
+  maxBackendPreparedStatements: number;
   /** Bounded wait for running queries on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number;
   /** Server version string announced to clients in the handshake. */

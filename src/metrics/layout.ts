@@ -28,6 +28,8 @@ export const enum Counter {
   SlabRefusals,
   /** Times a packet framer stopped reading its socket until the slab pool had room for a split or large packet. */
   FramerStalls,
+  /** Gauge: backend prepared statements open on this thread's connections; the sum is what maxBackendPreparedStatements bounds. */
+  BackendPreparedStatements,
   COUNT,
 }
 
@@ -50,6 +52,7 @@ export const COUNTER_NAMES: readonly string[] = [
   'slabWaits',
   'slabRefusals',
   'framerStalls',
+  'backendPreparedStatements',
 ];
 
 /** Statement kinds: `writer.query(kind)` adds one to Counter.QuerySelect + kind. */

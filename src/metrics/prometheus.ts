@@ -67,6 +67,9 @@ export function renderPrometheus(snap: MetricsSnapshot): string {
     out.push(`sluice_backend_connections{backend="${escapeLabel(b)}",state="idle"} ${v.connectionsIdle}`);
   }
 
+  family('sluice_backend_prepared_statements', 'gauge', 'Prepared statements open on backend connections (bounded by maxBackendPreparedStatements).');
+  out.push(`sluice_backend_prepared_statements ${c.backendPreparedStatements}`);
+
   family('sluice_slab_bytes_in_use', 'gauge', 'Slab pool bytes in use.');
   out.push(`sluice_slab_bytes_in_use ${c.slabBytesInUse}`);
   family('sluice_slab_waits_total', 'counter', 'Slab allocations that waited.');

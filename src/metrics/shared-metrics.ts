@@ -85,6 +85,11 @@ export class MetricsWriter {
     this.row[counter] += n;
   }
 
+  /** This row's value of a counter. */
+  value(counter: Counter): number {
+    return this.row[counter];
+  }
+
   /** Count one statement of this kind. */
   query(kind: QueryKind): void {
     this.row[Counter.QuerySelect + kind]++;
@@ -202,6 +207,14 @@ export class Metrics {
     return this.all[row * this.shape.stride + counter];
   }
 
+  /** One counter summed over every row: a gauge's global value, read without a snapshot. */
+  total(counter: Counter): number {
+    const stride = this.shape.stride;
+    let sum = 0;
+    for (let r = 0; r <= this.shared.workers; r++) sum += this.all[r * stride + counter];
+    return sum;
+  }
+
   /** Current client connections of worker slot `slot`. */
   connections(slot: number): number {
     const r = this.rowView(slot);
@@ -209,12 +222,14 @@ export class Metrics {
   }
 
   /**
-   * Zero the connection gauge of a dead worker's slot (its sockets died with it). Main calls this
-   * while no thread owns the slot, i.e. before the replacement worker is given the slot.
+   * Zero the connection gauge of a dead worker's slot (its sockets died with it), and its count of
+   * backend prepared statements (they died with its backend connections). Main calls this while no
+   * thread owns the slot, i.e. before the replacement worker is given the slot.
    */
   resetConnections(slot: number): void {
     const r = this.rowView(slot);
     r[Counter.ConnectionsClosed] = r[Counter.ConnectionsOpened];
+    r[Counter.BackendPreparedStatements] = 0;
   }
 
   /** Read every row and their sum. */

@@ -1,11 +1,13 @@
 // Prepared statements as the client sees them. sluice owns the statement ids it gives clients and
 // maps each to its SQL; the statement is prepared lazily on whichever backend connection serves an
 // execute (BackendConnection.statement caches it there), so prepared statements survive pooling and
-// a client's statements never pin a backend connection or leak backend statements.
+// a client's statements never pin a backend connection. The worker's StatementCache counts them by
+// text, so backend statements no client statement refers to any more are closed.
 import { EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
 import { Com } from '../protocol/constants';
 import { writeHeader } from '../protocol/framing';
 import type { Classified } from './classify';
+import type { StatementCache } from '../backend/statement-cache';
 
 /** One statement a client prepared. */
 export interface ClientStatement {
@@ -35,9 +37,12 @@ export class StatementRegistry {
   private nextId = 1;
   private readonly byId = new Map<number, ClientStatement>();
 
+  constructor(private readonly cache?: StatementCache) {}
+
   add(sql: string, params: number, columns: number): ClientStatement {
     const s: ClientStatement = { id: this.nextId++, sql, params, columns, types: null, longData: [] };
     this.byId.set(s.id, s);
+    this.cache?.ref(sql);
     return s;
   }
 
@@ -46,10 +51,14 @@ export class StatementRegistry {
   }
 
   delete(id: number): void {
+    const s = this.byId.get(id);
+    if (!s) return;
     this.byId.delete(id);
+    this.cache?.unref(s.sql);
   }
 
   clear(): void {
+    for (const s of this.byId.values()) this.cache?.unref(s.sql);
     this.byId.clear();
   }
 

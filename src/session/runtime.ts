@@ -10,7 +10,8 @@ import { ReadRotation } from '../execute/read-target';
 import { BackendPool } from '../backend/pool';
 import { ReplicaMonitor } from '../backend/replica-monitor';
 import type { MetricsWriter } from '../metrics/shared-metrics';
-import { BackendCounter } from '../metrics/layout';
+import { BackendCounter, Counter } from '../metrics/layout';
+import { StatementCache } from '../backend/statement-cache';
 import type { SlabPool } from '../memory/slab-pool';
 import { AuthContext, credentialsFor } from './authenticate';
 import { ClientSession, type SessionHost } from './session';
@@ -22,6 +23,8 @@ export interface WorkerRuntimeOptions {
   metrics: MetricsWriter;
   /** The worker's handle on the global buffer budget (SharedArrayBuffer slab pool). */
   slabPool?: SlabPool;
+  /** Backend prepared statements open in all workers (the shared metrics' sum); this worker's alone without it. */
+  preparedStatements?: () => number;
 }
 
 /** Everything one worker thread owns: its client sessions and its backend pools. */
@@ -42,9 +45,14 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const pools = new Map<string, BackendPool>();
   // Split and large packets (client commands, shard rows) are assembled in the slab pool, one packet at most maxQueryMemoryMB.
   const packetMemory = opts.slabPool && { pool: opts.slabPool, shareBytes: config.maxQueryMemoryMB * 1024 * 1024 };
+  // Backend prepared statements of this worker's connections, within the budget of all workers.
+  const statementCache = new StatementCache(config.maxBackendPreparedStatements, {
+    add: (delta) => metrics.inc(Counter.BackendPreparedStatements, delta),
+    total: opts.preparedStatements ?? (() => metrics.value(Counter.BackendPreparedStatements)),
+  });
   Object.values(config.backends).forEach((b, index) => {
     pools.set(b.name, new BackendPool(
-      { name: b.name, host: b.host, port: b.port, user: b.user, password: b.password, connectTimeoutMs: b.pool.connectTimeoutMs, tls: b.tls, packetMemory },
+      { name: b.name, host: b.host, port: b.port, user: b.user, password: b.password, connectTimeoutMs: b.pool.connectTimeoutMs, tls: b.tls, packetMemory, statementCache },
       b.pool, logger, (counter) => metrics.backend(index, counter),
       (open, idle) => {
         metrics.backendGauge(index, BackendCounter.ConnectionsOpen, open);
@@ -80,6 +88,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     maxQueryMemoryBytes: config.maxQueryMemoryMB * 1024 * 1024,
     slabPool: opts.slabPool,
     packetMemory,
+    statementCache,
     tlsContext: config.tls ? tls.createSecureContext({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }) : undefined,
     get sessionCount() {
       return sessions.size;

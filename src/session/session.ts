@@ -21,6 +21,7 @@ import { ResponseKind, type ResponseScanner } from '../protocol/response-scanner
 import { collationInfo } from '../protocol/collations';
 import { Hold, type BackendConnection, type RelaySink, type QueryResult } from '../backend/connection';
 import type { BackendPool } from '../backend/pool';
+import type { StatementCache } from '../backend/statement-cache';
 import type { SchemaConfig, ShardedSchema } from '../config/types';
 import { Counter, Histogram, QueryKind, Route } from '../metrics/layout';
 import type { MetricsWriter } from '../metrics/shared-metrics';
@@ -68,6 +69,8 @@ export interface SessionHost {
   readonly tlsContext: tls.SecureContext | undefined;
   /** Client sessions open in this worker. */
   readonly sessionCount: number;
+  /** The worker's backend prepared statements (closed when no client statement refers to them) and their global budget. */
+  readonly statementCache?: StatementCache;
   /** Called once when the session has ended and released everything. */
   sessionClosed(s: ClientSession): void;
 }
@@ -166,6 +169,7 @@ export class ClientSession implements RelaySink {
     this.id = id;
     this.host = host;
     this.log = log;
+    this.statements = new StatementRegistry(host.statementCache);
     this.framer = this.newFramer();
     socket.setNoDelay(true);
     onChunks(socket, this.onData);
@@ -465,6 +469,7 @@ export class ClientSession implements RelaySink {
         case Com.STMT_CLOSE:
           this.statements.delete(payload.readUInt32LE(1));
           this.cursors.delete(payload.readUInt32LE(1));
+          this.conn?.trimUnreferenced(); // a connection this session holds is free between its commands
           return;
         case Com.STMT_SEND_LONG_DATA: {
           // No reply, not even for an unknown statement (the error surfaces at execute).
@@ -502,7 +507,7 @@ export class ClientSession implements RelaySink {
 
   // ---- prepared statements (binary protocol) ----
 
-  private readonly statements = new StatementRegistry();
+  private readonly statements: StatementRegistry;
 
   /** The client statement named by a command's id, or an ERR 1243 sent for an unknown one. */
   private statement(payload: Buffer, command: string): ClientStatement | null {
@@ -1389,6 +1394,7 @@ export class ClientSession implements RelaySink {
     this.phase = Phase.Closed;
     this.framer.dispose(); // a slab held for a half-read packet goes back to the pool
     this.queue = [];
+    this.statements.clear(); // the worker may close their backend statements
     this.shardTrx?.abandon();
     this.shardTrx = null;
     if (this.conn) {

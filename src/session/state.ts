@@ -44,7 +44,7 @@ export function syncBackend(conn: BackendConnection, state: SessionState, databa
         await conn.command(Com.RESET_CONNECTION);
         conn.stateKey = '';
         conn.database = '';
-        conn.statements.clear(); // COM_RESET_CONNECTION closes the connection's prepared statements
+        conn.forgetStatements(); // COM_RESET_CONNECTION closes the connection's prepared statements
       }
       // Recorded statements are latin1 byte strings: sent back byte for byte.
       for (const sql of state.statements) await conn.query(Buffer.from(sql, 'latin1'));

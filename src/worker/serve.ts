@@ -22,11 +22,14 @@ function loadRuntimeFactory(modulePath: string | undefined): RuntimeFactory {
 /** Serve client connections for worker slot task.slot until a StopRequest; piscina calls this. */
 export default async function serve(task: ServeTask): Promise<void> {
   const { slot, config, port } = task;
-  const metrics = Metrics.attach(task.metrics).writer(slot);
+  const table = Metrics.attach(task.metrics);
+  const metrics = table.writer(slot);
   const logger = createLogger(config.logLevel).child({ worker: slot });
   const slabPool = task.slabPool && SlabPool.attach(task.slabPool, metrics);
   // slabPool: the worker's handle on the global buffer budget, for the runtime's merges and buffers.
-  const runtimeOptions = { config, workerId: slot, logger, metrics, slabPool };
+  // preparedStatements: the sum over workers that maxBackendPreparedStatements bounds.
+  const preparedStatements = () => table.total(Counter.BackendPreparedStatements);
+  const runtimeOptions = { config, workerId: slot, logger, metrics, slabPool, preparedStatements };
   const runtime = loadRuntimeFactory(task.runtimeModule)(runtimeOptions);
   // One listener shared by every socket of this worker: closes are counted without a closure each.
   const countClose = () => metrics.inc(Counter.ConnectionsClosed);

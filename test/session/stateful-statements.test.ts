@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Trait, Verb } from '../../src/session/classify';
+import { classifyPrepared, shardedStateRefusal } from '../../src/session/stateful-statements';
+
+test('a prepared SET without parameters is recorded like its text; with parameters it pins', () => {
+  const plain = classifyPrepared("SET sql_mode = 'ANSI_QUOTES'", 0);
+  assert.equal(plain.traits & (Trait.SessionSet | Trait.Pin), Trait.SessionSet);
+  assert.deepEqual(plain.setNames, ['sql_mode']);
+  const bound = classifyPrepared('SET time_zone = ?', 1);
+  assert.equal(bound.traits & (Trait.SessionSet | Trait.Pin), Trait.Pin);
+  assert.equal(bound.verb, Verb.Set);
+});
+
+test('prepared statements that create session state pin, as their text does', () => {
+  for (const sql of ['CREATE TEMPORARY TABLE t (a INT)', 'SET @x = ?', 'SELECT ? INTO @x', 'SELECT @x := ?', 'SELECT GET_LOCK(?, 0)',
+    'SELECT SQL_CALC_FOUND_ROWS * FROM t LIMIT ?', 'LOCK TABLES t READ', 'HANDLER t OPEN']) {
+    assert.ok(classifyPrepared(sql, 1).traits & Trait.Pin, sql);
+  }
+  assert.equal(classifyPrepared('SELECT a FROM t WHERE id = ?', 1).traits & Trait.Pin, 0);
+});
+
+test('sharded schemas refuse what would stay on a pooled connection, naming the state', () => {
+  const cases: [string, RegExp][] = [
+    ['CREATE TEMPORARY TABLE t (a INT)', /a temporary table/],
+    ["SELECT GET_LOCK('l', 0)", /named lock/],
+    ['SELECT a INTO @x FROM t', /user variable/],
+    ['SELECT @x := 1', /user variable/],
+    ['SELECT SQL_CALC_FOUND_ROWS * FROM t', /FOUND_ROWS/],
+    ['HANDLER t OPEN', /HANDLER/],
+    ['LOCK TABLES t READ', /LOCK TABLES/],
+  ];
+  for (const [sql, what] of cases) {
+    const e = shardedStateRefusal(sql, classifyPrepared(sql, 0), 'shop');
+    assert.ok(e, sql);
+    assert.equal(e.errno, 1235);
+    assert.match(e.message, what);
+    assert.match(e.message, /sharded schema 'shop'/);
+  }
+  // Reads and SETs are not refused here (SETs are the session's own business on sharded schemas).
+  for (const sql of ['SELECT @x', 'SELECT a FROM t', "SET sql_mode = ''", 'SET @x = 1', 'SELECT RELEASE_LOCK(\'l\')']) {
+    assert.equal(shardedStateRefusal(sql, classifyPrepared(sql, 0), 'shop'), null, sql);
+  }
+});
