@@ -26,10 +26,10 @@ export interface ClientStatement {
    */
   sessionStatement?: Classified;
   /**
-   * On a forwarding schema: the text's classification (set at prepare), so each execute keeps the
-   * session state it creates (temporary tables, user variables, locks, SET) as a text statement would.
+   * The text's classification (classifyPrepared, at prepare): a forwarding execute keeps the session
+   * state it creates (temporary tables, user variables, locks, SET) as a text statement would.
    */
-  classified?: Classified;
+  classified: Classified;
 }
 
 /** The client's statements of one session. */
@@ -39,8 +39,8 @@ export class StatementRegistry {
 
   constructor(private readonly cache?: StatementCache) {}
 
-  add(sql: string, params: number, columns: number): ClientStatement {
-    const s: ClientStatement = { id: this.nextId++, sql, params, columns, types: null, longData: [] };
+  add(sql: string, params: number, columns: number, classified: Classified): ClientStatement {
+    const s: ClientStatement = { id: this.nextId++, sql, params, columns, types: null, longData: [], classified };
     this.byId.set(s.id, s);
     this.cache?.ref(sql);
     return s;

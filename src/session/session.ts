@@ -535,10 +535,10 @@ export class ClientSession implements RelaySink {
       } catch (e) {
         return this.finishWithError(asSqlError(e, 'PREPARE'));
       }
-      const c = classifyPrepared(sql, 0);
+      const c = classifyPrepared(sql, params);
       const refused = shardedStateRefusal(sql, c, this.sharded.name);
       if (refused) return this.finishWithError(refused);
-      const stmt = this.statements.add(sql, params, 0);
+      const stmt = this.statements.add(sql, params, 0, c);
       // BEGIN, COMMIT, SET ... prepared (sysbench does): each execute is answered as the text would be.
       if (params === 0 && isSessionStatement(sql, c)) stmt.sessionStatement = c;
       const answer = (columns: ColumnDef[]) => {
@@ -552,8 +552,7 @@ export class ClientSession implements RelaySink {
       return this.shardedResultColumns(sql, params, answer);
     }
     this.withBackend((conn) => conn.statement(sql, 'latin1').then((backend) => {
-      const stmt = this.statements.add(sql, backend.params, backend.columns);
-      stmt.classified = classifyPrepared(sql, backend.params);
+      const stmt = this.statements.add(sql, backend.params, backend.columns, classifyPrepared(sql, backend.params));
       const out = new ResultWriter(this.socket, this.caps);
       out.prepareOk(stmt.id, backend.columns, backend.params, backend.packets);
       this.afterStatement();
@@ -573,8 +572,8 @@ export class ClientSession implements RelaySink {
     if (framed === null) payload = Buffer.from(payload);
     this.withBackend((conn) => {
       // Its session state (temporary tables, user variables, locks, SET) is kept as the text path keeps it: see end().
-      this.current = stmt.classified!;
-      if (stmt.classified!.traits & Trait.SessionSet) this.currentSql = Buffer.from(stmt.sql, 'latin1');
+      this.current = stmt.classified;
+      if (stmt.classified.traits & Trait.SessionSet) this.currentSql = Buffer.from(stmt.sql, 'latin1');
       return this.relayExecute(conn, stmt, payload, framed, cursor, null);
     });
   }
@@ -623,6 +622,9 @@ export class ClientSession implements RelaySink {
     this.busy = true;
     this.started = performance.now();
     if (stmt.sessionStatement && this.shardedSessionStatement(stmt.sql, stmt.sessionStatement)) return;
+    // Prepared on a forwarding schema before a USE: still nothing may stay on a partition's pooled connection.
+    const refused = stmt.classified.traits & Trait.Pin ? shardedStateRefusal(stmt.sql, stmt.classified, this.sharded.name) : null;
+    if (refused) return this.finishWithError(refused);
     let plan: ShardPlan;
     try {
       let long: Map<number, Buffer> | undefined;
@@ -974,10 +976,7 @@ export class ClientSession implements RelaySink {
     const plans: ShardPlan[] = [];
     try {
       for (const part of splitStatements(sql)) {
-        const pc = classify(Buffer.from(part, 'latin1'), 0, part.length);
-        const verb = pc.verb;
-        const refused = shardedStateRefusal(part, pc, this.sharded.name);
-        if (refused) throw refused;
+        const verb = classify(Buffer.from(part), 0, Buffer.byteLength(part)).verb;
         if ([Verb.Begin, Verb.Start, Verb.Commit, Verb.Rollback, Verb.Set, Verb.Use].includes(verb) || previewTarget(part) !== null || explainTarget(part) !== null) {
           throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, `'${part.trim().slice(0, 40)}' cannot be combined with other statements in one query on a sharded schema; send it on its own`);
         }

@@ -206,6 +206,15 @@ test('sharded schema: statements that leave state on a partition connection are 
       await s.end();
     }
   }
+  // Prepared on a forwarding schema, executed after USE of the sharded one.
+  const s = await connect('app');
+  try {
+    const stmt = await s.prepare('CREATE TEMPORARY TABLE tt (v INT)');
+    await s.query('USE sh');
+    await assert.rejects(stmt.execute([]), (e: { errno: number }) => e.errno === 1235);
+  } finally {
+    await s.end();
+  }
   const out = await c.dbs[0].sql("SELECT IS_FREE_LOCK('sh_lock')");
   assert.match(out.trim(), /1$/, 'a refused GET_LOCK still took the lock');
 });
