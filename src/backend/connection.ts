@@ -14,7 +14,7 @@ import { nativeToken, sha2Token, sha2EncryptPassword, NATIVE_PASSWORD, CACHING_S
 import { decodeErr, decodeOk, decodeColumnDef, decodeTextRow, type OkPacket, type ErrPacket, type ColumnInfo } from '../protocol/packets';
 import { ResponseScanner, ResponseKind } from '../protocol/response-scanner';
 import { SqlError, ErrorCode } from '../protocol/errors';
-import { StatementCache, KEEP_UNREFERENCED } from './statement-cache';
+import { StatementCache } from './statement-cache';
 
 export interface BackendTarget {
   name: string;
@@ -607,15 +607,13 @@ export class BackendConnection {
   }
 
   /**
-   * Closes the statements no client statement refers to any more, but the KEEP_UNREFERENCED most
-   * recently used; called when the connection is free (back in the pool, or between its session's commands).
+   * Closes the statements no client statement refers to any more, but a few most recently used
+   * (StatementCache.unwanted); called when the connection is free (back in the pool, or between its session's commands).
    */
   trimUnreferenced(): void {
     if (!this.trimPending) return;
     this.trimPending = false;
-    const unreferenced: CachedStatement[] = [];
-    for (const s of this.statements.values()) if (!this.cache.referenced(s.sql)) unreferenced.push(s);
-    for (let i = 0; i < unreferenced.length - KEEP_UNREFERENCED; i++) this.dropStatement(unreferenced[i]);
+    for (const s of this.cache.unwanted(this.statements.values())) this.dropStatement(s);
   }
 
   /** The server closed every statement of this connection (COM_RESET_CONNECTION, or the connection is gone). */

@@ -64,8 +64,14 @@ export class StatementCache {
     }
   }
 
-  referenced(sql: string): boolean {
-    return this.refs.has(sql);
+  /**
+   * Of a connection's statements (least recently used first), the ones to close: those no client
+   * statement refers to, but the KEEP_UNREFERENCED most recently used.
+   */
+  unwanted(statements: Iterable<CachedStatement>): CachedStatement[] {
+    const unreferenced: CachedStatement[] = [];
+    for (const s of statements) if (!this.refs.has(s.sql)) unreferenced.push(s);
+    return unreferenced.slice(0, Math.max(0, unreferenced.length - KEEP_UNREFERENCED));
   }
 
   /** A use of s: it becomes the most recently used. */
