@@ -30,7 +30,7 @@ import { Authenticator, type AuthContext, type Credential } from './authenticate
 import { classify, Verb, Trait, type Classified } from './classify';
 import { SessionState, syncBackend } from './state';
 import { StatementRegistry, backendExecute, backendLongData, type ClientStatement } from './prepared';
-import { classifyPrepared, shardedStateRefusal } from './stateful-statements';
+import { classifyPrepared, withParams, unpreparable, shardedStateRefusal } from './stateful-statements';
 import { decodeExecuteParams, EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
 import { isShowDatabases, INSERT_HEAD, countPlaceholders, splitStatements } from './statement-text';
 import { previewRows, previewTarget } from '../plan/preview';
@@ -528,6 +528,9 @@ export class ClientSession implements RelaySink {
   private prepareStatement(sql: string): void {
     this.busy = true;
     this.started = performance.now();
+    const text = classifyPrepared(sql);
+    const unsupported = unpreparable(text);
+    if (unsupported) return this.finishWithError(unsupported);
     if (this.schema?.kind === 'sharded') {
       let params: number;
       try {
@@ -535,7 +538,7 @@ export class ClientSession implements RelaySink {
       } catch (e) {
         return this.finishWithError(asSqlError(e, 'PREPARE'));
       }
-      const c = classifyPrepared(sql, params);
+      const c = withParams(text, params);
       const refused = shardedStateRefusal(sql, c, this.sharded.name);
       if (refused) return this.finishWithError(refused);
       const stmt = this.statements.add(sql, params, 0, c);
@@ -552,7 +555,7 @@ export class ClientSession implements RelaySink {
       return this.shardedResultColumns(sql, params, answer);
     }
     this.withBackend((conn) => conn.statement(sql, 'latin1').then((backend) => {
-      const stmt = this.statements.add(sql, backend.params, backend.columns, classifyPrepared(sql, backend.params));
+      const stmt = this.statements.add(sql, backend.params, backend.columns, withParams(text, backend.params));
       const out = new ResultWriter(this.socket, this.caps);
       out.prepareOk(stmt.id, backend.columns, backend.params, backend.packets);
       this.afterStatement();

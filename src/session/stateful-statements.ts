@@ -6,16 +6,31 @@
 import { classify, Trait, Verb, type Classified } from './classify';
 import { SqlError, ErrorCode } from '../protocol/errors';
 
-/**
- * The classification a prepared statement's executes are treated with: that of its text, except that
- * a SET of session variables with parameters (`SET time_zone = ?`) cannot be recorded and replayed as
- * text, so it pins the connection instead.
- */
-export function classifyPrepared(sql: string, params: number): Classified {
+/** The classification of a prepared statement's text (a latin1 byte string), made once at COM_STMT_PREPARE. */
+export function classifyPrepared(sql: string): Classified {
   const bytes = Buffer.from(sql, 'latin1');
-  const c = classify(bytes, 0, bytes.length);
+  return classify(bytes, 0, bytes.length);
+}
+
+/**
+ * The classification its executes are treated with once the parameters are known: that of the text,
+ * except that a SET of session variables with parameters (`SET time_zone = ?`) cannot be recorded and
+ * replayed as text, so it pins the connection instead.
+ */
+export function withParams(c: Classified, params: number): Classified {
   if (params > 0 && c.traits & Trait.SessionSet) return { verb: c.verb, traits: (c.traits & ~Trait.SessionSet) | Trait.Pin, setNames: null };
   return c;
+}
+
+/**
+ * ERR 1295 (as MySQL answers a statement it cannot prepare) for a prepared USE: MariaDB would switch the
+ * backend connection's database behind sluice's back (and outside the user's logical schemas); sluice
+ * answers USE itself, as a text statement or COM_INIT_DB.
+ */
+export function unpreparable(c: Classified): SqlError | null {
+  if (c.verb !== Verb.Use) return null;
+  return new SqlError(ErrorCode.ER_UNSUPPORTED_PS,
+    'This command is not supported in the prepared statement protocol yet: send USE as a text statement, or select the database with COM_INIT_DB (the driver\'s changeUser / select_db)');
 }
 
 /** What state the statement would leave behind, for the refusal's message. */

@@ -141,6 +141,19 @@ test('SQL_CALC_FOUND_ROWS through execute(): FOUND_ROWS() answers on the same co
   }
 });
 
+test('USE cannot be prepared (ERR 1295, as MySQL answers what it cannot prepare): the backend connection keeps its database', async () => {
+  const s = await connect();
+  try {
+    await assert.rejects(s.execute('USE p0'), (e: { errno: number; message: string }) => e.errno === 1295 && /text statement/.test(e.message));
+    const [rows] = await s.execute('SELECT v FROM t WHERE id = ?', [3]);
+    assert.deepEqual(rows, [{ v: 30 }]);
+    const [db] = await s.execute('SELECT DATABASE() AS d');
+    assert.deepEqual(db, [{ d: 'app' }]);
+  } finally {
+    await s.end();
+  }
+});
+
 /** A client speaking the binary protocol by hand (for COM_RESET_CONNECTION, which mysql2 does not send). */
 async function rawClient(): Promise<BackendConnection> {
   return BackendConnection.connect({ name: 'sluice', host: '127.0.0.1', port: c.port, user: 'app', password: 'pw', connectTimeoutMs: 5000 }, 0, 'app');

@@ -1,13 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trait, Verb } from '../../src/session/classify';
-import { classifyPrepared, shardedStateRefusal } from '../../src/session/stateful-statements';
+import { classifyPrepared, withParams, unpreparable, shardedStateRefusal } from '../../src/session/stateful-statements';
+
+const prepared = (sql: string, params: number) => withParams(classifyPrepared(sql), params);
 
 test('a prepared SET without parameters is recorded like its text; with parameters it pins', () => {
-  const plain = classifyPrepared("SET sql_mode = 'ANSI_QUOTES'", 0);
+  const plain = prepared("SET sql_mode = 'ANSI_QUOTES'", 0);
   assert.equal(plain.traits & (Trait.SessionSet | Trait.Pin), Trait.SessionSet);
   assert.deepEqual(plain.setNames, ['sql_mode']);
-  const bound = classifyPrepared('SET time_zone = ?', 1);
+  const bound = prepared('SET time_zone = ?', 1);
   assert.equal(bound.traits & (Trait.SessionSet | Trait.Pin), Trait.Pin);
   assert.equal(bound.verb, Verb.Set);
 });
@@ -15,9 +17,14 @@ test('a prepared SET without parameters is recorded like its text; with paramete
 test('prepared statements that create session state pin, as their text does', () => {
   for (const sql of ['CREATE TEMPORARY TABLE t (a INT)', 'SET @x = ?', 'SELECT ? INTO @x', 'SELECT @x := ?', 'SELECT GET_LOCK(?, 0)',
     'SELECT SQL_CALC_FOUND_ROWS * FROM t LIMIT ?', 'LOCK TABLES t READ', 'HANDLER t OPEN']) {
-    assert.ok(classifyPrepared(sql, 1).traits & Trait.Pin, sql);
+    assert.ok(prepared(sql, 1).traits & Trait.Pin, sql);
   }
-  assert.equal(classifyPrepared('SELECT a FROM t WHERE id = ?', 1).traits & Trait.Pin, 0);
+  assert.equal(prepared('SELECT a FROM t WHERE id = ?', 1).traits & Trait.Pin, 0);
+});
+
+test('USE cannot be prepared (ERR 1295): sluice answers USE itself', () => {
+  assert.equal(unpreparable(classifyPrepared('/* x */ use other'))?.errno, 1295);
+  assert.equal(unpreparable(classifyPrepared('SELECT 1')), null);
 });
 
 test('sharded schemas refuse what would stay on a pooled connection, naming the state', () => {
@@ -31,7 +38,7 @@ test('sharded schemas refuse what would stay on a pooled connection, naming the 
     ['LOCK TABLES t READ', /LOCK TABLES/],
   ];
   for (const [sql, what] of cases) {
-    const e = shardedStateRefusal(sql, classifyPrepared(sql, 0), 'shop');
+    const e = shardedStateRefusal(sql, prepared(sql, 0), 'shop');
     assert.ok(e, sql);
     assert.equal(e.errno, 1235);
     assert.match(e.message, what);
@@ -39,6 +46,6 @@ test('sharded schemas refuse what would stay on a pooled connection, naming the 
   }
   // Reads and SETs are not refused here (SETs are the session's own business on sharded schemas).
   for (const sql of ['SELECT @x', 'SELECT a FROM t', "SET sql_mode = ''", 'SET @x = 1', 'SELECT RELEASE_LOCK(\'l\')']) {
-    assert.equal(shardedStateRefusal(sql, classifyPrepared(sql, 0), 'shop'), null, sql);
+    assert.equal(shardedStateRefusal(sql, prepared(sql, 0), 'shop'), null, sql);
   }
 });
