@@ -38,6 +38,7 @@ import { explainSharded, explainTarget } from '../execute/explain';
 import { metadataQuery, logicalRows, type MetadataQuery } from '../execute/metadata';
 import { logicalNames, logicalErrPacket, type LogicalNames } from '../rewrite/logical-names';
 import { ShardTransaction } from './shard-transaction';
+import { commitsImplicitly, transactionEnd, type TransactionEnd } from './transaction-statements';
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
@@ -90,6 +91,9 @@ const enum Pin {
   NextStatement = 0x8, // the next statement may ask about this one: LAST_INSERT_ID(), SHOW WARNINGS/ERRORS
   Prepared = 0x10, // binary-protocol statements live on this connection
 }
+
+/** The shortest COM_QUERY payload that can be a COMMIT/ROLLBACK ... RELEASE (command byte + 'COMMIT RELEASE'). */
+const RELEASE_MIN_LENGTH = 15;
 
 /** How long a connection waits for a statement that asks about the previous one (LAST_INSERT_ID()). */
 const NEXT_STATEMENT_HOLD_MS = 1000;
@@ -501,7 +505,9 @@ export class ClientSession implements RelaySink {
     }
     if (this.schema?.kind === 'sharded') return this.shardedQuery(payload, c, framed);
     this.current = c;
-    this.currentSql = c.traits & Trait.SessionSet ? Buffer.from(payload.subarray(1)) : null;
+    // Kept for end(): a SET to record, a COMMIT/ROLLBACK long enough to say RELEASE (a bare COMMIT costs nothing more).
+    this.currentSql = c.traits & Trait.SessionSet || ((c.verb === Verb.Commit || c.verb === Verb.Rollback) && payload.length >= RELEASE_MIN_LENGTH)
+      ? Buffer.from(payload.subarray(1)) : null;
     this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Result, c);
   }
 
@@ -628,6 +634,10 @@ export class ClientSession implements RelaySink {
     // Prepared on a forwarding schema before a USE: still nothing may stay on a partition's pooled connection.
     const refused = stmt.classified.traits & Trait.Pin ? shardedStateRefusal(stmt.sql, stmt.classified, this.sharded.name) : null;
     if (refused) return this.finishWithError(refused);
+    if (!this.outsideTrx && (stmt.classified.verb === Verb.Create || stmt.classified.verb === Verb.Other) && commitsImplicitly(stmt.sql)) {
+      const copy = Buffer.from(payload); // may be a pool slab's view, reused once this call returns
+      return this.commitThen(() => this.executeSharded(stmt, copy, null));
+    }
     let plan: ShardPlan;
     try {
       let long: Map<number, Buffer> | undefined;
@@ -779,6 +789,7 @@ export class ClientSession implements RelaySink {
       const meta = metadataQuery(sql, schema);
       if (meta) return this.metadata(meta);
     }
+    if ((c.verb === Verb.Create || c.verb === Verb.Other) && commitsImplicitly(sql)) return this.commitThen(() => this.planAndRun(sql, c, true));
     this.planAndRun(sql, c, true, framed);
   }
 
@@ -794,12 +805,13 @@ export class ClientSession implements RelaySink {
         this.beginShardTrx(sql);
         break;
       case Verb.Commit:
-        this.endShardTrx('COMMIT');
-        break;
-      case Verb.Rollback:
-        if (/^\s*rollback\s*(work\s*)?;?\s*$/i.test(sql)) this.endShardTrx('ROLLBACK');
+      case Verb.Rollback: {
+        const end = transactionEnd(sql);
+        if (end) this.endShardTrx(end);
+        else if (c.verb === Verb.Commit) this.endShardTrx({ verb: 'COMMIT', chain: false, release: false });
         else this.shardTrxEverywhere(sql); // ROLLBACK TO SAVEPOINT
         break;
+      }
       case Verb.Set:
         this.shardedSet(sql, c);
         break;
@@ -977,10 +989,12 @@ export class ClientSession implements RelaySink {
       return this.finishWithError(new SqlError(ErrorCode.ER_PARSE_ERROR, 'You sent several statements in one query, but the connection did not enable multi-statements (CLIENT_MULTI_STATEMENTS); send them one by one or enable multipleStatements in the driver'));
     }
     const plans: ShardPlan[] = [];
+    const commits: boolean[] = [];
     try {
       for (const part of splitStatements(sql)) {
+        commits.push(commitsImplicitly(part));
         const verb = classify(Buffer.from(part), 0, Buffer.byteLength(part)).verb;
-        if ([Verb.Begin, Verb.Start, Verb.Commit, Verb.Rollback, Verb.Set, Verb.Use].includes(verb) || previewTarget(part) !== null || explainTarget(part) !== null) {
+        if ([Verb.Begin, Verb.Start, Verb.Commit, Verb.Rollback, Verb.Set, Verb.Use, Verb.Lock].includes(verb) || previewTarget(part) !== null || explainTarget(part) !== null) {
           throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, `'${part.trim().slice(0, 40)}' cannot be combined with other statements in one query on a sharded schema; send it on its own`);
         }
         plans.push(planStatement(part, this.sharded, { cache: this.host.planCache, keys: this.host.keys }));
@@ -988,9 +1002,13 @@ export class ClientSession implements RelaySink {
     } catch (e) {
       return this.finishWithError(asSqlError(e, 'planning'));
     }
-    this.ensureImplicitTrx();
     const out = new ResultWriter(this.socket, this.caps);
     const run = (i: number) => {
+      if (commits[i] && !this.outsideTrx) return this.commitThen(() => run(i), (e) => { out.error(e); this.afterStatement(); });
+      if (!commits[i]) {
+        this.outsideTrx = false;
+        this.ensureImplicitTrx();
+      }
       const plan = plans[i];
       this.host.metrics.route(plan.route === 'single' ? Route.Single : plan.route === 'multi' ? Route.Multi : Route.Broadcast);
       const status = (this.shardTrx ? this.status | Status.IN_TRANS : this.status) | (i < plans.length - 1 ? Status.MORE_RESULTS_EXISTS : 0);
@@ -1003,13 +1021,31 @@ export class ClientSession implements RelaySink {
     run(0);
   }
 
-  /** With autocommit off, any statement opens a transaction. */
+  /** With autocommit off, any statement opens a transaction (but one that commits implicitly). */
   private ensureImplicitTrx(): ShardTransaction | null {
-    if (!this.shardTrx && this.autocommitOff) {
+    if (!this.shardTrx && this.autocommitOff && !this.outsideTrx) {
       this.shardTrx = new ShardTransaction();
+      this.shardTrx.beginSql = null; // the partitions' connections are in autocommit=0 too
       this.status |= Status.IN_TRANS;
     }
     return this.shardTrx;
+  }
+
+  /** The current statement commits implicitly: it runs outside any transaction (set by commitThen, until the statement ends). */
+  private outsideTrx = false;
+
+  /**
+   * Runs a statement that commits implicitly: the open transaction is committed first, on every
+   * partition it touched (MariaDB commits even when the statement then fails), and the statement
+   * runs outside any transaction.
+   */
+  private commitThen(run: () => void, failed: (e: SqlError) => void = (e) => this.finishWithError(e)): void {
+    this.outsideTrx = true;
+    const trx = this.shardTrx;
+    if (!trx) return run();
+    this.shardTrx = null;
+    this.status &= ~Status.IN_TRANS;
+    trx.end('COMMIT', (p) => this.describePartition(p)).then(run, failed);
   }
 
   private beginShardTrx(sql: string): void {
@@ -1023,18 +1059,23 @@ export class ClientSession implements RelaySink {
     }, (e: SqlError) => this.finishWithError(e));
   }
 
-  private endShardTrx(verb: 'COMMIT' | 'ROLLBACK'): void {
+  private endShardTrx(end: TransactionEnd): void {
     const trx = this.shardTrx;
     this.shardTrx = null;
     this.status &= ~Status.IN_TRANS;
-    if (!trx) {
+    const ended = () => {
+      if (end.chain) {
+        // AND CHAIN: a new transaction with the same characteristics (READ ONLY, ...) starts at once.
+        this.shardTrx = new ShardTransaction();
+        this.shardTrx.beginSql = trx?.beginSql ?? 'BEGIN';
+        this.status |= Status.IN_TRANS;
+      }
       this.sendOk(1);
-      return this.afterStatement();
-    }
-    trx.end(verb, (p) => this.describePartition(p)).then(
-      () => { this.sendOk(1); this.afterStatement(); },
-      (e: SqlError) => this.finishWithError(e),
-    );
+      if (end.release) return this.close(); // RELEASE: MariaDB closes the connection after the OK
+      this.afterStatement();
+    };
+    if (!trx) return ended();
+    trx.end(end.verb, (p) => this.describePartition(p)).then(ended, (e: SqlError) => this.finishWithError(e));
   }
 
   private shardTrxEverywhere(sql: string): void {
@@ -1046,18 +1087,33 @@ export class ClientSession implements RelaySink {
     trx.everywhere(sql).then(() => { this.sendOk(1); this.afterStatement(); }, (e: SqlError) => this.finishWithError(e));
   }
 
-  /** SET of session variables: checked on the default partition, then recorded for every connection. */
+  /**
+   * SET of session variables: run on a connection of the default partition, then recorded for every
+   * connection, and made on the open transaction's connections too. Autocommit is read off the
+   * backend's answer (any spelling of the SET); turning it from 0 to 1 commits the open transaction,
+   * as MariaDB does. The OK is sluice's, with the session's flags.
+   */
   private shardedSet(sql: string, c: Classified): void {
     const schema = this.sharded;
     const part = schema.partitions[schema.defaultPartition];
-    if (c.setNames!.includes('autocommit')) {
-      const m = /autocommit\s*=\s*(\w+)/i.exec(sql);
-      if (m) this.autocommitOff = ['0', 'off', 'false'].includes(m[1].toLowerCase());
-      if (this.autocommitOff) this.status &= ~Status.AUTOCOMMIT; else this.status |= Status.AUTOCOMMIT;
-    }
-    this.current = c;
-    this.currentSql = Buffer.from(sql, 'latin1');
-    this.relayOn(this.host.pool(part.write)!, part.database, frameCommand(Com.QUERY, sql), c);
+    this.withBackendOn(this.host.pool(part.write)!, part.database, async (conn) => {
+      const ok = (await conn.query(Buffer.from(sql, 'latin1'))).ok!;
+      this.state.record(c.setNames!, sql);
+      conn.stateKey = this.state.key;
+      const wasOff = this.autocommitOff;
+      this.autocommitOff = (ok.status & Status.AUTOCOMMIT) === 0;
+      this.status = this.autocommitOff ? this.status & ~Status.AUTOCOMMIT : this.status | Status.AUTOCOMMIT;
+      const trx = this.shardTrx;
+      if (trx && wasOff && !this.autocommitOff) {
+        this.shardTrx = null;
+        this.status &= ~Status.IN_TRANS;
+        await trx.end('COMMIT', (p) => this.describePartition(p));
+      } else if (trx) {
+        await trx.applySet(sql, this.state.key);
+      }
+      this.sendPayload(encodeOk(new BufferWriter(32 + ok.info.length), { status: this.status, info: ok.info, warnings: ok.warnings }), 1);
+      this.afterStatement();
+    }, logicalNames(schema));
   }
 
   /** Relays one statement on a pooled connection of `pool` (single-unit plans and SETs). */
@@ -1265,6 +1321,11 @@ export class ClientSession implements RelaySink {
     }
     if (scanner.status & Status.IN_TRANS) this.pins |= Pin.Transaction;
     else this.pins &= ~Pin.Transaction;
+    if (c && (c.verb === Verb.Commit || c.verb === Verb.Rollback) && !scanner.err && this.currentSql && transactionEnd(this.currentSql.toString('latin1'))?.release) {
+      // COMMIT RELEASE: the backend closes this connection after its OK; the client's closes too, as on MariaDB.
+      this.dropConnection();
+      return this.close();
+    }
     if (this.schema?.kind === 'sharded') {
       // Sharded sessions keep state in SessionState and transactions in ShardTransaction.
       this.pins = 0;
@@ -1299,6 +1360,7 @@ export class ClientSession implements RelaySink {
   private afterStatement(): void {
     this.current = null;
     this.currentSql = null;
+    this.outsideTrx = false;
     if (this.conn && this.pins === 0 && !this.paused) this.releaseConnection();
     else if (this.conn && this.pins === Pin.NextStatement) this.holdForNextStatement();
     this.busy = false;

@@ -17,8 +17,12 @@ interface Member {
 
 export class ShardTransaction {
   private readonly members = new Map<number, Member>();
-  /** The statement that opened the transaction (BEGIN, START TRANSACTION READ ONLY, ...). */
-  beginSql = 'BEGIN';
+  /**
+   * The statement that opened the transaction (BEGIN, START TRANSACTION READ ONLY, ...), run on each
+   * partition as it joins; null for the implicit transaction of autocommit=0, which the partition's
+   * connection (in autocommit=0 too) opens with its first statement, as MariaDB does.
+   */
+  beginSql: string | null = 'BEGIN';
   /** SAVEPOINT statements so far, replayed on partitions that join later. */
   private savepoints: string[] = [];
 
@@ -47,7 +51,7 @@ export class ShardTransaction {
       .then(async ({ conn, pool }) => {
         joining.conn = conn;
         joining.pool = pool;
-        await conn.query(Buffer.from(this.beginSql, 'latin1'));
+        if (this.beginSql !== null) await conn.query(Buffer.from(this.beginSql, 'latin1'));
         for (const sp of this.savepoints) await conn.query(Buffer.from(sp, 'latin1'));
       })
       .then(
@@ -88,6 +92,17 @@ export class ShardTransaction {
   async everywhere(sql: string): Promise<void> {
     if (/^\s*savepoint\b/i.test(sql)) this.savepoints.push(sql);
     await Promise.all([...this.members.values()].map((m) => m.conn!.query(Buffer.from(sql, 'latin1'))));
+  }
+
+  /**
+   * A session SET made during the transaction runs on every member too, so that the rest of the
+   * transaction sees it; `stateKey` is the session's state after it, which those connections now have.
+   */
+  async applySet(sql: string, stateKey: string): Promise<void> {
+    await Promise.all([...this.members.values()].map(async (m) => {
+      await m.conn!.query(Buffer.from(sql, 'latin1'));
+      m.conn!.stateKey = stateKey;
+    }));
   }
 
   /**
