@@ -40,6 +40,10 @@ export interface MariaDBInstance {
   sql(statements: string): Promise<string>;
   /** Stops the server (SIGTERM, then SIGKILL after a grace period) and removes its datadir. */
   stop(): Promise<void>;
+  /** SIGKILLs the server (a crash) and resolves once it exited; the datadir stays for restart(). */
+  kill(): Promise<void>;
+  /** Starts the server again on the same port and datadir (after kill()); resolves once it answers. */
+  restart(): Promise<void>;
 }
 
 /** A port the kernel just handed out on 127.0.0.1 (closed again before returning). */
@@ -101,7 +105,7 @@ export async function startMariaDB(opts: MariaDBOptions = {}): Promise<MariaDBIn
   ]);
   const port = await freePort();
   const errLog = path.join(base, 'error.log');
-  const child = spawn('mariadbd', [
+  const args = [
     '--no-defaults', `--datadir=${datadir}`, `--port=${port}`, '--bind-address=127.0.0.1',
     `--socket=${socket}`, '--user=root', '--skip-name-resolve', `--log-error=${errLog}`, `--tmpdir=${tmp}`,
     '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M', '--max-allowed-packet=64M',
@@ -109,8 +113,11 @@ export async function startMariaDB(opts: MariaDBOptions = {}): Promise<MariaDBIn
     `--pid-file=${path.join(base, 'pid')}`, `--server-id=${serverId}`,
     ...(opts.logBin ? [`--log-bin=${path.join(datadir, 'binlog')}`, '--binlog-format=ROW'] : []),
     ...(opts.extraArgs ?? []),
-  ], { stdio: 'ignore', detached: opts.detached ?? false });
+  ];
   const log = () => (existsSync(errLog) ? readFileSync(errLog, 'utf8').split('\n').slice(-15).join('\n') : '');
+  /** The running mariadbd (a new one after restart()). */
+  let child = spawn('mariadbd', args, { stdio: 'ignore', detached: opts.detached ?? false });
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
   try {
     await waitReady(socket, child, Date.now() + (opts.startTimeoutMs ?? 60_000), log);
     // sql_log_bin = 0: a replica must not replay the sandbox's own setup.
@@ -124,17 +131,31 @@ export async function startMariaDB(opts: MariaDBOptions = {}): Promise<MariaDBIn
   }
   let stopped: Promise<void> | undefined;
   return {
-    host: '127.0.0.1', port, user: 'sluice', password: 'sluice', datadir, socket, pid: child.pid!, serverId,
+    host: '127.0.0.1', port, user: 'sluice', password: 'sluice', datadir, socket, serverId,
+    get pid() { return child.pid!; },
     sql: (statements) => clientSql(socket, statements),
     stop() {
       stopped ??= new Promise<void>((resolve) => {
+        let timer: NodeJS.Timeout | undefined;
         const done = () => { clearTimeout(timer); rmSync(base, { recursive: true, force: true }); resolve(); };
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        if (exited()) return done();
+        timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
         child.once('exit', done);
         child.kill('SIGTERM');
       });
       return stopped;
+    },
+    kill() {
+      return new Promise<void>((resolve) => {
+        if (exited()) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      });
+    },
+    async restart() {
+      if (!exited()) throw new Error(`mariadbd on port ${port} is still running; kill() it first`);
+      child = spawn('mariadbd', args, { stdio: 'ignore', detached: opts.detached ?? false });
+      await waitReady(socket, child, Date.now() + (opts.startTimeoutMs ?? 60_000), log);
     },
   };
 }

@@ -15,6 +15,7 @@ import { decodeErr, decodeOk, decodeColumnDef, decodeTextRow, type OkPacket, typ
 import { ResponseScanner, ResponseKind } from '../protocol/response-scanner';
 import { SqlError, ErrorCode } from '../protocol/errors';
 import { StatementCache } from './statement-cache';
+import type { BackendConfig } from '../config/types';
 
 export interface BackendTarget {
   name: string;
@@ -29,6 +30,11 @@ export interface BackendTarget {
   packetMemory?: PacketMemory;
   /** The worker's backend prepared statements and their global budget; without it, a cache of this connection alone. */
   statementCache?: StatementCache;
+}
+
+/** How to reach a configured backend (its pool's connect timeout; no packet memory). */
+export function backendTarget(b: BackendConfig): BackendTarget {
+  return { name: b.name, host: b.host, port: b.port, user: b.user, password: b.password, connectTimeoutMs: b.pool.connectTimeoutMs, tls: b.tls };
 }
 
 /** Receives a relayed response. Chunks are borrowed: write them on, don't keep them. */

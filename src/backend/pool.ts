@@ -1,7 +1,9 @@
 // A worker's pool of connections to one backend. Connections are keyed by relay profile (the
 // capability bits that shape responses) and prefer the caller's session-state key, so a session
 // usually gets a connection that needs no state restore. A backend that refuses connections is
-// marked down for a back-off period during which acquires fail fast with a clear error.
+// marked down, in this pool for a back-off period during which acquires fail fast with a clear
+// error, and in the shared health table for every worker's read rotation until main's probe
+// reaches it again (then the back-off no longer holds either).
 import type { Logger } from 'pino';
 import type { PoolConfig } from '../config/types';
 import { BackendConnection, type BackendTarget } from './connection';
@@ -10,6 +12,16 @@ import { BackendCounter } from '../metrics/layout';
 import { SqlError, ErrorCode } from '../protocol/errors';
 
 export type AcquireCallback = (err: SqlError | null, conn: BackendConnection | null) => void;
+
+/** The pool's handle on its backend's entry in the shared health table (health/backend-health.ts). */
+export interface Reachability {
+  /** False from a failed connect (any worker's) until main's probe connected again. */
+  up(): boolean;
+  markDown(): void;
+}
+
+/** Without a shared table: the back-off alone decides. */
+const UNSHARED: Reachability = { up: () => false, markDown: () => {} };
 
 interface Waiter {
   profile: number;
@@ -42,6 +54,7 @@ export class BackendPool {
     private readonly count: (counter: BackendCounter) => void = () => {},
     /** Publishes the open and idle connection counts whenever they change. */
     private readonly gauge: (open: number, idle: number) => void = () => {},
+    private readonly reach: Reachability = UNSHARED,
   ) {
     this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.min(cfg.idleTimeoutMs, 5_000)));
     this.sweeper.unref();
@@ -50,11 +63,6 @@ export class BackendPool {
   /** Connections open or being opened. */
   get size(): number {
     return this.live.size + this.connecting;
-  }
-
-  /** True while connects fail and the back-off period runs (read/write split skips such replicas). */
-  get down(): boolean {
-    return this.lastError !== null && Date.now() < this.downUntil;
   }
 
   get idleCount(): number {
@@ -73,7 +81,8 @@ export class BackendPool {
       this.publish();
       return this.validate(conn, profile, stateKey, database, cb);
     }
-    if (Date.now() < this.downUntil && this.lastError) return cb(this.lastError, null);
+    // In back-off, unless the probe reached the backend since: then try it at once.
+    if (Date.now() < this.downUntil && this.lastError && !this.reach.up()) return cb(this.lastError, null);
     if (room) return this.open(profile, database, cb);
     if (this.idle.length > 0) {
       // Full, but idle connections of another relay profile: trade the oldest for one of ours.
@@ -149,6 +158,7 @@ export class BackendPool {
         this.count(BackendCounter.ConnectFailures);
         this.lastError = err;
         this.downUntil = Date.now() + this.backoff;
+        this.reach.markDown();
         this.log.warn({ backend: this.target.name, err: err.message, backoffMs: this.backoff }, 'backend connect failed');
         this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
         cb(err, null);

@@ -14,7 +14,7 @@
 import type { Logger } from 'pino';
 import type { SluiceConfig } from '../config/types';
 import { SqlError } from '../protocol/errors';
-import { BackendConnection, type BackendTarget, type QueryResult } from './connection';
+import { BackendConnection, backendTarget, type BackendTarget, type QueryResult } from './connection';
 
 /** ER_PARSE_ERROR: MySQL 8.4 no longer knows SHOW SLAVE STATUS; SHOW REPLICA STATUS is its name there. */
 const ER_PARSE_ERROR = 1064;
@@ -79,9 +79,8 @@ export class ReplicaMonitor {
         for (const { backend } of part.read) {
           const w = this.watched.get(backend);
           if (w) { w.maxLagSeconds = Math.min(w.maxLagSeconds, schema.maxReplicaLagSeconds); continue; }
-          const b = config.backends[backend];
           this.watched.set(backend, {
-            target: { name: b.name, host: b.host, port: b.port, user: b.user, password: b.password, connectTimeoutMs: b.pool.connectTimeoutMs },
+            target: backendTarget(config.backends[backend]),
             maxLagSeconds: schema.maxReplicaLagSeconds,
             usable: true, reason: '', conn: null, probeStarted: 0, replicaSyntax: false,
           });

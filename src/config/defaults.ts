@@ -14,6 +14,7 @@ export const DEFAULTS = {
   /** Half of MariaDB's default max_prepared_stmt_count (16,382): room for other clients of the servers. */
   maxBackendPreparedStatements: 8_000,
   shutdownTimeoutMs: 10_000,
+  backendProbeIntervalMs: 1_000,
   serverVersion: '8.0.36-sluice',
   nodeId: 0,
   backendPort: 3306,
@@ -45,6 +46,7 @@ export const RANGES = {
   maxConnectionsPerWorker: { min: 0, max: 1_000_000 },
   maxBackendPreparedStatements: { min: 1, max: 1_048_576 },
   shutdownTimeoutMs: { min: 0, max: 3_600_000 },
+  backendProbeIntervalMs: { min: 50, max: 3_600_000 },
   nodeId: { min: 0, max: 1023 },
   poolSize: { min: 0, max: 10_000 },
   poolMax: { min: 1, max: 10_000 },

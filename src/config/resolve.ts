@@ -14,7 +14,7 @@ import { resolveUsers } from './users';
 
 export const TOP_KEYS = [
   'listen', 'threads', 'bufferPoolMB', 'maxQueryMemoryMB', 'logLevel', 'metricsPort', 'maxConnectionsPerWorker',
-  'maxBackendPreparedStatements', 'shutdownTimeoutMs', 'serverVersion', 'nodeId', 'tls', 'users', 'backends', 'schemas',
+  'maxBackendPreparedStatements', 'shutdownTimeoutMs', 'backendProbeIntervalMs', 'serverVersion', 'nodeId', 'tls', 'users', 'backends', 'schemas',
 ] as const;
 const TLS_KEYS = ['cert', 'key'] as const;
 
@@ -51,6 +51,8 @@ export function resolveConfig(raw: unknown, source?: string): SluiceConfig {
       int(p, 'maxBackendPreparedStatements', top.maxBackendPreparedStatements, RANGES.maxBackendPreparedStatements, DEFAULTS.maxBackendPreparedStatements) ??
       DEFAULTS.maxBackendPreparedStatements,
     shutdownTimeoutMs: int(p, 'shutdownTimeoutMs', top.shutdownTimeoutMs, RANGES.shutdownTimeoutMs, DEFAULTS.shutdownTimeoutMs) ?? 0,
+    backendProbeIntervalMs:
+      int(p, 'backendProbeIntervalMs', top.backendProbeIntervalMs, RANGES.backendProbeIntervalMs, DEFAULTS.backendProbeIntervalMs) ?? DEFAULTS.backendProbeIntervalMs,
     serverVersion: str(p, 'serverVersion', top.serverVersion, DEFAULTS.serverVersion) ?? DEFAULTS.serverVersion,
   };
   const tls = resolveTls(p, top.tls, source);

@@ -158,6 +158,8 @@ export interface SluiceConfig {
   maxBackendPreparedStatements: number;
   /** Bounded wait for running queries on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number;
+  /** How often main tries to connect to each backend marked down (health/backend-probe.ts). */
+  backendProbeIntervalMs: number;
   /** Server version string announced to clients in the handshake. */
   serverVersion: string;
   users: UserConfig[];

@@ -13,8 +13,8 @@ const HISTOGRAM_HELP: Record<string, [string, string]> = {
   backendLatency: ['sluice_backend_duration_seconds', 'Backend round-trip latency.'],
 };
 
-/** Render `snap` as Prometheus text. */
-export function renderPrometheus(snap: MetricsSnapshot): string {
+/** Render `snap` as Prometheus text; `backendUp` is each backend's reachability (health/backend-health.ts). */
+export function renderPrometheus(snap: MetricsSnapshot, backendUp: Record<string, boolean> = {}): string {
   const out: string[] = [];
   const family = (name: string, type: 'counter' | 'gauge' | 'histogram', help: string) => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -61,6 +61,8 @@ export function renderPrometheus(snap: MetricsSnapshot): string {
   perBackend('sluice_backend_connects_total', 'connects', 'Backend connections opened.');
   perBackend('sluice_backend_connect_failures_total', 'connectFailures', 'Backend connection attempts that failed.');
   perBackend('sluice_backend_pool_waits_total', 'poolWaits', 'Statements that waited for a pooled backend connection.');
+  family('sluice_backend_up', 'gauge', 'Backend reachable (1), or down since a connect failed until a probe connects (0).');
+  for (const [b, up] of Object.entries(backendUp)) out.push(`sluice_backend_up{backend="${escapeLabel(b)}"} ${up ? 1 : 0}`);
   family('sluice_backend_connections', 'gauge', 'Open backend connections, lent to a statement (busy) or in the pool (idle).');
   for (const [b, v] of backends) {
     out.push(`sluice_backend_connections{backend="${escapeLabel(b)}",state="busy"} ${v.connectionsOpen - v.connectionsIdle}`);

@@ -8,6 +8,8 @@ import type { SluiceConfig } from '../config/types';
 import { createLogger } from '../logger';
 import { Metrics } from '../metrics/shared-metrics';
 import { SlabPool } from '../memory/slab-pool';
+import { BackendHealth } from '../health/backend-health';
+import { BackendProbe } from '../health/backend-probe';
 import { Acceptor } from './acceptor';
 import { serveMetrics, type MetricsEndpoint } from './metrics-endpoint';
 import { WorkerSlots, type SlotStatus } from './worker-slots';
@@ -46,17 +48,21 @@ export async function startServer(config: SluiceConfig, opts: StartOptions = {})
   const metrics = Metrics.create({ workers: config.threads, backends: Object.keys(config.backends) });
   // The pool's data pages are committed by the OS only when first used: creating it costs no RSS.
   const slabPool = SlabPool.create(config.bufferPoolMB, metrics.writer(metrics.mainRow));
+  // Workers mark backends down when a connect fails; main's probe marks them up when they answer.
+  const health = BackendHealth.create(Object.keys(config.backends));
   let acceptor: Acceptor | undefined;
   const slots = new WorkerSlots({
     threads: config.threads,
     config,
     metrics,
     slabPool,
+    health,
     logger,
     runtimeModule: opts.runtimeModule,
     onReady: () => acceptor?.retryHeld(),
   });
   await slots.start();
+  const probe = new BackendProbe(config, health, logger);
   acceptor = new Acceptor(slots, config.maxConnectionsPerWorker, metrics.writer(metrics.mainRow), logger);
 
   // noDelay is set on the accepted socket, so the worker's dup (same socket) has it too.
@@ -66,9 +72,10 @@ export async function startServer(config: SluiceConfig, opts: StartOptions = {})
     server.listen({ host: config.listen.host, port: config.listen.port });
     await once(server, 'listening');
     const metricsPort = opts.metricsPort ?? (config.metricsPort > 0 ? config.metricsPort : undefined);
-    if (metricsPort !== undefined) endpoint = await serveMetrics(metrics, metricsPort);
+    if (metricsPort !== undefined) endpoint = await serveMetrics(metrics, health, metricsPort);
   } catch (err) {
     server.close();
+    probe.stop();
     await slots.stop(0);
     throw err;
   }
@@ -83,6 +90,7 @@ export async function startServer(config: SluiceConfig, opts: StartOptions = {})
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       acceptor!.dropHeld();
       await slots.stop(config.shutdownTimeoutMs);
+      probe.stop();
       await closed;
       await endpoint?.close();
       removeSignalHandlers();

@@ -3,6 +3,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Metrics } from '../metrics/shared-metrics';
+import type { BackendHealth } from '../health/backend-health';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../metrics/prometheus';
 
 export interface MetricsEndpoint {
@@ -11,10 +12,10 @@ export interface MetricsEndpoint {
 }
 
 /** Listen on 127.0.0.1:port (0 = any free port). */
-export async function serveMetrics(metrics: Metrics, port: number): Promise<MetricsEndpoint> {
+export async function serveMetrics(metrics: Metrics, health: BackendHealth, port: number): Promise<MetricsEndpoint> {
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) {
-      const body = renderPrometheus(metrics.snapshot());
+      const body = renderPrometheus(metrics.snapshot(), health.snapshot());
       res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
       res.end(body);
     } else {

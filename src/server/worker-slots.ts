@@ -16,6 +16,7 @@ import type { SluiceConfig } from '../config/types';
 import { Counter } from '../metrics/layout';
 import type { Metrics } from '../metrics/shared-metrics';
 import type { SlabPool } from '../memory/slab-pool';
+import type { BackendHealth } from '../health/backend-health';
 import type { HandOff, ServeTask, StopRequest, WorkerReady } from '../worker/messages';
 
 /** A serve task that ended without ever getting ready is restarted after this pause (no hot loop). */
@@ -52,6 +53,8 @@ export interface WorkerSlotsOptions {
   metrics: Metrics;
   /** The global buffer budget; each worker attaches to its shared memory. */
   slabPool?: SlabPool;
+  /** Which backends answer; each worker attaches to its shared memory. */
+  health: BackendHealth;
   logger: Logger;
   runtimeModule?: string;
   /** Called whenever a slot becomes ready (main retries connections it held back). */
@@ -191,6 +194,7 @@ export class WorkerSlots {
       config: this.opts.config,
       metrics: this.opts.metrics.shared,
       slabPool: this.opts.slabPool?.shared,
+      health: this.opts.health.shared,
       port: port2,
       runtimeModule: this.opts.runtimeModule,
     };

@@ -8,6 +8,8 @@ import type { SluiceConfig, ShardedSchema } from '../config/types';
 import { PlanCache, SnowflakeGenerator } from '../plan';
 import { ReadRotation } from '../execute/read-target';
 import { BackendPool } from '../backend/pool';
+import { backendTarget } from '../backend/connection';
+import type { BackendHealth } from '../health/backend-health';
 import { ReplicaMonitor } from '../backend/replica-monitor';
 import type { MetricsWriter } from '../metrics/shared-metrics';
 import { BackendCounter, Counter } from '../metrics/layout';
@@ -25,6 +27,8 @@ export interface WorkerRuntimeOptions {
   slabPool?: SlabPool;
   /** Backend prepared statements open in all workers (the shared metrics' sum); this worker's alone without it. */
   preparedStatements?: () => number;
+  /** Which backends answer, shared by every worker: pools mark a backend down when a connect fails. */
+  health: BackendHealth;
 }
 
 /** Everything one worker thread owns: its client sessions and its backend pools. */
@@ -41,7 +45,7 @@ export interface WorkerRuntime {
 }
 
 export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
-  const { config, logger, metrics } = opts;
+  const { config, logger, metrics, health } = opts;
   const pools = new Map<string, BackendPool>();
   // Split and large packets (client commands, shard rows) are assembled in the slab pool, one packet at most maxQueryMemoryMB.
   const packetMemory = opts.slabPool && { pool: opts.slabPool, shareBytes: config.maxQueryMemoryMB * 1024 * 1024 };
@@ -51,13 +55,15 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     total: opts.preparedStatements ?? (() => metrics.value(Counter.BackendPreparedStatements)),
   });
   Object.values(config.backends).forEach((b, index) => {
+    const shared = health.index(b.name);
     pools.set(b.name, new BackendPool(
-      { name: b.name, host: b.host, port: b.port, user: b.user, password: b.password, connectTimeoutMs: b.pool.connectTimeoutMs, tls: b.tls, packetMemory, statementCache },
+      { ...backendTarget(b), packetMemory, statementCache },
       b.pool, logger, (counter) => metrics.backend(index, counter),
       (open, idle) => {
         metrics.backendGauge(index, BackendCounter.ConnectionsOpen, open);
         metrics.backendGauge(index, BackendCounter.ConnectionsIdle, idle);
       },
+      { up: () => health.up(shared), markDown: () => health.markDown(shared) },
     ));
   });
   // Replica lag and replication state (only for schemas with maxReplicaLagSeconds > 0).
@@ -83,8 +89,8 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
       }
       return r;
     },
-    // A read target serves reads while its pool is not in connect back-off and its replication is fine.
-    health: { usable: (backend) => !(pools.get(backend)?.down ?? true) && replicas.usable(backend) },
+    // A read target serves reads while no connect to it failed since it last answered and its replication is fine.
+    health: { usable: (backend) => health.up(health.index(backend)) && replicas.usable(backend) },
     maxQueryMemoryBytes: config.maxQueryMemoryMB * 1024 * 1024,
     slabPool: opts.slabPool,
     packetMemory,

@@ -42,6 +42,7 @@ import { commitsImplicitly, transactionEnd, type TransactionEnd } from './transa
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
+import { failOver, unreachable, type ReadCallback } from '../execute/read-failover';
 import { planStatement, resolveMergeSpec, type ParamValue, type PlanCache, type SnowflakeGenerator } from '../plan';
 import type { ShardPlan } from '../plan/types';
 import { mergedColumns } from '../merge/aggregates';
@@ -676,7 +677,7 @@ export class ClientSession implements RelaySink {
     const pool = this.host.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
     // The packet goes to the backend after a connection is found: a reassembled payload is copied.
     if (framed === null) payload = Buffer.from(payload);
-    this.withBackendOn(pool, part.database, (conn) => this.relayExecute(conn, stmt, payload, framed, false, schema), logicalNames(schema));
+    this.withBackendOn(pool, part.database, (conn) => this.relayExecute(conn, stmt, payload, framed, false, schema), logicalNames(schema), plan.primary ? -1 : unit.partition);
   }
 
   /**
@@ -734,9 +735,9 @@ export class ClientSession implements RelaySink {
   /**
    * Runs fn on a connection of `pool` (or the session's pinned connection, when it holds one), brought to
    * the session's state and `database`. A failure ends the command with an ERR, renamed by `names`
-   * for a sharded schema's partition.
+   * for a sharded schema's partition. For a read of partition `readOf`, an unreachable `pool` fails over.
    */
-  private withBackendOn(pool: BackendPool, database: string, fn: (conn: BackendConnection) => Promise<void>, names: LogicalNames | null = null): void {
+  private withBackendOn(pool: BackendPool, database: string, fn: (conn: BackendConnection) => Promise<void>, names: LogicalNames | null = null, readOf = -1): void {
     this.busy = true;
     this.current = null;
     this.started = performance.now();
@@ -749,13 +750,15 @@ export class ClientSession implements RelaySink {
         });
     };
     if (this.conn) return run(this.conn);
-    pool.acquire(this.profile, this.state.key, database, (err, conn) => {
-      if (this.phase === Phase.Closed) { if (conn) pool.release(conn); return; }
+    const acquired = (err: SqlError | null, conn: BackendConnection | null, from = pool) => {
+      if (this.phase === Phase.Closed) { if (conn) from.release(conn); return; }
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
-      this.connPool = pool;
+      this.connPool = from;
       run(conn);
-    });
+    };
+    if (readOf < 0) pool.acquire(this.profile, this.state.key, database, acquired);
+    else this.acquireRead(readOf, pool, acquired);
   }
 
   // ---- sharded schemas: plan -> route units -> execute -> merge ----
@@ -845,7 +848,7 @@ export class ClientSession implements RelaySink {
       if (plan.primary && schema.readYourWritesMs > 0) this.primaryUntil = performance.now() + schema.readYourWritesMs;
       const pool = this.host.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
       // A unit whose SQL is the client's own text (no rename needed) goes out in the client's packet.
-      return this.relayOn(pool, part.database, framed && unit.sql === sql ? framed : frameCommand(Com.QUERY, unit.sql), c);
+      return this.relayOn(pool, part.database, framed && unit.sql === sql ? framed : frameCommand(Com.QUERY, unit.sql), c, plan.primary ? -1 : unit.partition);
     }
     this.runScatter(plan, false);
   }
@@ -1116,16 +1119,21 @@ export class ClientSession implements RelaySink {
     }, logicalNames(schema));
   }
 
-  /** Relays one statement on a pooled connection of `pool` (single-unit plans and SETs). */
-  private relayOn(pool: BackendPool, database: string, framed: Buffer, c: Classified): void {
+  /**
+   * Relays one statement on a pooled connection of `pool` (single-unit plans and SETs); for a read of
+   * partition `readOf`, an unreachable `pool` fails over.
+   */
+  private relayOn(pool: BackendPool, database: string, framed: Buffer, c: Classified, readOf = -1): void {
     this.current = c;
-    pool.acquire(this.profile, this.state.key, database, (err, conn) => {
-      if (this.phase === Phase.Closed) { if (conn) pool.release(conn); return; }
+    const acquired = (err: SqlError | null, conn: BackendConnection | null, from = pool) => {
+      if (this.phase === Phase.Closed) { if (conn) from.release(conn); return; }
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
-      this.connPool = pool;
+      this.connPool = from;
       this.dispatch(framed, ResponseKind.Result, database, this.sharded);
-    });
+    };
+    if (readOf < 0) pool.acquire(this.profile, this.state.key, database, acquired);
+    else this.acquireRead(readOf, pool, acquired);
   }
 
   private describePartition(p: number): string {
@@ -1142,6 +1150,26 @@ export class ClientSession implements RelaySink {
 
   /** readYourWritesMs: reads stay on primaries until then. */
   private primaryUntil = 0;
+
+  /**
+   * A connection of `first` (readBackend's pick) for a read of partition p; when that backend cannot be
+   * reached, the read fails over to the partition's other servers (execute/read-failover.ts).
+   */
+  private acquireRead(p: number, first: BackendPool, done: ReadCallback): void {
+    const part = this.sharded.partitions[p];
+    // Without replicas there is nowhere else to go (and no closure to pay for).
+    if (part.read.length === 0) return first.acquire(this.profile, this.state.key, part.database, done);
+    first.acquire(this.profile, this.state.key, part.database, (err, conn) => {
+      if (conn || !unreachable(err) || this.phase === Phase.Closed) return done(err, conn, first);
+      failOver({
+        partition: part,
+        rotation: this.host.readRotation(this.sharded.name, p),
+        health: this.host.health,
+        pool: (name) => this.host.pool(name)!,
+        take: (pool, cb) => pool.acquire(this.profile, this.state.key, part.database, cb),
+      }, first, err, done);
+    });
+  }
 
   private shardHost(primary: boolean, status: number): ScatterHost {
     const schema = this.sharded;
@@ -1173,13 +1201,15 @@ export class ClientSession implements RelaySink {
           });
         }
         const pool = this.host.pool(wantPrimary ? part.write : this.readBackend(p))!;
-        pool.acquire(this.profile, this.state.key, part.database, (err, conn) => {
+        const acquired = (err: SqlError | null, conn: BackendConnection | null, from = pool) => {
           if (err || !conn) return cb(err, null);
-          const lease: Lease = { conn, release: () => pool.release(conn), discard: () => pool.discard(conn) };
+          const lease: Lease = { conn, release: () => from.release(conn), discard: () => from.discard(conn) };
           const sync = syncBackend(conn, this.state, part.database);
           if (!sync) return cb(null, lease);
-          sync.then(() => cb(null, lease), (e: SqlError) => { pool.discard(conn); cb(e, null); });
-        });
+          sync.then(() => cb(null, lease), (e: SqlError) => { from.discard(conn); cb(e, null); });
+        };
+        if (wantPrimary) pool.acquire(this.profile, this.state.key, part.database, acquired);
+        else this.acquireRead(p, pool, acquired);
       },
     };
   }

@@ -4,6 +4,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { SluiceConfig } from '../config/types';
 import type { SharedMetrics } from '../metrics/shared-metrics';
 import type { SharedSlabPool } from '../memory/slab-layout';
+import type { SharedBackendHealth } from '../health/backend-health';
 
 /** The data of the one long-lived serve task each worker runs. */
 export interface ServeTask {
@@ -13,6 +14,8 @@ export interface ServeTask {
   metrics: SharedMetrics;
   /** The global buffer budget (bufferPoolMB), shared by every worker; absent in tests that run without one. */
   slabPool?: SharedSlabPool;
+  /** Which backends answer: marked down by workers, up by main's probe (health/). */
+  health: SharedBackendHealth;
   /** main <-> worker control channel (transferred). */
   port: MessagePort;
   /** Module path exporting createWorkerRuntime, instead of src/session/runtime (tests only). */

@@ -9,6 +9,7 @@ import { createWorkerRuntime } from '../session/runtime';
 import { createLogger } from '../logger';
 import { Metrics } from '../metrics/shared-metrics';
 import { SlabPool } from '../memory/slab-pool';
+import { BackendHealth } from '../health/backend-health';
 import { Counter } from '../metrics/layout';
 import type { HandOff, ServeTask, ToWorker, WorkerReady } from './messages';
 
@@ -29,7 +30,8 @@ export default async function serve(task: ServeTask): Promise<void> {
   // slabPool: the worker's handle on the global buffer budget, for the runtime's merges and buffers.
   // preparedStatements: the sum over workers that maxBackendPreparedStatements bounds.
   const preparedStatements = () => table.total(Counter.BackendPreparedStatements);
-  const runtimeOptions = { config, workerId: slot, logger, metrics, slabPool, preparedStatements };
+  const health = BackendHealth.attach(task.health);
+  const runtimeOptions = { config, workerId: slot, logger, metrics, slabPool, preparedStatements, health };
   const runtime = loadRuntimeFactory(task.runtimeModule)(runtimeOptions);
   // One listener shared by every socket of this worker: closes are counted without a closure each.
   const countClose = () => metrics.inc(Counter.ConnectionsClosed);

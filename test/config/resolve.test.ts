@@ -15,6 +15,7 @@ test('defaults fill every key the file leaves out', () => {
   assert.equal(config.metricsPort, 0);
   assert.equal(config.maxConnectionsPerWorker, 0);
   assert.equal(config.shutdownTimeoutMs, 10_000);
+  assert.equal(config.backendProbeIntervalMs, 1_000);
   assert.equal(config.serverVersion, '8.0.36-sluice');
   assert.equal(config.nodeId, 0);
   assert.equal(config.tls, undefined);
