@@ -20,9 +20,6 @@ export interface Reachability {
   markDown(): void;
 }
 
-/** Without a shared table: the back-off alone decides. */
-const UNSHARED: Reachability = { up: () => false, markDown: () => {} };
-
 interface Waiter {
   profile: number;
   database: string;
@@ -54,7 +51,8 @@ export class BackendPool {
     private readonly count: (counter: BackendCounter) => void = () => {},
     /** Publishes the open and idle connection counts whenever they change. */
     private readonly gauge: (open: number, idle: number) => void = () => {},
-    private readonly reach: Reachability = UNSHARED,
+    /** This backend in the shared health table: marked down when a connect fails. */
+    private readonly reach: Reachability,
   ) {
     this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.min(cfg.idleTimeoutMs, 5_000)));
     this.sweeper.unref();

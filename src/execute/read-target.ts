@@ -1,12 +1,12 @@
 // Read/write splitting for one partition: which backend serves a statement. Writes, locking reads
 // and transactions go to the primary; other reads rotate over the replicas by weight (smooth
 // weighted round robin, as nginx does), skipping replicas the worker's health reports unusable
-// (pool in connect back-off, or out of rotation by backend/replica-monitor.ts), and fall back to
-// the primary when none is usable.
+// (marked down in the shared health table after a failed connect, see health/backend-health.ts, or
+// out of rotation by backend/replica-monitor.ts), and fall back to the primary when none is usable.
 import type { PartitionConfig } from '../config/types';
 
 export interface ReplicaHealth {
-  /** False while the backend must not serve reads: down (connect back-off), lagging or not replicating. */
+  /** False while the backend must not serve reads: unreachable since a failed connect, lagging or not replicating. */
   usable(backend: string): boolean;
 }
 
