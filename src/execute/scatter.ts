@@ -2,7 +2,8 @@
 // return into one answer for the client: rows through the merger (src/merge), OK packets added up.
 // The first error stops the run: the other units are cancelled (their connections discarded) or,
 // inside a transaction, drained so their connections stay usable; the client gets one ERR naming
-// the shard.
+// the shard. A unit reading from a replica whose connection is lost before its first column runs
+// once more, on the server host.acquire picks then: none of its answer was used yet.
 import type { BackendConnection, StreamListener } from '../backend/connection';
 import type { ColumnInfo, OkPacket, ErrPacket } from '../protocol/packets';
 import { SqlError, ErrorCode } from '../protocol/errors';
@@ -21,6 +22,8 @@ export interface Lease {
   release(): void;
   /** It must not be reused (cancelled mid-result or broken). */
   discard(): void;
+  /** A read's connection to a replica: lost before its answer, the unit may run again elsewhere. */
+  readonly replica?: boolean;
 }
 
 export interface ScatterHost {
@@ -113,8 +116,9 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
     unitDone(i);
   };
 
-  for (let i = 0; i < n; i++) {
+  const start = (i: number, again: boolean) => {
     const unit = plan.units[i];
+    let answered = false;
     host.acquire(unit.partition, plan.primary, (err, lease) => {
       if (err || !lease) return fail(i, shardError(host, unit.partition, err));
       if (stopped && !host.inTransaction) {
@@ -124,6 +128,7 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
       leases[i] = lease;
       const listener: StreamListener = {
         columns(cols: ColumnInfo[]) {
+          answered = true;
           sawRows = true;
           if (merger || failed) return;
           try {
@@ -196,12 +201,14 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
             leases[i] = null;
             lease.discard();
           }
+          if (lease.replica && !answered && !again && !stopped) return start(i, true);
           fail(i, shardError(host, unit.partition, err));
         },
       };
       lease.conn.stream(unit.sql, listener, 'latin1'); // session SQL is a latin1 byte string
     });
-  }
+  };
+  for (let i = 0; i < n; i++) start(i, false);
 }
 
 /** A shard's SQL error for the client: the partition it came from, then its message under logical names. */

@@ -166,6 +166,13 @@ export class ClientSession implements RelaySink {
    * one null check only.
    */
   private errSchema: ShardedSchema | null = null;
+  /**
+   * Runs the current read again on another server: set when a sharded read is relayed from a
+   * replica; fail() calls it when that connection is lost before the first byte of the answer
+   * (errSchema still set). Cleared when the statement ends; `reran` allows it once per statement.
+   */
+  private rerun: (() => void) | null = null;
+  private reran = false;
   /** Status flags to report in sluice's own OK packets. */
   private status = Status.AUTOCOMMIT;
 
@@ -755,6 +762,7 @@ export class ClientSession implements RelaySink {
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
       this.connPool = from;
+      if (readOf >= 0 && this.mayRerun(readOf, from)) this.rerun = () => this.withBackendOn(this.host.pool(this.readBackend(readOf))!, database, fn, names, readOf);
       run(conn);
     };
     if (readOf < 0) pool.acquire(this.profile, this.state.key, database, acquired);
@@ -1130,6 +1138,7 @@ export class ClientSession implements RelaySink {
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
       this.connPool = from;
+      if (readOf >= 0 && this.mayRerun(readOf, from)) this.rerun = () => this.relayOn(this.host.pool(this.readBackend(readOf))!, database, framed, c, readOf);
       this.dispatch(framed, ResponseKind.Result, database, this.sharded);
     };
     if (readOf < 0) pool.acquire(this.profile, this.state.key, database, acquired);
@@ -1171,6 +1180,11 @@ export class ClientSession implements RelaySink {
     });
   }
 
+  /** A read of partition p served by `from` may run again elsewhere if its connection is lost unanswered: from a replica, once. */
+  private mayRerun(p: number, from: BackendPool): boolean {
+    return !this.reran && from.target.name !== this.sharded.partitions[p].write;
+  }
+
   private shardHost(primary: boolean, status: number): ScatterHost {
     const schema = this.sharded;
     if (primary && schema.readYourWritesMs > 0) this.primaryUntil = performance.now() + schema.readYourWritesMs;
@@ -1203,7 +1217,7 @@ export class ClientSession implements RelaySink {
         const pool = this.host.pool(wantPrimary ? part.write : this.readBackend(p))!;
         const acquired = (err: SqlError | null, conn: BackendConnection | null, from = pool) => {
           if (err || !conn) return cb(err, null);
-          const lease: Lease = { conn, release: () => from.release(conn), discard: () => from.discard(conn) };
+          const lease: Lease = { conn, release: () => from.release(conn), discard: () => from.discard(conn), replica: !wantPrimary && from.target.name !== part.write };
           const sync = syncBackend(conn, this.state, part.database);
           if (!sync) return cb(null, lease);
           sync.then(() => cb(null, lease), (e: SqlError) => { from.discard(conn); cb(e, null); });
@@ -1369,7 +1383,16 @@ export class ClientSession implements RelaySink {
   }
 
   fail(err: Error): void {
+    // Nothing of the answer reached the client (errSchema is cleared by its first chunk): a read runs elsewhere.
+    const rerun = this.errSchema !== null ? this.rerun : null;
     this.errSchema = null;
+    if (rerun) {
+      this.rerun = null;
+      this.reran = true;
+      this.log.info({ err: err.message }, 'backend connection lost before the answer: running the read on another server');
+      this.dropConnection();
+      return rerun();
+    }
     this.log.warn({ err: err.message }, 'backend connection lost during a statement');
     this.backendLost();
   }
@@ -1391,6 +1414,8 @@ export class ClientSession implements RelaySink {
     this.current = null;
     this.currentSql = null;
     this.outsideTrx = false;
+    this.rerun = null;
+    this.reran = false;
     if (this.conn && this.pins === 0 && !this.paused) this.releaseConnection();
     else if (this.conn && this.pins === Pin.NextStatement) this.holdForNextStatement();
     this.busy = false;
