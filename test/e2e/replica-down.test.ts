@@ -1,8 +1,8 @@
 // A replica that cannot be reached, against a real MariaDB primary with two GTID replicas and sluice
 // (two workers) in front: a read whose replica refuses connections or hangs on connect is answered by
 // the other replica or the primary, the replica leaves every worker's rotation at the first failure
-// (no connect timeout per read), and rejoins once it answers again. Which server answered is told
-// by @@server_id in the select list.
+// (no connect timeout per read), and rejoins once it answers again; reads in flight when a replica
+// dies run again elsewhere. Which server answered is told by @@server_id in the select list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
