@@ -30,6 +30,8 @@ export const enum Counter {
   FramerStalls,
   /** Gauge: backend prepared statements open on this thread's connections; the sum is what maxBackendPreparedStatements bounds. */
   BackendPreparedStatements,
+  /** Gauge: estimated heap bytes of this worker's plan cache (PlanCache.bytes). */
+  PlanCacheBytes,
   COUNT,
 }
 
@@ -53,6 +55,7 @@ export const COUNTER_NAMES: readonly string[] = [
   'slabRefusals',
   'framerStalls',
   'backendPreparedStatements',
+  'planCacheBytes',
 ];
 
 /** Statement kinds: `writer.query(kind)` adds one to Counter.QuerySelect + kind. */

@@ -80,6 +80,8 @@ export function renderPrometheus(snap: MetricsSnapshot, backendUp: Record<string
   out.push(`sluice_slab_refusals_total ${c.slabRefusals}`);
   family('sluice_framer_stalls_total', 'counter', 'Times packet assembly stopped reading a socket until the slab pool had room.');
   out.push(`sluice_framer_stalls_total ${c.framerStalls}`);
+  family('sluice_plan_cache_bytes', 'gauge', 'Estimated heap bytes of the plan caches of all workers.');
+  out.push(`sluice_plan_cache_bytes ${c.planCacheBytes}`);
 
   for (const h of HISTOGRAM_NAMES) {
     const [name, help] = HISTOGRAM_HELP[h];

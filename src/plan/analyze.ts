@@ -43,6 +43,11 @@ export interface InsertInfo {
   genRows: number[];
   /** INSERT ... SELECT: the source must route to the one target the key value names. */
   fromSelect?: Cond;
+  /**
+   * INSERT ... (columns) VALUES: the key's and the generated column's positions in the column list
+   * (-1: not listed), and whether the generated column is appended (plan/bulk-insert.ts splices rows by them).
+   */
+  values?: { keyAt: number; genAt: number; addGen: boolean };
 }
 
 export interface Analysis {
@@ -560,6 +565,7 @@ export function analyze(template: Template, stmt: A.Statement, schema: ShardedSc
       return splicer.compose(row.start, row.end, inner);
     });
     info.list = lists.length;
+    info.values = { keyAt, genAt, addGen };
     lists.push([]);
     structural.push({ start: rows[0].start, end: rows[rows.length - 1].end, ops: [{ list: info.list, items: rowOps }] });
     base.cut = whole(splicer.compose(stmt.start, stmt.end, structural));

@@ -20,6 +20,11 @@ export interface BindOptions {
 
 let defaultKeys: SnowflakeGenerator | undefined;
 
+/** The key generator of plans made without one: node 0, made on first need. */
+export function defaultKeyGenerator(): SnowflakeGenerator {
+  return (defaultKeys ??= new SnowflakeGenerator({ nodeId: 0 }));
+}
+
 /** The plan of one execution of an analysed template. */
 export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOptions): ShardPlan {
   const t = a.template;
@@ -81,7 +86,7 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
   if (a.insert) {
     const ins = a.insert;
     for (const r of ins.genRows) {
-      const id = (opts.keys ?? (defaultKeys ??= new SnowflakeGenerator({ nodeId: 0 }))).next();
+      const id = (opts.keys ?? defaultKeyGenerator()).next();
       genById.set(r, id);
       generated.push(id);
     }
@@ -177,7 +182,7 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
 }
 
 /** What render() needs for the unit of target g (N tables per partition); the general path adjusts it per unit. */
-function unitContext(a: Analysis, b: Bound, g: number, N: number): RenderContext & { target: number } {
+export function unitContext(a: Analysis, b: Bound, g: number, N: number): RenderContext & { target: number } {
   const t = a.template;
   return { target: g, slotText: (i) => slotText(t, b, i), tableIndex: g % N, tablesPerPartition: N, keeps: () => true, computed: () => '' };
 }
@@ -225,7 +230,8 @@ function rendersAsWritten(a: Analysis, b: Bound): boolean {
   return render(a.plain, { ...unitContext(a, b, 0, 1), slotText: source }) === b.sql;
 }
 
-function insertTarget(p: Placement, v: ParamValue, table: string, key: string, row: number): number {
+/** The target of an INSERT row whose key value placed as p; a value no target takes is refused with the row's number. */
+export function insertTarget(p: Placement, v: ParamValue, table: string, key: string, row: number): number {
   if (typeof p === 'number') return p;
   const shown = v === null ? 'NULL' : Buffer.isBuffer(v) ? `0x${v.toString('hex')}` : String(v);
   throw notSupported(

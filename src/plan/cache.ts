@@ -4,6 +4,11 @@
 // The key is the template's 32-bit hash (computed while scanning for literals, so a hit builds no
 // template text); the entry's template is then compared with the statement in place (sameTemplate),
 // so a hash collision costs a miss, never a wrong plan.
+//
+// The cache is bounded by an estimate of the heap its analyses hold, not by a count of entries: an
+// analysis keeps its statement's AST and rewrite programs, a few KiB for a point select but megabytes
+// for a multi-row INSERT of thousands of rows (each of its literals is a slot, an AST node and a
+// program op). Statements longer than MAX_CACHED_SQL are never cached (see plan/index.ts).
 import type { Analysis } from './analyze';
 import { sameTemplate, type Bound } from './template';
 
@@ -12,11 +17,25 @@ import { sameTemplate, type Bound } from './template';
 export const KEEP_LITERALS = 'keep-literals';
 type Cached = Analysis | typeof KEEP_LITERALS;
 
+/** The default bound of one worker thread's plan cache: 32 MiB of estimated heap (thousands of templates). */
+export const PLAN_CACHE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Estimated heap bytes of an entry for `template`. Measured (v8 heap after gc, per cached analysis)
+ * at 60–200 bytes per template character and 280–900 per slot across point selects, joins, IN lists,
+ * UPDATEs and multi-row INSERTs, plus ~3–6 KiB per analysis; this estimate stays within 2x above.
+ */
+export function entryBytes(template: Analysis['template'], analysed: boolean): number {
+  return analysed ? 4096 + 48 * template.text.length + 400 * template.slots.length : 256 + 2 * template.text.length;
+}
+
 interface Entry {
   value: Cached;
   schema: string;
   /** The template compared on a hit (the analysis's, or the statement's for KEEP_LITERALS). */
   check: Analysis['template'];
+  /** entryBytes of this entry, counted in PlanCache.bytes while it is cached. */
+  bytes: number;
   /** Used since it last came to the front of the eviction order (CLOCK's reference bit). */
   used: boolean;
   /** Another template with the same hash. */
@@ -24,17 +43,24 @@ interface Entry {
 }
 
 /**
- * A bounded map of template -> analysis. Eviction is CLOCK, the usual approximation of least recently
- * used: a hit only sets a flag (no Map reordering on the hot path); when full, entries at the front
- * that were used get a second chance at the back, and the first unused one is evicted.
+ * A map of template -> analysis bounded by estimated bytes. Eviction is CLOCK, the usual
+ * approximation of least recently used: a hit only sets a flag (no Map reordering on the hot path);
+ * when over the bound, entries at the front that were used get a second chance at the back, and the
+ * first unused one is evicted.
  */
 export class PlanCache {
   private readonly map = new Map<number, Entry>();
   /** Lookups that found an analysis / that did not (read by tests and metrics). */
   hits = 0;
   misses = 0;
+  /** Estimated heap bytes of the cached entries (entryBytes summed); never above maxBytes. */
+  bytes = 0;
 
-  constructor(readonly maxEntries = 10000) {}
+  /** onResize: told every change of `bytes` (the worker's plan-cache gauge); never called on a hit. */
+  constructor(
+    readonly maxBytes = PLAN_CACHE_BYTES,
+    private readonly onResize?: (delta: number) => void,
+  ) {}
 
   get size(): number {
     return this.map.size;
@@ -52,13 +78,22 @@ export class PlanCache {
     return undefined;
   }
 
+  /** Caches value for b's template, evicting others to stay within maxBytes; an entry larger than that is not kept. */
   set(b: Bound, schema: string, value: Cached, check: Analysis['template']): void {
+    const bytes = entryBytes(check, value !== KEEP_LITERALS);
+    if (bytes > this.maxBytes) return;
     const head = this.map.get(b.hash);
-    this.map.set(b.hash, { value, schema, check, used: false, next: head ?? null });
-    while (this.map.size > this.maxEntries) {
+    this.map.set(b.hash, { value, schema, check, bytes, used: false, next: head ?? null });
+    this.resize(bytes);
+    while (this.bytes > this.maxBytes) {
       const [k, e] = this.map.entries().next().value as [number, Entry];
       this.map.delete(k);
-      if (!e.used || k === b.hash) continue;
+      if (!e.used || k === b.hash) {
+        let freed = 0;
+        for (let x: Entry | null = e; x !== null; x = x.next) freed += x.bytes;
+        this.resize(-freed);
+        continue;
+      }
       e.used = false;
       this.map.set(k, e);
     }
@@ -66,5 +101,11 @@ export class PlanCache {
 
   clear(): void {
     this.map.clear();
+    this.resize(-this.bytes);
+  }
+
+  private resize(delta: number): void {
+    this.bytes += delta;
+    this.onResize?.(delta);
   }
 }

@@ -2,24 +2,25 @@
 // how to merge their results). Pure: no sockets, no clocks except the key generator's.
 //
 //   sql --bindText--> values + template hash --cache, or templateOf+parse+analyze--> analysis --bind--> plan
+//   (a multi-row INSERT longer than MAX_CACHED_SQL: its row tuples spliced per target, bulk-insert.ts)
 import type { ShardedSchema } from '../config/types';
-import { parse } from '../sql/parser';
-import { SqlSyntaxError } from '../sql/errors';
-import { analyze } from './analyze';
 import { bind } from './bind';
+import { planBulkInsert } from './bulk-insert';
 import type { PlanCache } from './cache';
+import { cachedAnalysis } from './cached-analysis';
 import type { SnowflakeGenerator } from './snowflake';
-import { bindText, templateOf } from './template';
-import { KEEP_LITERALS } from './cache';
 import type { ParamValue, ShardPlan } from './types';
 
-export { PlanCache } from './cache';
+export { PlanCache, PLAN_CACHE_BYTES } from './cache';
 export { describePlan } from './describe';
 export { resolveMergeSpec } from './merge-indexes';
 export { SnowflakeGenerator, splitSnowflake, SNOWFLAKE_EPOCH_MS } from './snowflake';
 export { crc32, canonicalText, placeValue, toDays } from './placement';
 export { PlanErrno } from './errors';
 export type { ShardPlan, RouteUnit, RouteKind, ParamValue } from './types';
+
+/** Statements longer than this (characters) are planned without the plan cache. */
+export const MAX_CACHED_SQL = 16 * 1024;
 
 export interface PlanOptions {
   /** Values of the statement's `?` markers (prepared statements), inlined as literals in the unit SQL. */
@@ -35,29 +36,14 @@ export interface PlanOptions {
  */
 export function planStatement(sql: string, schema: ShardedSchema, opts: PlanOptions = {}): ShardPlan {
   const params = opts.params ?? [];
-  let bound = bindText(sql, params);
-  const cache = opts.cache;
-  let a = cache?.get(bound, schema.name);
-  if (a === KEEP_LITERALS) {
-    bound = bindText(sql, params, false);
-    a = cache!.get(bound, schema.name);
+  // A long statement's template rarely repeats (a bulk INSERT's rows differ in count and shape) and
+  // its analysis is large: never cached. A multi-row INSERT is split by splicing its row tuples.
+  if (sql.length > MAX_CACHED_SQL) {
+    const spliced = params.length === 0 ? planBulkInsert(sql, schema, opts) : null;
+    if (spliced) return spliced;
+    const { a, bound } = cachedAnalysis(sql, params, schema, undefined);
+    return bind(a, bound, schema, opts);
   }
-  if (a === undefined || a === KEEP_LITERALS) {
-    let template = templateOf(bound);
-    let stmt;
-    try {
-      stmt = parse(template.text);
-    } catch (e) {
-      if (!(e instanceof SqlSyntaxError) || template.text === sql) throw e;
-      // A literal the grammar needs as written (CAST(x AS CHAR(10))): keep every literal in the text,
-      // and remember that this template is planned that way.
-      cache?.set(bound, schema.name, KEEP_LITERALS, template);
-      bound = bindText(sql, params, false);
-      template = templateOf(bound);
-      stmt = parse(template.text);
-    }
-    a = analyze(template, stmt, schema);
-    cache?.set(bound, schema.name, a, template);
-  }
+  const { a, bound } = cachedAnalysis(sql, params, schema, opts.cache);
   return bind(a, bound, schema, opts);
 }

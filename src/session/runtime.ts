@@ -5,7 +5,7 @@ import * as tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { SluiceConfig, ShardedSchema } from '../config/types';
-import { PlanCache, SnowflakeGenerator } from '../plan';
+import { PLAN_CACHE_BYTES, PlanCache, SnowflakeGenerator } from '../plan';
 import { ReadRotation } from '../execute/read-target';
 import { BackendPool } from '../backend/pool';
 import { backendTarget } from '../backend/connection';
@@ -78,7 +78,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     auth: new AuthContext(credentialsFor(config.users)),
     metrics,
     pool: (name) => pools.get(name),
-    planCache: new PlanCache(),
+    planCache: new PlanCache(PLAN_CACHE_BYTES, (delta) => metrics.inc(Counter.PlanCacheBytes, delta)),
     keys: new SnowflakeGenerator({ nodeId: config.nodeId, workerIndex: opts.workerId, workerCount: config.threads }),
     readRotation(schema, partition) {
       const key = `${schema}/${partition}`;

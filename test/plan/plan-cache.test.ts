@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { describePlan, PlanCache, planStatement, SnowflakeGenerator, splitSnowflake } from '../../src/plan/index';
 import { SCHEMAS } from './schemas';
 import { bindText, sameTemplate, templateOf } from '../../src/plan/template';
+import { entryBytes } from '../../src/plan/cache';
 
 const schema = SCHEMAS.mod;
 
@@ -86,7 +87,8 @@ describe('plan cache', () => {
     assert.equal(cache.size, 2);
   });
   it('evicts the least recently used analysis', () => {
-    const cache = new PlanCache(2);
+    // Room for two of these templates (all of one length and one slot).
+    const cache = new PlanCache(2 * entryBytes(templateOf(bindText('SELECT a FROM users WHERE uid = 1', [])), true) + 100);
     planStatement('SELECT a FROM users WHERE uid = 1', schema, { cache });
     planStatement('SELECT b FROM users WHERE uid = 1', schema, { cache });
     planStatement('SELECT a FROM users WHERE uid = 2', schema, { cache });
