@@ -17,49 +17,20 @@
 // For each: wall time, sluice's CPU time (/proc/PID/stat, all threads) and rows per CPU second of
 // sluice, and the peak RSS growth over the idle baseline (taken after a small warm-up query).
 // Target (issue 6): streaming the 1,000,000-row scatter keeps sluice's RSS growth under 50 MB.
-import { spawn, execFileSync } from 'node:child_process';
-import { sluiceYaml } from './sluice-config';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startMariaDB, freePort, type MariaDBInstance } from '../scripts/sandbox';
-import { BackendConnection } from '../src/backend/connection';
+import { startMariaDB, type MariaDBInstance } from '../scripts/sandbox';
+import type { BackendConnection } from '../src/backend/connection';
 import { alignColumns } from '../src/loadgen/report-text';
+import { cpuSeconds, procStatus, settledRss } from './proc-stats';
+import { startSluiceChild } from './sluice-child';
 
 function flag(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
   const v = i >= 0 ? Number(process.argv[i + 1]) : dflt;
   if (!(v > 0) || !Number.isInteger(v)) throw new Error(`${name} must be a positive integer`);
   return v;
-}
-
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-
-/** CPU seconds (user + system, all threads) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  // Fields after the command name "(...)": utime and stime are fields 14 and 15 of /proc/PID/stat.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-/** A memory figure of /proc/PID/status (VmRSS, VmHWM) in bytes. */
-function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
-  const m = new RegExp(`${key}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!m) throw new Error(`no ${key} for ${pid}`);
-  return Number(m[1]) * 1024;
-}
-
-/** RSS once two reads 300 ms apart differ by less than 0.5% (at most ~6 s). */
-async function settledRss(pid: number): Promise<number> {
-  let last = procStatus(pid, 'VmRSS');
-  for (let i = 0; i < 20; i++) {
-    await new Promise((r) => setTimeout(r, 300)); // interval between two RSS samples
-    const now = procStatus(pid, 'VmRSS');
-    if (Math.abs(now - last) < last * 0.005) return now;
-    last = now;
-  }
-  return last;
 }
 
 interface Streamed { rows: number; bytes: number; seconds: number; cpu: number; peakRss: number; firstRow: string | null }
@@ -117,11 +88,8 @@ const QUERY_TIMEOUT_MS = 180_000;
 /** Starts sluice (the CLI, a child process) on the sharded schema, logs in, runs fn, stops sluice. */
 async function withSluice<T>(db: MariaDBInstance, dir: string, partitions: number, threads: number,
   fn: (conn: BackendConnection, pid: number) => Promise<T>): Promise<T> {
-  const port = await freePort();
-  const config = path.join(dir, 'sluice.yaml');
-  writeFileSync(config, sluiceYaml({
-    port, threads, user: db.user, password: db.password,
-    backend: { host: db.host, port: db.port, user: db.user, password: db.password, poolMax: 16 },
+  const sluice = await startSluiceChild(db, dir, {
+    threads, poolMax: 16, database: 'scatter',
     schemas: [
       '  scatter:',
       '    partitions:',
@@ -129,35 +97,16 @@ async function withSluice<T>(db: MariaDBInstance, dir: string, partitions: numbe
       '    tables:',
       '      t: { shardKey: id, algorithm: mod }',
     ],
-  }));
-  // SLUICE_NODE_ARGS: extra node flags for the sluice child, e.g. "--cpu-prof --cpu-prof-dir=prof".
-  const nodeArgs = (process.env.SLUICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const sluice = spawn(process.execPath, [...nodeArgs, path.join(__dirname, '..', 'src', 'cli.js'), 'serve', '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
-  const exited = new Promise((r) => sluice.once('exit', r));
-  let conn: BackendConnection | null = null;
+  });
   let timer: NodeJS.Timeout | undefined;
   try {
-    const target = { name: 'sluice', host: '127.0.0.1', port, user: db.user, password: db.password, connectTimeoutMs: 2000 };
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (sluice.exitCode !== null) throw new Error('sluice exited before listening');
-      try {
-        conn = await BackendConnection.connect(target, 0, 'scatter');
-        break;
-      } catch (e) {
-        if (Date.now() > deadline) throw e;
-        await new Promise((r) => setTimeout(r, 50)); // poll interval of the readiness check
-      }
-    }
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer from sluice in ${QUERY_TIMEOUT_MS / 1000} s`)), QUERY_TIMEOUT_MS);
     });
-    return await Promise.race([fn(conn, sluice.pid!), timeout]);
+    return await Promise.race([fn(sluice.conn, sluice.pid), timeout]);
   } finally {
     clearTimeout(timer);
-    conn?.destroy();
-    if (sluice.exitCode === null && sluice.signalCode === null) sluice.kill('SIGTERM');
-    await exited;
+    await sluice.stop();
   }
 }
 

@@ -20,6 +20,10 @@ export interface BindOptions {
 
 let defaultKeys: SnowflakeGenerator | undefined;
 
+/** The merge step of a plan with one unit on every partition (a broadcast write reports one count). */
+export const EVERY_PARTITION_SAME = 'same change on every partition: report one affected-rows count';
+export const EVERY_PARTITION = 'every partition';
+
 /** The key generator of plans made without one: node 0, made on first need. */
 export function defaultKeyGenerator(): SnowflakeGenerator {
   return (defaultKeys ??= new SnowflakeGenerator({ nodeId: 0 }));
@@ -66,7 +70,7 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
     const sql = render(a.plain, ctx);
     for (let p = 0; p < P; p++) plan.units.push({ partition: p, sql });
     plan.route = P > 1 ? 'broadcast' : 'single';
-    if (P > 1) plan.steps.push(a.sameChangeEverywhere ? 'same change on every partition: report one affected-rows count' : 'every partition');
+    if (P > 1) plan.steps.push(a.sameChangeEverywhere ? EVERY_PARTITION_SAME : EVERY_PARTITION);
     return plan;
   }
 
@@ -202,7 +206,7 @@ function pointRoute(a: Analysis): { slot: number } | null {
  * (one table per partition). Checked once, with a marker in place of each literal, so the answer
  * does not depend on this execution's values.
  */
-function isVerbatim(a: Analysis, b: Bound): boolean {
+export function isVerbatim(a: Analysis, b: Bound): boolean {
   const t = a.template;
   if (b.params.length > 0 || t.slots.some((s) => !('lit' in s))) return false;
   for (const op of a.plain) if (typeof op !== 'string' && !('slot' in op) && !('table' in op)) return false;

@@ -7,8 +7,10 @@
 // The head and the tail are planned as a one-row statement (head + first tuple + tail): its analysis
 // checks the table, its rule, the column list, the first row's key and the tail as any INSERT's is
 // checked, renders the head and tail per target, and is small and repeats across a bulk load, so it
-// is cached. Rows the scan cannot place on its own (a key that is not a plain literal, a subquery,
-// `?` markers, rows of unequal width) leave the statement to the general planner, unchanged.
+// is cached. An INSERT into a broadcast table or a table without a rule goes out as written where
+// its one-row form does. Rows the scan cannot place on its own (a key that is not a plain literal, a
+// subquery, a qualified name, `?` markers, rows of unequal width) leave the statement to the general
+// planner, unchanged.
 //
 //   INSERT INTO t (id, v) VALUES (1, 'a'), (2, f(x)), (3, 'c') ON DUPLICATE KEY UPDATE v = 'z'
 //   |-------- head ---------------|tuple|  |tuple-|  |tuple|  |---------- tail ------------|
@@ -18,17 +20,33 @@ import { T, TokenBuffer, unescapeString } from '../sql/lexer';
 import { parse } from '../sql/parser';
 import { scanFast } from '../sql/scanner';
 import { render, type Op } from '../rewrite/program';
-import { insertTarget, unitContext, defaultKeyGenerator } from './bind';
+import type { Analysis } from './analyze';
+import { defaultKeyGenerator, EVERY_PARTITION, EVERY_PARTITION_SAME, insertTarget, isVerbatim, unitContext } from './bind';
 import type { PlanCache } from './cache';
 import { cachedAnalysis } from './cached-analysis';
 import { missingShardKey } from './errors';
 import { placeValue } from './placement';
+import type { Bound } from './template';
 import type { SnowflakeGenerator } from './snowflake';
 import type { ParamValue, RouteKind, RouteUnit, ShardPlan } from './types';
 
-/** Token kinds of an item that needs no parse: a literal MySQL takes as written. */
-const LITERAL_KINDS = new Set<number>([T.INT, T.DECIMAL, T.FLOAT, T.STRING, T.DSTRING, T.NSTRING, T.HEXSTR, T.BITSTR, T.HEXNUM, T.BITNUM, K.NULL, K.DEFAULT, K.TRUE, K.FALSE]);
-const NUMBER_KINDS = new Set<number>([T.INT, T.DECIMAL, T.FLOAT]);
+// Token kinds by role, as bits of one table indexed by kind (a lookup per token of the rows).
+const LITERAL = 1, NUMBER = 2;
+const ROLE = (() => {
+  const kinds: [number, number[]][] = [
+    // An item that needs no parse: a literal MySQL takes as written.
+    [LITERAL, [T.INT, T.DECIMAL, T.FLOAT, T.STRING, T.DSTRING, T.NSTRING, T.HEXSTR, T.BITSTR, T.HEXNUM, T.BITNUM, K.NULL, K.DEFAULT, K.TRUE, K.FALSE]],
+    [NUMBER, [T.INT, T.DECIMAL, T.FLOAT]],
+  ];
+  const table = new Uint8Array(Math.max(...kinds.flatMap(([, ks]) => ks)) + 1);
+  for (const [bit, ks] of kinds) for (const k of ks) table[k] |= bit;
+  return table;
+})();
+const is = (k: number, bit: number): boolean => k < ROLE.length && (ROLE[k] & bit) !== 0;
+
+/** Tokens of the statement being planned; replaced after one of more than KEEP_TOKENS, so that a huge statement's arrays are not kept. */
+let buf = new TokenBuffer();
+const KEEP_TOKENS = 1 << 17;
 
 /** The row tuples of a multi-row INSERT: token indexes of each tuple's `(` and `)`. */
 export interface Tuples {
@@ -38,7 +56,8 @@ export interface Tuples {
 
 /**
  * Finds the row tuples of `INSERT|REPLACE ... VALUES|VALUE (...), (...) ...` in scanned tokens, or
- * null for any other statement, and for a tuple holding a subquery, a `?` marker or unlexable text.
+ * null for any other statement, and for a tuple holding a subquery, a qualified name, a `?` marker
+ * or unlexable text.
  */
 export function findTuples(buf: TokenBuffer): Tuples | null {
   const { kinds, count } = buf;
@@ -60,7 +79,7 @@ export function findTuples(buf: TokenBuffer): Tuples | null {
       if (k === T.LPAREN) depth++;
       else if (k === T.RPAREN) {
         if (--depth === 0) break;
-      } else if (k === K.SELECT || k === T.PARAM || k === T.ERROR) return null;
+      } else if (k === K.SELECT || k === T.PARAM || k === T.ERROR || k === T.DOT) return null; // DOT: a qualified name, renamed per target
     }
     if (j >= count) return null;
     out.open.push(i);
@@ -73,10 +92,10 @@ export function findTuples(buf: TokenBuffer): Tuples | null {
 }
 
 /** The key value of a one-item token range [from, to): a number or string literal, 'null' for NULL or DEFAULT, undefined for anything else. */
-function keyValue(buf: TokenBuffer, from: number, to: number): ParamValue | 'null' | undefined {
+function keyValue(from: number, to: number): ParamValue | 'null' | undefined {
   const { kinds, starts, ends, source } = buf;
   let neg = false;
-  if (to - from === 2 && kinds[from] === T.MINUS && NUMBER_KINDS.has(kinds[from + 1])) {
+  if (to - from === 2 && kinds[from] === T.MINUS && is(kinds[from + 1], NUMBER)) {
     neg = true;
     from++;
   } else if (to - from !== 1) return undefined;
@@ -104,8 +123,8 @@ function keyValue(buf: TokenBuffer, from: number, to: number): ParamValue | 'nul
 
 /** Is the token range [from, to) one literal, or a minus sign and a number? */
 function isLiteral(kinds: Int32Array, from: number, to: number): boolean {
-  if (to - from === 1) return LITERAL_KINDS.has(kinds[from]);
-  return to - from === 2 && (kinds[from] === T.MINUS || kinds[from] === T.PLUS) && NUMBER_KINDS.has(kinds[from + 1]);
+  if (to - from === 1) return is(kinds[from], LITERAL);
+  return to - from === 2 && (kinds[from] === T.MINUS || kinds[from] === T.PLUS) && is(kinds[from + 1], NUMBER);
 }
 
 /**
@@ -113,9 +132,16 @@ function isLiteral(kinds: Int32Array, from: number, to: number): boolean {
  * the general planner must do it (another statement or table kind, or rows the scan cannot place).
  */
 export function planBulkInsert(sql: string, schema: ShardedSchema, opts: { cache?: PlanCache; keys?: SnowflakeGenerator }): ShardPlan | null {
-  // Its own token buffer, dropped afterwards: a long statement's tokens are not kept for the next one.
-  const buf = new TokenBuffer();
-  scanFast(buf, sql);
+  try {
+    scanFast(buf, sql);
+    return splice(sql, schema, opts);
+  } finally {
+    buf.source = '';
+    if (buf.kinds.length > KEEP_TOKENS) buf = new TokenBuffer();
+  }
+}
+
+function splice(sql: string, schema: ShardedSchema, opts: { cache?: PlanCache; keys?: SnowflakeGenerator }): ShardPlan | null {
   const tuples = findTuples(buf);
   if (tuples === null || tuples.open.length < 2) return null;
   const { kinds, starts, ends } = buf;
@@ -125,8 +151,9 @@ export function planBulkInsert(sql: string, schema: ShardedSchema, opts: { cache
   const head = sql.slice(0, headEnd);
   const tail = sql.slice(tailStart);
   const { a, bound } = cachedAnalysis(head + sql.slice(headEnd, ends[tuples.close[0]]) + tail, [], schema, opts.cache);
+  if (a.space.k !== 'sharded') return sameEverywhere(sql, schema, a, bound);
   const ins = a.insert;
-  if (!ins?.values || ins.fromSelect || a.space.k !== 'sharded' || a.nested.length > 0) return null;
+  if (!ins?.values || ins.fromSelect || a.nested.length > 0) return null;
   const rule = a.space.rule;
   const { keyAt, genAt, addGen } = ins.values;
   const keyIsGen = rule.keyGenerator !== undefined && rule.keyGenerator.column.toLowerCase() === rule.shardKey.toLowerCase();
@@ -158,7 +185,7 @@ export function planBulkInsert(sql: string, schema: ShardedSchema, opts: { cache
       }
       if (j === first) return null; // an empty item or `()`: the general planner answers it
       if (!isLiteral(kinds, first, j)) literal = false;
-      if (item === keyAt) key = keyValue(buf, first, j);
+      if (item === keyAt) key = keyValue(first, j);
       if (item === genAt && j - first === 1 && (kinds[first] === K.NULL || kinds[first] === K.DEFAULT)) {
         genNull = true;
         genFrom = starts[first];
@@ -226,4 +253,23 @@ export function planBulkInsert(sql: string, schema: ShardedSchema, opts: { cache
   if (N > 1) plan.tables = targets.map((g) => g % N);
   if (generated.length > 0) plan.generatedIds = generated;
   return plan;
+}
+
+/**
+ * A multi-row INSERT into a broadcast table (every partition) or a table without a rule (the default
+ * partition) goes out as written when its one-row form does: its tuples hold no names to rewrite.
+ */
+function sameEverywhere(sql: string, schema: ShardedSchema, a: Analysis, bound: Bound): ShardPlan | null {
+  if (a.space.k === 'sharded' || !(a.verbatim ??= isVerbatim(a, bound))) return null;
+  const partitions = a.space.k === 'one' ? [a.space.partition] : schema.partitions.map((_, p) => p);
+  const several = partitions.length > 1;
+  return {
+    route: several ? 'broadcast' : 'single',
+    units: partitions.map((partition) => ({ partition, sql })),
+    primary: a.primary,
+    returnsRows: a.returnsRows,
+    merge: null,
+    sameChangeEverywhere: a.sameChangeEverywhere,
+    steps: several ? [a.sameChangeEverywhere ? EVERY_PARTITION_SAME : EVERY_PARTITION] : [],
+  };
 }

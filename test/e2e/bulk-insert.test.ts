@@ -16,7 +16,8 @@ before(async () => {
     setup: (_db, i) => `CREATE DATABASE bulk_${i} CHARACTER SET utf8mb4; USE bulk_${i};
       CREATE TABLE stock_0 (w INT NOT NULL, i INT NOT NULL, qty INT, data VARCHAR(80), PRIMARY KEY (w, i));
       CREATE TABLE stock_1 LIKE stock_0;
-      CREATE TABLE orders (oid BIGINT PRIMARY KEY, uid INT NOT NULL, note VARCHAR(40));`,
+      CREATE TABLE orders (oid BIGINT PRIMARY KEY, uid INT NOT NULL, note VARCHAR(40));
+      CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(40));`,
     config: ([a, b]) => ({
       users: [{ user: 'app', password: 'pw', schemas: ['bulk'] }],
       backends: { db1: backendOf(a), db2: backendOf(b) },
@@ -27,6 +28,7 @@ before(async () => {
             // 2 partitions x 2 tables: target g = w mod 4 is partition g div 2, table stock_{g mod 2}.
             stock: { shardKey: 'w', algorithm: 'mod', tablesPerPartition: 2 },
             orders: { shardKey: 'uid', algorithm: 'mod', keyGenerator: { column: 'oid', type: 'snowflake' } },
+            item: { broadcast: true },
           },
         },
       },
@@ -109,4 +111,14 @@ test('a bulk INSERT omitting the generated key gets one id per row, routed by it
     }
   }
   assert.equal(ids.size, rows.length);
+});
+
+test('a bulk INSERT into a broadcast table lands whole on every partition', async () => {
+  const rows = Array.from({ length: 1500 }, (_, r) => `(${r}, 'item (${r})')`);
+  const [res] = await s.query<mysql.ResultSetHeader>(`INSERT INTO item (id, name) VALUES ${rows.join(', ')}`);
+  assert.equal(res.affectedRows, rows.length);
+  for (const p of [0, 1]) {
+    const out = await c.dbs[p].sql(`SELECT COUNT(*), SUM(id), SUM(name = CONCAT('item (', id, ')')) FROM bulk_${p}.item`);
+    assert.equal(out.trim(), `1500\t${(1499 * 1500) / 2}\t1500`, `partition ${p}`);
+  }
 });

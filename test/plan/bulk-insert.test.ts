@@ -81,6 +81,13 @@ describe('bulk INSERT splice', () => {
     assert.equal(c.generatedIds!.length, 2);
     same('INSERT INTO tickets (what) VALUES (1), (2), (3)', TICKETS);
   });
+  it('a broadcast table gets the statement as written on every partition, a table without a rule on the default one', () => {
+    const b = same("INSERT INTO items (id, title) VALUES (1, 'x'), (2, 'y (z)')");
+    assert.deepEqual(b.units.map((u) => u.partition), [0, 1]);
+    assert.equal(b.units[1].sql, "INSERT INTO items (id, title) VALUES (1, 'x'), (2, 'y (z)')");
+    const l = same("INSERT INTO logs (id, title) VALUES (1, 'x'), (2, NOW())");
+    assert.deepEqual(l.units, [{ partition: 0, sql: "INSERT INTO logs (id, title) VALUES (1, 'x'), (2, NOW())" }]);
+  });
   it('a NULL key without a generator is refused naming its row', () => {
     const msg = /Field 'uid' doesn't have a default value: row 3 of the INSERT into sharded table users/;
     assert.throws(() => spliced("INSERT INTO users (uid, name) VALUES (1, 'a'), (2, 'b'), (NULL, 'c')"), msg);
@@ -97,8 +104,8 @@ describe('bulk INSERT splice', () => {
       "INSERT INTO users (uid, name) VALUES (1, 'a'), (2, 'b', 3)",
       "INSERT INTO users (uid, name) VALUES (1, 'a'), (2, 'b' 'c' +)",
       "INSERT INTO users (uid, name) VALUES (1, 'a'), ()",
-      "INSERT INTO items (id, title) VALUES (1, 'x'), (2, 'y')",
-      "INSERT INTO logs (id, title) VALUES (1, 'x'), (2, 'y')",
+      "INSERT INTO users (uid, n) VALUES (1, 1), (2, users.n)",
+      "INSERT INTO shop.items (id, title) VALUES (1, 'x'), (2, 'y')",
       'SELECT 1',
     ]) assert.equal(spliced(sql), null, sql);
   });
