@@ -17,7 +17,7 @@
 import type { ShardedSchema } from '../config/types';
 import { K } from '../sql/keywords';
 import { T, TokenBuffer, unescapeString } from '../sql/lexer';
-import { parse } from '../sql/parser';
+import { parse, releaseParseMemory } from '../sql/parser';
 import { scanFast } from '../sql/scanner';
 import { render, type Op } from '../rewrite/program';
 import type { Analysis } from './analyze';
@@ -44,9 +44,8 @@ const ROLE = (() => {
 })();
 const is = (k: number, bit: number): boolean => k < ROLE.length && (ROLE[k] & bit) !== 0;
 
-/** Tokens of the statement being planned; replaced after one of more than KEEP_TOKENS, so that a huge statement's arrays are not kept. */
-let buf = new TokenBuffer();
-const KEEP_TOKENS = 1 << 17;
+/** Tokens of the statement being planned (released after each: a long statement's tokens are not kept). */
+const buf = new TokenBuffer();
 
 /** The row tuples of a multi-row INSERT: token indexes of each tuple's `(` and `)`. */
 export interface Tuples {
@@ -136,8 +135,7 @@ export function planBulkInsert(sql: string, schema: ShardedSchema, opts: { cache
     scanFast(buf, sql);
     return splice(sql, schema, opts);
   } finally {
-    buf.source = '';
-    if (buf.kinds.length > KEEP_TOKENS) buf = new TokenBuffer();
+    buf.release();
   }
 }
 
@@ -227,6 +225,8 @@ function splice(sql: string, schema: ShardedSchema, opts: { cache?: PlanCache; k
       parse(head + check.map((r) => sql.slice(starts[tuples.open[r]], ends[tuples.close[r]])).join(', ') + tail);
     } catch {
       return null; // the general planner reports the error as it does for any statement
+    } finally {
+      releaseParseMemory();
     }
   }
 

@@ -4,11 +4,13 @@
 //   sql --bindText--> values + template hash --cache, or templateOf+parse+analyze--> analysis --bind--> plan
 //   (a multi-row INSERT longer than MAX_CACHED_SQL: its row tuples spliced per target, bulk-insert.ts)
 import type { ShardedSchema } from '../config/types';
+import { releaseParseMemory } from '../sql/parser';
 import { bind } from './bind';
 import { planBulkInsert } from './bulk-insert';
 import type { PlanCache } from './cache';
 import { cachedAnalysis } from './cached-analysis';
 import type { SnowflakeGenerator } from './snowflake';
+import { releaseScanMemory } from './template';
 import type { ParamValue, ShardPlan } from './types';
 
 export { PlanCache, PLAN_CACHE_BYTES } from './cache';
@@ -41,8 +43,13 @@ export function planStatement(sql: string, schema: ShardedSchema, opts: PlanOpti
   if (sql.length > MAX_CACHED_SQL) {
     const spliced = params.length === 0 ? planBulkInsert(sql, schema, opts) : null;
     if (spliced) return spliced;
-    const { a, bound } = cachedAnalysis(sql, params, schema, undefined);
-    return bind(a, bound, schema, opts);
+    try {
+      const { a, bound } = cachedAnalysis(sql, params, schema, undefined);
+      return bind(a, bound, schema, opts);
+    } finally {
+      releaseScanMemory();
+      releaseParseMemory();
+    }
   }
   const { a, bound } = cachedAnalysis(sql, params, schema, opts.cache);
   return bind(a, bound, schema, opts);

@@ -118,6 +118,11 @@ export function bindText(sql: string, params: readonly ParamValue[], literals = 
   return { litSpans, litKinds, sql, params, mask, hash: h >>> 0 };
 }
 
+/** Lets bindText's token buffer drop a long statement's tokens (called after one). */
+export function releaseScanMemory(): void {
+  buf.release();
+}
+
 /** The statement's text with literal i's span replaced by put(i). */
 export function withLiterals(b: Bound, put: (i: number) => string): string {
   let text = '';

@@ -416,6 +416,20 @@ export class TokenBuffer {
     this.ends = e;
   }
 
+  /**
+   * Lets go of a long text after it was used: the source and the token texts (slices that keep the
+   * source alive), and the arrays once they grew past `maxTokens` (a buffer keeps its largest size).
+   */
+  release(maxTokens = 1 << 16): void {
+    this.source = '';
+    this.texts = [];
+    this.count = 0;
+    if (this.kinds.length <= maxTokens) return;
+    this.kinds = new Int32Array(256);
+    this.starts = new Int32Array(256);
+    this.ends = new Int32Array(256);
+  }
+
   /** Lex `sql` into the arrays. */
   scan(sql: string): void {
     this.source = sql;

@@ -135,6 +135,16 @@ class Parser {
     if (this.k[0] === T.ERROR) this.fail();
   }
 
+  /** Drops what the last text left behind (see TokenBuffer.release). */
+  release(): void {
+    this.buf.release();
+    this.k = this.buf.kinds;
+    this.s = this.buf.starts;
+    this.e = this.buf.ends;
+    this.src = '';
+    this.count = 0;
+  }
+
   // ------------------------------------------------------------ verbs
 
   private tok(): number {
@@ -3348,6 +3358,11 @@ function guarded<R>(f: () => R): R {
 export function parse(sql: string, opts?: ParseOptions): A.Statement {
   parser.reset(sql, opts);
   return guarded(() => parser.parseOne());
+}
+
+/** Lets the parser drop the tokens of a long statement it parsed (they are kept until the next parse otherwise). */
+export function releaseParseMemory(): void {
+  parser.release();
 }
 
 /** Parses `;`-separated statements (empty statements are skipped). Throws SqlSyntaxError on the first bad one. */

@@ -2,6 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { tokenize, type Token } from '../../src/sql';
+import { TokenBuffer } from '../../src/sql/lexer';
 
 /** type:value pairs of the significant tokens. */
 function sig(sql: string, ansiQuotes = false): string[] {
@@ -123,5 +124,18 @@ describe('lexer: positions', () => {
     for (const t of toks) assert.equal(sql.slice(t.offset, t.offset + t.text.length), t.text);
     const x = toks.find((t) => t.type === 'string')!;
     assert.deepEqual([x.offset, x.line, x.col], [12, 2, 3]);
+  });
+});
+
+describe('TokenBuffer.release', () => {
+  it('drops a long text: its source, its token texts and arrays grown past the limit', () => {
+    const buf = new TokenBuffer();
+    const long = `SELECT ${Array.from({ length: 5000 }, (_, i) => i).join(', ')}`;
+    buf.scan(long);
+    assert.ok(buf.kinds.length > 4096 && buf.texts.length > 4096);
+    buf.release(4096);
+    assert.deepEqual([buf.kinds.length, buf.starts.length, buf.ends.length, buf.texts.length, buf.source, buf.count], [256, 256, 256, 0, '', 0]);
+    buf.scan('SELECT 1');
+    assert.equal(buf.count, 2);
   });
 });
