@@ -8,7 +8,8 @@
 // The cache is bounded by an estimate of the heap its analyses hold, not by a count of entries: an
 // analysis keeps its statement's AST and rewrite programs, a few KiB for a point select but megabytes
 // for a multi-row INSERT of thousands of rows (each of its literals is a slot, an AST node and a
-// program op). Statements longer than MAX_CACHED_SQL are never cached (see plan/index.ts).
+// program op). Statements longer than MAX_CACHED_SQL without `?` parameters are never cached
+// (see plan/index.ts).
 import type { Analysis } from './analyze';
 import { sameTemplate, type Bound } from './template';
 

@@ -21,7 +21,7 @@ export { crc32, canonicalText, placeValue, toDays } from './placement';
 export { PlanErrno } from './errors';
 export type { ShardPlan, RouteUnit, RouteKind, ParamValue } from './types';
 
-/** Statements longer than this (characters) are planned without the plan cache. */
+/** Statements longer than this (characters) and without parameters are planned without the plan cache. */
 export const MAX_CACHED_SQL = 16 * 1024;
 
 export interface PlanOptions {
@@ -39,9 +39,10 @@ export interface PlanOptions {
 export function planStatement(sql: string, schema: ShardedSchema, opts: PlanOptions = {}): ShardPlan {
   const params = opts.params ?? [];
   // A long statement's template rarely repeats (a bulk INSERT's rows differ in count and shape) and
-  // its analysis is large: never cached. A multi-row INSERT is split by splicing its row tuples.
-  if (sql.length > MAX_CACHED_SQL) {
-    const spliced = params.length === 0 ? planBulkInsert(sql, schema, opts) : null;
+  // its analysis is large: not cached, and a multi-row INSERT is split by splicing its row tuples.
+  // A prepared one (with `?` markers) repeats by design: it is cached like any other.
+  if (sql.length > MAX_CACHED_SQL && params.length === 0) {
+    const spliced = planBulkInsert(sql, schema, opts);
     if (spliced) return spliced;
     try {
       const { a, bound } = cachedAnalysis(sql, params, schema, undefined);

@@ -122,3 +122,17 @@ test('a bulk INSERT into a broadcast table lands whole on every partition', asyn
     assert.equal(out.trim(), `1500\t${(1499 * 1500) / 2}\t1500`, `partition ${p}`);
   }
 });
+
+test('a bulk INSERT without a column list gets the table\'s columns and is split like any other', async () => {
+  const rows = Array.from({ length: 1200 }, (_, r) => `(${r % 97}, ${10_000_000 + r}, ${r}, 'no list (${r})')`);
+  const [res] = await s.query<mysql.ResultSetHeader>(`INSERT INTO stock VALUES ${rows.join(', ')}`);
+  assert.equal(res.affectedRows, rows.length);
+  for (const p of [0, 1]) {
+    for (const t of [0, 1]) {
+      const wrong = await c.dbs[p].sql(`SELECT COUNT(*) FROM bulk_${p}.stock_${t} WHERE i >= 10000000 AND (w % 4 <> ${2 * p + t} OR data <> CONCAT('no list (', qty, ')'))`);
+      assert.equal(wrong.trim(), '0', `partition ${p} stock_${t}`);
+    }
+  }
+  const [[count]] = await s.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM stock WHERE i >= 10000000');
+  assert.equal(count.n, rows.length);
+});

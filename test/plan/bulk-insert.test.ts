@@ -126,6 +126,19 @@ describe('bulk INSERT splice', () => {
     assert.equal(cache.size, 1);
     assert.ok(cache.bytes < 64 * 1024, `cache bytes ${cache.bytes}`);
   });
+  it('a long prepared INSERT (with ? markers) is cached: its template repeats with every execution', () => {
+    const cache = new PlanCache();
+    const sql = `INSERT INTO users (uid, name) VALUES ${Array.from({ length: 3000 }, () => '(?, ?)').join(', ')}`;
+    assert.ok(sql.length > MAX_CACHED_SQL);
+    for (let run = 0; run < 2; run++) {
+      const params = Array.from({ length: 6000 }, (_, i) => (i % 2 ? `n${i}` : run * 10000 + i / 2));
+      const p = planStatement(sql, SCHEMAS.mod, { cache, params });
+      assert.equal(p.units.length, 4);
+      assert.ok(p.units[0].sql.startsWith(`INSERT INTO users_0 (uid, name) VALUES (${run * 10000}, 'n1'), `), p.units[0].sql.slice(0, 80));
+    }
+    assert.equal(cache.size, 1);
+    assert.equal(cache.hits, 1);
+  });
 });
 
 describe('plan cache bound', () => {
