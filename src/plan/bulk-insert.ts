@@ -69,6 +69,7 @@ export function findTuples(buf: TokenBuffer): Tuples | null {
     else if (depth === 0 && (k === K.VALUES || k === K.VALUE)) break;
     else if (k === K.SELECT || k === K.SET) return null;
   }
+  if (i >= count) return null;
   i++;
   const out: Tuples = { open: [], close: [] };
   while (i < count && kinds[i] === T.LPAREN) {
