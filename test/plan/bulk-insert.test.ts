@@ -106,6 +106,7 @@ describe('bulk INSERT splice', () => {
       "INSERT INTO users (uid, name) VALUES (1, 'a'), ()",
       "INSERT INTO users (uid, n) VALUES (1, 1), (2, users.n)",
       "INSERT INTO shop.items (id, title) VALUES (1, 'x'), (2, 'y')",
+      'INSERT INTO users (uid, name) TABLE other',
       'SELECT 1',
     ]) assert.equal(spliced(sql), null, sql);
   });
