@@ -283,8 +283,8 @@ export class ClientSession implements RelaySink {
         if (seq !== 0 && payload.length < 0xffffff) {
           return this.protocolError(new SqlError(ErrorCode.ER_NET_PACKETS_OUT_OF_ORDER, 'Got packets out of order', { fatal: true }));
         }
-        if (this.busy) {
-          this.queue.push(Buffer.from(framed ?? this.reframe(payload)));
+        if (this.busy || this.queue.length > 0) {
+          this.queue.push(framed ? Buffer.from(framed) : this.reframe(payload));
           return;
         }
         this.command(payload, framed);
@@ -1419,9 +1419,29 @@ export class ClientSession implements RelaySink {
     if (this.conn && this.pins === 0 && !this.paused) this.releaseConnection();
     else if (this.conn && this.pins === Pin.NextStatement) this.holdForNextStatement();
     this.busy = false;
-    if (this.phase === Phase.Closed) return;
-    const next = this.queue.shift();
-    if (next) this.command(unframe(next), next);
+    this.runQueued();
+  }
+
+  /** Set while runQueued() loops, so an afterStatement() inside a command it runs leaves the loop to it. */
+  private draining = false;
+
+  /**
+   * Runs the commands that arrived while others ran, in order, until one is under way. Commands
+   * answered at once (PING, errors, ...) and those with no answer at all (COM_STMT_SEND_LONG_DATA,
+   * COM_STMT_CLOSE) never reach afterStatement(), so the loop goes on after them itself; a loop,
+   * not recursion, for a long pipeline of them.
+   */
+  private runQueued(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (!this.busy && this.phase === Phase.Command && this.infileConn === null && this.queue.length > 0) {
+        const next = this.queue.shift()!;
+        this.command(unframe(next), next);
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   private nextStatementTimer: NodeJS.Timeout | null = null;
