@@ -179,6 +179,9 @@ export function bind(a: Analysis, b: Bound, schema: ShardedSchema, opts: BindOpt
   }
   plan.units = units;
   if (N > 1) plan.tables = tables;
+  // Every row of an INSERT goes to one partition: an execute may go there as the client sent it
+  // (its values not re-encoded into SQL: a binary value would double as hex).
+  if (a.insert && units.length === 1 && genById.size === 0 && b.params.length > 0) plan.asWritten = a.asWritten ??= rendersAsWritten(a, b);
   const route: RouteKind = units.length === 1 ? 'single' : units.length === total ? 'broadcast' : 'multi';
   plan.route = route;
   if (units.length > 1 && !a.returnsRows) plan.steps.push('add up affected rows');

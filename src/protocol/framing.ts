@@ -343,6 +343,37 @@ function frameLarge(payload: Buffer, seq: number): Buffer[] {
   }
 }
 
+/**
+ * Frames the concatenation of `parts` as one payload into a single buffer, as several packets with
+ * consecutive sequence ids when it is 0xffffff bytes or more; each byte is copied once.
+ */
+export function frameParts(parts: readonly Buffer[], seq: number): Buffer {
+  let rest = 0;
+  for (const p of parts) rest += p.length;
+  const out = Buffer.allocUnsafe(rest + 4 * (Math.floor(rest / MAX_PACKET_PAYLOAD) + 1));
+  let pos = 0;
+  let room = 0; // payload bytes still to write into the current packet
+  const startPacket = () => {
+    room = Math.min(MAX_PACKET_PAYLOAD, rest);
+    rest -= room;
+    writeHeader(out, pos, room, seq++);
+    pos += 4;
+  };
+  startPacket();
+  for (const p of parts) {
+    for (let off = 0; off < p.length;) {
+      if (room === 0) startPacket();
+      const n = Math.min(room, p.length - off);
+      p.copy(out, pos, off, off + n);
+      pos += n;
+      off += n;
+      room -= n;
+    }
+  }
+  if (pos < out.length) startPacket(); // an exact multiple of 0xffffff ends with an empty packet
+  return out;
+}
+
 /** The sequence id that follows the packets of a payload of this length framed from seq. */
 export function nextSeq(payloadLength: number, seq: number): number {
   return (seq + Math.floor(payloadLength / MAX_PACKET_PAYLOAD) + 1) & 0xff;

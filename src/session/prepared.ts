@@ -5,7 +5,7 @@
 // text, so backend statements no client statement refers to any more are closed.
 import { EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
 import { Com } from '../protocol/constants';
-import { writeHeader } from '../protocol/framing';
+import { frameParts } from '../protocol/framing';
 import type { Classified } from './classify';
 import type { StatementCache } from '../backend/statement-cache';
 
@@ -70,7 +70,8 @@ export class StatementRegistry {
 /**
  * The COM_STMT_EXECUTE packet for the backend: the backend's statement id in place of the client's,
  * and the parameter types included even when this execute relied on earlier ones. Returns the
- * client's packet itself, patched in place, when no types need inserting (no copy).
+ * client's packet itself, patched in place, when it came whole and no types need inserting (no
+ * copy); otherwise a new packet, split into 0xffffff-byte frames when its payload is that large.
  */
 export function backendExecute(payload: Buffer, framed: Buffer | null, stmt: ClientStatement, backendId: number): Buffer {
   const bitmapEnd = EXECUTE_PARAMS_OFFSET + ((stmt.params + 7) >> 3);
@@ -79,30 +80,23 @@ export function backendExecute(payload: Buffer, framed: Buffer | null, stmt: Cli
     framed.writeUInt32LE(backendId, 5);
     return framed;
   }
-  const extra = needsTypes ? stmt.types!.length : 0;
-  const out = Buffer.allocUnsafe(4 + payload.length + extra);
-  writeHeader(out, 0, payload.length + extra, 0);
-  if (!needsTypes) {
-    payload.copy(out, 4);
-  } else {
-    payload.copy(out, 4, 0, bitmapEnd);
-    out[4 + bitmapEnd] = 1; // new-params-bound
-    stmt.types!.copy(out, 4 + bitmapEnd + 1);
-    payload.copy(out, 4 + bitmapEnd + 1 + extra, bitmapEnd + 1);
-  }
-  out.writeUInt32LE(backendId, 5);
+  const out = frameParts(needsTypes
+    ? [payload.subarray(0, bitmapEnd), NEW_PARAMS_BOUND, stmt.types!, payload.subarray(bitmapEnd + 1)]
+    : [payload], 0);
+  out.writeUInt32LE(backendId, 5); // in the first frame: 4 header bytes, the command byte, the id
   return out;
 }
 
-/** COM_STMT_SEND_LONG_DATA packets for the backend statement, in order. */
+/** The new-params-bound flag of an execute that carries its parameter types. */
+const NEW_PARAMS_BOUND = Buffer.from([1]);
+
+/** COM_STMT_SEND_LONG_DATA packets for the backend statement, in order (split like any packet when 16 MiB or more). */
 export function backendLongData(stmt: ClientStatement, backendId: number): Buffer[] {
   return stmt.longData.map(({ param, data }) => {
-    const out = Buffer.allocUnsafe(4 + 7 + data.length);
-    writeHeader(out, 0, 7 + data.length, 0);
-    out[4] = Com.STMT_SEND_LONG_DATA;
-    out.writeUInt32LE(backendId, 5);
-    out.writeUInt16LE(param, 9);
-    data.copy(out, 11);
-    return out;
+    const head = Buffer.allocUnsafe(7);
+    head[0] = Com.STMT_SEND_LONG_DATA;
+    head.writeUInt32LE(backendId, 1);
+    head.writeUInt16LE(param, 5);
+    return frameParts([head, data], 0);
   });
 }

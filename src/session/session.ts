@@ -12,7 +12,7 @@ import { onChunks } from '../memory/read-buffers';
 import { PacketFramer, frame, frameCommand, unframe, type PacketMemory } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { BufferReader } from '../protocol/buffer-reader';
-import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType, Header } from '../protocol/constants';
+import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType, Header, MAX_PACKET_PAYLOAD } from '../protocol/constants';
 import { encodeGreeting, decodeHandshakeResponse, decodeChangeUser, isSslRequest } from '../protocol/handshake';
 import { encodeOk, encodeErr, encodeColumnDef, encodeTextRow, encodeEndOfRows, decodeOk, decodeColumnDef, type ColumnDef } from '../protocol/packets';
 import { newScramble, NATIVE_PASSWORD } from '../protocol/auth';
@@ -175,6 +175,11 @@ export class ClientSession implements RelaySink {
   private reran = false;
   /** Status flags to report in sluice's own OK packets. */
   private status = Status.AUTOCOMMIT;
+  /**
+   * Packets the running command came in beyond its first (one of 16 MiB or more is split): the
+   * answers sluice writes itself number their sequence ids from after them. Set by command().
+   */
+  private extraFrames = 0;
 
   constructor(socket: net.Socket, id: number, host: SessionHost, log: Logger) {
     this.socket = socket;
@@ -221,7 +226,7 @@ export class ClientSession implements RelaySink {
     b[0] = len & 0xff;
     b[1] = (len >>> 8) & 0xff;
     b[2] = (len >>> 16) & 0xff;
-    b[3] = seq;
+    b[3] = (seq + this.extraFrames) & 0xff;
     this.write(b.subarray(0, w.pos));
   }
 
@@ -237,6 +242,7 @@ export class ClientSession implements RelaySink {
 
   /** A small result set that sluice builds itself (SHOW DATABASES, SELECT DATABASE(), ...). */
   private sendRows(seq: number, columns: string[], rows: (string | null)[][]): void {
+    seq += this.extraFrames;
     const w = new BufferWriter(256);
     const packets: Buffer[] = [];
     const push = () => {
@@ -256,6 +262,13 @@ export class ClientSession implements RelaySink {
     for (const r of rows) { encodeTextRow(w, r); push(); }
     encodeEndOfRows(w, this.caps, this.status); push();
     this.write(Buffer.concat(packets));
+  }
+
+  /** A writer of an answer that sluice builds, its sequence ids following the command's packets. */
+  private resultWriter(binary = false): ResultWriter {
+    const out = new ResultWriter(this.socket, this.caps, binary);
+    out.seq += this.extraFrames;
+    return out;
   }
 
   // ---- connection phase ----
@@ -435,6 +448,7 @@ export class ClientSession implements RelaySink {
     if (payload.length === 0) return this.protocolError(new SqlError(ErrorCode.ER_MALFORMED_PACKET, 'Malformed communication packet', { fatal: true }));
     const com = payload[0];
     this.questions++;
+    this.extraFrames = payload.length < MAX_PACKET_PAYLOAD ? 0 : Math.floor(payload.length / MAX_PACKET_PAYLOAD);
     try {
       switch (com) {
         case Com.QUERY:
@@ -561,7 +575,7 @@ export class ClientSession implements RelaySink {
       const answer = (columns: ColumnDef[]) => {
         if (this.phase === Phase.Closed) return;
         stmt.columns = columns.length;
-        new ResultWriter(this.socket, this.caps).prepareOk(stmt.id, columns.length, params, [], columns);
+        this.resultWriter().prepareOk(stmt.id, columns.length, params, [], columns);
         this.afterStatement();
       };
       // Writes return no rows (and planning an INSERT would draw keys from the generator for nothing).
@@ -570,7 +584,7 @@ export class ClientSession implements RelaySink {
     }
     this.withBackend((conn) => conn.statement(sql, 'latin1').then((backend) => {
       const stmt = this.statements.add(sql, backend.params, backend.columns, withParams(text, backend.params));
-      const out = new ResultWriter(this.socket, this.caps);
+      const out = this.resultWriter();
       out.prepareOk(stmt.id, backend.columns, backend.params, backend.packets);
       this.afterStatement();
     }));
@@ -865,7 +879,7 @@ export class ClientSession implements RelaySink {
   private runScatter(plan: ShardPlan, binary: boolean, cursorFor: ClientStatement | null = null): void {
     this.host.metrics.route(plan.route === 'single' ? Route.Single : plan.route === 'multi' ? Route.Multi : Route.Broadcast);
     this.ensureImplicitTrx();
-    const out = new ResultWriter(this.socket, this.caps, binary);
+    const out = this.resultWriter(binary);
     if (cursorFor && plan.returnsRows) {
       out.cursor = [];
       out.cursorLimit = this.host.maxQueryMemoryBytes;
@@ -969,7 +983,7 @@ export class ClientSession implements RelaySink {
     this.runOn(q.partition, q.sql).then(
       (r) => {
         const { columns, rows } = logicalRows(q, r, this.sharded);
-        const out = new ResultWriter(this.socket, this.caps);
+        const out = this.resultWriter();
         out.columns(columns, this.status);
         const w = new BufferWriter(256);
         for (const row of rows) out.row(encodeTextRow(w.reset(), row).payload());
@@ -1013,7 +1027,7 @@ export class ClientSession implements RelaySink {
     } catch (e) {
       return this.finishWithError(asSqlError(e, 'planning'));
     }
-    const out = new ResultWriter(this.socket, this.caps);
+    const out = this.resultWriter();
     const run = (i: number) => {
       if (commits[i] && !this.outsideTrx) return this.commitThen(() => run(i), (e) => { out.error(e); this.afterStatement(); });
       if (!commits[i]) {

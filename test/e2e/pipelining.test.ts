@@ -6,33 +6,22 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { BackendConnection } from '../../src/backend/connection';
-import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
-import { rawPackets, takeAnswer, textRows, type Answer, type RawPackets } from '../helpers/raw-packets';
+import { startBothPathsCluster, type Cluster } from '../helpers/cluster';
+import { rawPackets, nextAnswer, textRows, type Answer, type RawPackets } from '../helpers/raw-packets';
 import { cat, int2, int4, lenStr } from '../protocol/helpers/wire';
 
 const TIMEOUT = { timeout: 30_000 };
 let c: Cluster;
 
-const TABLE = 'CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(64), b LONGBLOB)';
 before(async () => {
-  c = await startCluster({
-    backends: 1,
-    setup: () => `
-      CREATE DATABASE fwd_db; USE fwd_db; ${TABLE}; INSERT INTO t (id, v) VALUES (1, 'one'), (2, 'two'), (3, 'three');
-      CREATE DATABASE part_0; USE part_0; ${TABLE}; INSERT INTO t (id, v) VALUES (2, 'two');
-      CREATE DATABASE part_1; USE part_1; ${TABLE}; INSERT INTO t (id, v) VALUES (1, 'one'), (3, 'three');`,
-    config: ([db]) => ({
-      users: [{ user: 'app', password: 'pw', schemas: ['*'] }],
-      backends: { db1: backendOf(db, { min: 0, max: 4 }) },
-      schemas: {
-        fwd: { backend: 'db1', database: 'fwd_db' },
-        shop: {
-          partitions: [{ write: 'db1', database: 'part_0' }, { write: 'db1', database: 'part_1' }],
-          tables: { t: { shardKey: 'id', algorithm: 'mod' } },
-        },
-      },
-    }),
-    threads: 1,
+  c = await startBothPathsCluster({
+    ddl: 'CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(64), b LONGBLOB)',
+    tables: ['t'],
+    seed: {
+      fwd_db: "INSERT INTO t (id, v) VALUES (1, 'one'), (2, 'two'), (3, 'three');",
+      part_0: "INSERT INTO t (id, v) VALUES (2, 'two');",
+      part_1: "INSERT INTO t (id, v) VALUES (1, 'one'), (3, 'three');",
+    },
   });
 });
 
@@ -72,11 +61,7 @@ const binaryValues = (a: Answer) => a.packets.slice(3, -1).map((p) => p.toString
 /** Reads answers as they arrive, one per entry of `expected` (PREPARE_OK where it says 'prepared'). */
 async function answers(raw: RawPackets, expected: Expect[]): Promise<Answer[]> {
   const got: Answer[] = [];
-  for (const e of expected) {
-    let a: Answer | null = null;
-    await raw.until(() => (a = takeAnswer(raw.packets, e === 'prepared')) !== null);
-    got.push(a!);
-  }
+  for (const e of expected) got.push(await nextAnswer(raw, e === 'prepared'));
   return got;
 }
 

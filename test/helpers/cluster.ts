@@ -48,3 +48,34 @@ export async function startCluster(opts: {
 export function backendOf(db: MariaDBInstance, pool?: Record<string, number>): Record<string, unknown> {
   return { host: db.host, port: db.port, user: db.user, password: db.password, ...(pool ? { pool } : {}) };
 }
+
+/**
+ * One sandbox and sluice with the same tables behind a forwarding schema `fwd` (database fwd_db) and a
+ * sharded schema `shop` (`tables` by id mod 2 over databases part_0 and part_1), for tests that run each
+ * case on both paths; user app / pw. `seed` SQL runs in each database after `ddl`; `config` adds keys.
+ */
+export function startBothPathsCluster(opts: {
+  ddl: string;
+  tables: string[];
+  seed?: { fwd_db?: string; part_0?: string; part_1?: string };
+  config?: Record<string, unknown>;
+}): Promise<Cluster> {
+  const setup = (['fwd_db', 'part_0', 'part_1'] as const).map((d) => `CREATE DATABASE ${d}; USE ${d}; ${opts.ddl}; ${opts.seed?.[d] ?? ''}`);
+  return startCluster({
+    backends: 1,
+    setup: () => setup.join('\n'),
+    config: ([db]) => ({
+      ...opts.config,
+      users: [{ user: 'app', password: 'pw', schemas: ['*'] }],
+      backends: { db1: backendOf(db, { min: 0, max: 4 }) },
+      schemas: {
+        fwd: { backend: 'db1', database: 'fwd_db' },
+        shop: {
+          partitions: [{ write: 'db1', database: 'part_0' }, { write: 'db1', database: 'part_1' }],
+          tables: Object.fromEntries(opts.tables.map((t) => [t, { shardKey: 'id', algorithm: 'mod' }])),
+        },
+      },
+    }),
+    threads: 1,
+  });
+}

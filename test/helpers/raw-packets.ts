@@ -6,6 +6,8 @@ import { packet } from '../protocol/helpers/wire';
 export interface RawPackets {
   /** Payloads received so far (copied); take them with splice. */
   packets: Buffer[];
+  /** The sequence id of every packet received, in order (a split one's last part), never taken. */
+  seqs: number[];
   /** Sends one command packet (sequence id 0). */
   send(payload: Buffer): void;
   /** Sends command packets (each from sequence id 0, split when 16 MiB or more) in one write: pipelined. */
@@ -17,11 +19,13 @@ export interface RawPackets {
 /** Takes over the connection's socket: from now on its packets land in `packets`. */
 export function rawPackets(conn: BackendConnection): RawPackets {
   const packets: Buffer[] = [];
+  const seqs: number[] = [];
   let wake: (() => void) | null = null;
-  const framer = new PacketFramer((p) => { packets.push(Buffer.from(p)); wake?.(); });
+  const framer = new PacketFramer((p, seq) => { packets.push(Buffer.from(p)); seqs.push(seq); wake?.(); });
   conn.takeOverReads((d) => framer.push(d));
   return {
     packets,
+    seqs,
     send: (payload) => conn.socket.write(Buffer.concat([Buffer.from([payload.length & 0xff, payload.length >> 8, payload.length >> 16, 0]), payload])),
     sendTogether: (payloads) => conn.socket.write(Buffer.concat(payloads.map((p) => packet(p, 0)))),
     async until(pred) {
@@ -70,6 +74,13 @@ export function takeAnswer(packets: Buffer[], prepare = false): Answer | null {
   let i = 1 + columns + 1;
   for (; i < packets.length; i++) if (isEnd(packets[i]) || packets[i][0] === 0xff) return { kind: 'rows', packets: packets.splice(0, i + 1) };
   return null;
+}
+
+/** Waits for the next answer on raw (a PREPARE_OK and its definitions with `prepare`) and takes it. */
+export async function nextAnswer(raw: RawPackets, prepare = false): Promise<Answer> {
+  let a: Answer | null = null;
+  await raw.until(() => (a = takeAnswer(raw.packets, prepare)) !== null);
+  return a!;
 }
 
 /** The text rows of a result set answer (lenenc strings, NULL as null; values under 251 bytes). */

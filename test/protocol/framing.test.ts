@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PacketFramer, frame, framePayload, nextSeq, writeHeader } from '../../src/protocol/framing';
+import { PacketFramer, frame, frameParts, framePayload, nextSeq, writeHeader } from '../../src/protocol/framing';
 import { BufferWriter } from '../../src/protocol/buffer-writer';
 import { SqlError, ErrorCode } from '../../src/protocol/errors';
 import { packet, readFrames } from './helpers/wire';
@@ -175,6 +175,17 @@ test('frame: small, empty, 0xffffff-1, 0xffffff and 16 MiB + 5 payloads read bac
     const physical = Math.floor(n / MAX) + 1;
     assert.deepEqual(frames[0].seqs, Array.from({ length: physical }, (_, i) => (seq + i) & 0xff));
     assert.equal(nextSeq(n, seq), (seq + physical) & 0xff, `nextSeq(${n}, ${seq})`);
+  }
+});
+
+test('frameParts: parts cut anywhere make the same packets as the whole payload, split at 0xffffff with an empty one after an exact multiple', () => {
+  for (const [n, seq] of [[0, 0], [1, 3], [MAX - 1, 255], [MAX, 7], [MAX + 5, 1], [2 * MAX, 0]]) {
+    const payload = bytes(n, 5);
+    const want = packet(payload, seq);
+    for (const cuts of [[], [0], [Math.min(n, 7)], [n >> 1, n >> 1, Math.min(n, (n >> 1) + MAX - 3)], [n]]) {
+      const parts = [...cuts, n].map((end, i, all) => payload.subarray(i === 0 ? 0 : all[i - 1], end));
+      assert.ok(frameParts(parts, seq).equals(want), `frameParts(${n}) cut at ${cuts.join(',')}`);
+    }
   }
 });
 
