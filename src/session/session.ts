@@ -674,8 +674,8 @@ export class ClientSession implements RelaySink {
     }
     const cursor = (payload[5] & 0x07) !== 0;
     this.cursors.delete(stmt.id); // a cursor of an earlier execute ends here
-    // (Long data stays on the planned path: its values are inlined there, as they were decoded.)
-    if (plan.asWritten && plan.units.length === 1 && !plan.merge && !cursor && stmt.longData.length === 0 && !this.ensureImplicitTrx()) {
+    // Long data goes to the partition before the execute, as for forwarding (inlined as SQL, a binary value would double as hex).
+    if (plan.asWritten && plan.units.length === 1 && !plan.merge && !cursor && !this.ensureImplicitTrx()) {
       return this.executeOnPartition(stmt, payload, framed, plan);
     }
     stmt.longData = [];

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import mysql from 'mysql2/promise';
+import * as mariadb from 'mariadb';
 import { BackendConnection } from '../../src/backend/connection';
 import { startBothPathsCluster, type Cluster } from '../helpers/cluster';
 import { rawPackets, nextAnswer, textRows } from '../helpers/raw-packets';
@@ -48,6 +49,20 @@ for (const schema of ['fwd', 'shop']) {
       }
       const [[count]] = (await conn.query({ sql: 'SELECT COUNT(*) FROM big', rowsAsArray: true }))[0] as number[][];
       assert.equal(count, 2);
+    } finally {
+      await conn.query('DELETE FROM big').catch(() => {});
+      await conn.end();
+    }
+  });
+
+  test(`${schema}: a 33 MiB parameter sent as COM_STMT_SEND_LONG_DATA (the mariadb connector's way with a large Buffer) is stored intact`, TIMEOUT, async () => {
+    const conn = await mariadb.createConnection({ host: '127.0.0.1', port: c.port, user: 'app', password: 'pw', database: schema, maxAllowedPacket: 64 * MiB });
+    try {
+      const value = pattern(33 * MiB + 1, 9);
+      const ok = await conn.execute('INSERT INTO big (id, b) VALUES (?, ?)', [9, value]);
+      assert.equal((ok as { affectedRows: number }).affectedRows, 1);
+      const rows = await conn.execute<[number, string][]>({ sql: 'SELECT LENGTH(b), MD5(b) FROM big WHERE id = ?', rowsAsArray: true }, [9]);
+      assert.deepEqual(rows.map(([n, sum]) => [Number(n), sum]), [[value.length, md5(value)]]);
     } finally {
       await conn.query('DELETE FROM big').catch(() => {});
       await conn.end();
