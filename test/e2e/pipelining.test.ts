@@ -132,26 +132,31 @@ for (const schema of ['fwd', 'shop']) {
     }
   });
 
-  test(`${schema}: long data, executes and a close pipelined in one write store each row's own data`, TIMEOUT, async () => {
-    const conn = await connect(schema);
-    try {
-      const raw = rawPackets(conn);
-      raw.send(prepare('INSERT INTO t (id, v, b) VALUES (?, ?, ?)'));
-      const [stmt] = (await answers(raw, ['prepared'])).map((a) => a.packets[0].readUInt32LE(1));
-      const rows = [10, 11, 12, 13, 14, 15].map((id) => ({ id, data: Buffer.from(`row ${id}: `.repeat(2000 + id)) }));
-      const sent: Buffer[] = [];
-      const expected: Expect[] = [];
-      for (const { id, data } of rows) {
-        const half = data.length >> 1;
-        sent.push(longData(stmt, 2, data.subarray(0, half)), longData(stmt, 2, data.subarray(half)), execute(stmt, [id, `v${id}`, null]));
-        expected.push('ok');
+  // In a transaction a sharded execute is planned and run by sluice (its long data inlined in SQL);
+  // outside one, this INSERT goes to its one partition as sent, long data first.
+  for (const inTransaction of [false, true]) {
+    test(`${schema}: long data, executes and a close pipelined in one write store each row's own data${inTransaction ? ', in a transaction' : ''}`, TIMEOUT, async () => {
+      const conn = await connect(schema);
+      try {
+        const raw = rawPackets(conn);
+        raw.send(prepare('INSERT INTO t (id, v, b) VALUES (?, ?, ?)'));
+        const [stmt] = (await answers(raw, ['prepared'])).map((a) => a.packets[0].readUInt32LE(1));
+        const rows = [10, 11, 12, 13, 14, 15].map((id) => ({ id, data: Buffer.from(`row ${id}: `.repeat(2000 + id)) }));
+        const sent: Buffer[] = inTransaction ? [query('BEGIN')] : [];
+        const expected: Expect[] = inTransaction ? ['ok'] : [];
+        for (const { id, data } of rows) {
+          const half = data.length >> 1;
+          sent.push(longData(stmt, 2, data.subarray(0, half)), longData(stmt, 2, data.subarray(half)), execute(stmt, [id, `v${id}`, null]));
+          expected.push('ok');
+        }
+        if (inTransaction) sent.push(query('COMMIT'));
+        sent.push(stmtCommand(0x19, stmt), query('SELECT id, v, MD5(b) FROM t WHERE id >= 10 ORDER BY id'), query('DELETE FROM t WHERE id >= 10'));
+        expected.push(...(inTransaction ? ['ok' as const] : []), { rows: rows.map(({ id, data }) => [String(id), `v${id}`, MD5(data)]) }, 'ok');
+        raw.sendTogether(sent);
+        check(await answers(raw, expected), expected);
+      } finally {
+        conn.destroy();
       }
-      sent.push(stmtCommand(0x19, stmt), query('SELECT id, v, MD5(b) FROM t WHERE id >= 10 ORDER BY id'), query('DELETE FROM t WHERE id >= 10'));
-      expected.push({ rows: rows.map(({ id, data }) => [String(id), `v${id}`, MD5(data)]) }, 'ok');
-      raw.sendTogether(sent);
-      check(await answers(raw, expected), expected);
-    } finally {
-      conn.destroy();
-    }
-  });
+    });
+  }
 }
