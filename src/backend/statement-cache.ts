@@ -14,6 +14,10 @@
 //     first (unreferenced before referenced; referenced ones are prepared again when next executed).
 //     Two workers preparing at the same instant may both see room: the overshoot is at most one
 //     statement per worker, which the budget's margin under the server limit absorbs.
+//   - a worker can only close its own statements, so each is guaranteed its share (budget / workers):
+//     one that finds the budget taken by others still prepares, closing nothing, while it holds no
+//     more than its share. The sum may then pass the budget by the shares of the workers
+//     below theirs, until the workers over their share close statements at their next prepare.
 // A statement may be closed only on a connection no command is using: one idle in its pool, or the
 // one in the hands of whoever is preparing. Others are closed when they return to the pool.
 import type { BackendConnection, CachedStatement } from './connection';
@@ -42,8 +46,14 @@ export class StatementCache {
   /** Orders uses for least-recently-used eviction. */
   private clock = 0;
 
-  /** max: the budget (maxBackendPreparedStatements) over every worker's statements. */
-  constructor(readonly max: number, private readonly counter: StatementCounter = localCounter()) {}
+  /** This worker's open backend statements (its own part of counter's total). */
+  private own = 0;
+
+  /**
+   * max: the budget (maxBackendPreparedStatements) over every worker's statements; share: what this
+   * worker may always hold (max / workers).
+   */
+  constructor(readonly max: number, private readonly counter: StatementCounter = localCounter(), private readonly share = max) {}
 
   /** A client statement of this text was prepared. */
   ref(sql: string): void {
@@ -85,10 +95,12 @@ export class StatementCache {
    */
   reserve(conn: BackendConnection): void {
     this.counter.add(1);
-    while (this.counter.total() > this.max) {
+    this.own++;
+    // Within its share a worker never closes its own statements for the others' sake.
+    while (this.counter.total() > this.max && this.own > this.share) {
       const victim = this.leastRecentlyUsed(conn);
       if (!victim) {
-        this.counter.add(-1);
+        this.unreserve();
         throw new SqlError(ErrorCode.ER_MAX_PREPARED_STMT_COUNT_REACHED,
           `Can't create more than max_prepared_stmt_count statements: sluice's budget of backend prepared statements ` +
           `(maxBackendPreparedStatements = ${this.max}) is taken by statements on connections in use; close prepared ` +
@@ -101,6 +113,7 @@ export class StatementCache {
   /** Gives back a reservation whose prepare failed. */
   unreserve(): void {
     this.counter.add(-1);
+    this.own--;
   }
 
   /** A reserved statement was prepared and cached on its connection. */
@@ -115,7 +128,7 @@ export class StatementCache {
   removed(s: CachedStatement): void {
     const set = this.byText.get(s.sql);
     if (set?.delete(s) && set.size === 0) this.byText.delete(s.sql);
-    this.counter.add(-1);
+    this.unreserve();
   }
 
   /**

@@ -53,7 +53,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const statementCache = new StatementCache(config.maxBackendPreparedStatements, {
     add: (delta) => metrics.inc(Counter.BackendPreparedStatements, delta),
     total: opts.preparedStatements ?? (() => metrics.value(Counter.BackendPreparedStatements)),
-  });
+  }, Math.max(1, Math.floor(config.maxBackendPreparedStatements / config.threads)));
   Object.values(config.backends).forEach((b, index) => {
     const shared = health.index(b.name);
     pools.set(b.name, new BackendPool(
