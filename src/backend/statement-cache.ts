@@ -7,17 +7,12 @@
 //   - client statements are counted by text (ref/unref); a backend statement whose text no client
 //     statement of this worker refers to is closed, except the most recently used KEEP_UNREFERENCED
 //     of each connection (drivers that prepare and close around every execute then hit the cache);
-//   - the backend statements of every worker together stay within maxBackendPreparedStatements. Each
-//     worker counts its own in its row of the shared metrics (a gauge only it writes, zeroed by main
-//     if the worker dies, its connections with it) and a prepare first adds one there, then checks the
-//     sum over all rows; at the limit, the least recently used statement that may be closed now goes
-//     first (unreferenced before referenced; referenced ones are prepared again when next executed).
-//     Two workers preparing at the same instant may both see room: the overshoot is at most one
-//     statement per worker, which the budget's margin under the server limit absorbs.
-//   - a worker can only close its own statements, so each is guaranteed its share (budget / workers):
-//     one that finds the budget taken by others still prepares, closing nothing, while it holds no
-//     more than its share. The sum may then pass the budget by the shares of the workers
-//     below theirs, until the workers over their share close statements at their next prepare.
+//   - the backend statements of every worker together stay within maxBackendPreparedStatements: a
+//     worker can close only its own, so each holds at most its share of the budget (budget / workers;
+//     with a shared pool one worker's statements could lock the others out). Each worker counts its
+//     own in its row of the shared metrics too (a gauge only it writes, zeroed by main if the worker
+//     dies). At its share, the least recently used statement that may be closed now goes first
+//     (unreferenced before referenced; referenced ones are prepared again when next executed).
 // A statement may be closed only on a connection no command is using: one idle in its pool, or the
 // one in the hands of whoever is preparing. Others are closed when they return to the pool.
 import type { BackendConnection, CachedStatement } from './connection';
@@ -26,14 +21,13 @@ import { SqlError, ErrorCode } from '../protocol/errors';
 /** Unreferenced statements a connection keeps for texts that come back. */
 export const KEEP_UNREFERENCED = 16;
 
-/** Where open backend statements are counted: this worker's count, and the sum over all workers. */
+/** Where a worker publishes its count of open backend statements (its row of the shared metrics). */
 export interface StatementCounter {
   add(delta: number): void;
-  total(): number;
 }
 
-/** A counter of this worker alone (tests, benchmarks). */
-export function localCounter(): StatementCounter {
+/** A counter kept in memory, read back with total() (tests, benchmarks). */
+export function localCounter(): StatementCounter & { total(): number } {
   let n = 0;
   return { add: (d) => { n += d; }, total: () => n };
 }
@@ -46,12 +40,12 @@ export class StatementCache {
   /** Orders uses for least-recently-used eviction. */
   private clock = 0;
 
-  /** This worker's open backend statements (its own part of counter's total). */
+  /** This worker's open backend statements. */
   private own = 0;
 
   /**
    * max: the budget (maxBackendPreparedStatements) over every worker's statements; share: what this
-   * worker may always hold (max / workers).
+   * worker may hold of it (max / workers).
    */
   constructor(readonly max: number, private readonly counter: StatementCounter = localCounter(), private readonly share = max) {}
 
@@ -91,18 +85,17 @@ export class StatementCache {
 
   /**
    * Takes one statement from the budget before `conn` prepares, closing the least recently used
-   * closable statements while the budget is full; ERR 1461 when none can be closed.
+   * closable statements while this worker is at its share; ERR 1461 when none can be closed.
    */
   reserve(conn: BackendConnection): void {
     this.counter.add(1);
     this.own++;
-    // Within its share a worker never closes its own statements for the others' sake.
-    while (this.counter.total() > this.max && this.own > this.share) {
+    while (this.own > this.share) {
       const victim = this.leastRecentlyUsed(conn);
       if (!victim) {
         this.unreserve();
         throw new SqlError(ErrorCode.ER_MAX_PREPARED_STMT_COUNT_REACHED,
-          `Can't create more than max_prepared_stmt_count statements: sluice's budget of backend prepared statements ` +
+          `Can't create more than max_prepared_stmt_count statements: this worker's share (${this.share}) of sluice's budget of backend prepared statements ` +
           `(maxBackendPreparedStatements = ${this.max}) is taken by statements on connections in use; close prepared ` +
           'statements you no longer need, or raise maxBackendPreparedStatements (under the servers\' max_prepared_stmt_count)');
       }

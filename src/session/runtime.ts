@@ -25,8 +25,6 @@ export interface WorkerRuntimeOptions {
   metrics: MetricsWriter;
   /** The worker's handle on the global buffer budget (SharedArrayBuffer slab pool). */
   slabPool?: SlabPool;
-  /** Backend prepared statements open in all workers (the shared metrics' sum); this worker's alone without it. */
-  preparedStatements?: () => number;
   /** Which backends answer, shared by every worker: pools mark a backend down when a connect fails. */
   health: BackendHealth;
 }
@@ -49,10 +47,9 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const pools = new Map<string, BackendPool>();
   // Split and large packets (client commands, shard rows) are assembled in the slab pool, one packet at most maxQueryMemoryMB.
   const packetMemory = opts.slabPool && { pool: opts.slabPool, shareBytes: config.maxQueryMemoryMB * 1024 * 1024 };
-  // Backend prepared statements of this worker's connections, within the budget of all workers.
+  // Backend prepared statements of this worker's connections: its share of the budget of all workers.
   const statementCache = new StatementCache(config.maxBackendPreparedStatements, {
     add: (delta) => metrics.inc(Counter.BackendPreparedStatements, delta),
-    total: opts.preparedStatements ?? (() => metrics.value(Counter.BackendPreparedStatements)),
   }, Math.max(1, Math.floor(config.maxBackendPreparedStatements / config.threads)));
   Object.values(config.backends).forEach((b, index) => {
     const shared = health.index(b.name);

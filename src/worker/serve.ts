@@ -28,10 +28,8 @@ export default async function serve(task: ServeTask): Promise<void> {
   const logger = createLogger(config.logLevel).child({ worker: slot });
   const slabPool = task.slabPool && SlabPool.attach(task.slabPool, metrics);
   // slabPool: the worker's handle on the global buffer budget, for the runtime's merges and buffers.
-  // preparedStatements: the sum over workers that maxBackendPreparedStatements bounds.
-  const preparedStatements = () => table.total(Counter.BackendPreparedStatements);
   const health = BackendHealth.attach(task.health);
-  const runtimeOptions = { config, workerId: slot, logger, metrics, slabPool, preparedStatements, health };
+  const runtimeOptions = { config, workerId: slot, logger, metrics, slabPool, health };
   const runtime = loadRuntimeFactory(task.runtimeModule)(runtimeOptions);
   // One listener shared by every socket of this worker: closes are counted without a closure each.
   const countClose = () => metrics.inc(Counter.ConnectionsClosed);
