@@ -115,6 +115,8 @@ export class BackendConnection {
   readonly caps: number;
   /** The backend's thread id (for KILL QUERY). */
   threadId = 0;
+  /** A KILL was sent for this connection's thread (session/backend-kill.ts): it is never pooled again. */
+  killed = false;
   serverVersion = '';
   /** Session-state key applied on this connection (see session/state.ts); '' = fresh. */
   stateKey = '';

@@ -176,7 +176,7 @@ export class BackendPool {
 
   /** Returns a healthy connection to the pool (or straight to a waiter). */
   release(conn: BackendConnection): void {
-    if (conn.closed || this.closed) return this.discard(conn);
+    if (conn.closed || conn.killed || this.closed) return this.discard(conn);
     conn.clearHolds(); // never pool a connection paused for a former user's backpressure
     conn.lastUsed = Date.now();
     if (conn.trimPending) conn.trimUnreferenced(); // statements whose last client statement closed while it was in use

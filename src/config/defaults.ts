@@ -15,6 +15,9 @@ export const DEFAULTS = {
   maxBackendPreparedStatements: 8_000,
   shutdownTimeoutMs: 10_000,
   backendProbeIntervalMs: 1_000,
+  /** MariaDB's defaults for wait_timeout and interactive_timeout. */
+  waitTimeoutSeconds: 28_800,
+  interactiveTimeoutSeconds: 28_800,
   serverVersion: '8.0.36-sluice',
   nodeId: 0,
   backendPort: 3306,
@@ -47,6 +50,8 @@ export const RANGES = {
   maxBackendPreparedStatements: { min: 1, max: 1_048_576 },
   shutdownTimeoutMs: { min: 0, max: 3_600_000 },
   backendProbeIntervalMs: { min: 50, max: 3_600_000 },
+  /** wait_timeout and interactive_timeout: MariaDB's range (1 s to a year). */
+  sessionTimeoutSeconds: { min: 1, max: 31_536_000 },
   nodeId: { min: 0, max: 1023 },
   poolSize: { min: 0, max: 10_000 },
   poolMax: { min: 1, max: 10_000 },

@@ -14,7 +14,7 @@ export function describeTopology(config: SluiceConfig): string {
   setting('memory', `bufferPoolMB ${config.bufferPoolMB}, maxQueryMemoryMB ${config.maxQueryMemoryMB}`);
   setting('logLevel', config.logLevel);
   setting('metrics', config.metricsPort === 0 ? 'off' : `http://127.0.0.1:${config.metricsPort}/metrics`);
-  setting('limits', `maxConnectionsPerWorker ${config.maxConnectionsPerWorker || 'unlimited'}, shutdownTimeoutMs ${config.shutdownTimeoutMs}, maxBackendPreparedStatements ${config.maxBackendPreparedStatements}`);
+  setting('limits', `maxConnectionsPerWorker ${config.maxConnectionsPerWorker || 'unlimited'}, shutdownTimeoutMs ${config.shutdownTimeoutMs}, maxBackendPreparedStatements ${config.maxBackendPreparedStatements}, waitTimeoutSeconds ${config.waitTimeoutSeconds}, interactiveTimeoutSeconds ${config.interactiveTimeoutSeconds}`);
   setting('server', `version "${config.serverVersion}", nodeId ${config.nodeId}`);
   setting('tls', config.tls ? `cert ${config.tls.cert}, key ${config.tls.key}` : 'off');
 

@@ -14,7 +14,8 @@ import { resolveUsers } from './users';
 
 export const TOP_KEYS = [
   'listen', 'threads', 'bufferPoolMB', 'maxQueryMemoryMB', 'logLevel', 'metricsPort', 'maxConnectionsPerWorker',
-  'maxBackendPreparedStatements', 'shutdownTimeoutMs', 'backendProbeIntervalMs', 'serverVersion', 'nodeId', 'tls', 'users', 'backends', 'schemas',
+  'maxBackendPreparedStatements', 'shutdownTimeoutMs', 'backendProbeIntervalMs', 'waitTimeoutSeconds', 'interactiveTimeoutSeconds',
+  'serverVersion', 'nodeId', 'tls', 'users', 'backends', 'schemas',
 ] as const;
 const TLS_KEYS = ['cert', 'key'] as const;
 
@@ -53,6 +54,9 @@ export function resolveConfig(raw: unknown, source?: string): SluiceConfig {
     shutdownTimeoutMs: int(p, 'shutdownTimeoutMs', top.shutdownTimeoutMs, RANGES.shutdownTimeoutMs, DEFAULTS.shutdownTimeoutMs) ?? 0,
     backendProbeIntervalMs:
       int(p, 'backendProbeIntervalMs', top.backendProbeIntervalMs, RANGES.backendProbeIntervalMs, DEFAULTS.backendProbeIntervalMs) ?? DEFAULTS.backendProbeIntervalMs,
+    waitTimeoutSeconds: int(p, 'waitTimeoutSeconds', top.waitTimeoutSeconds, RANGES.sessionTimeoutSeconds, DEFAULTS.waitTimeoutSeconds) ?? DEFAULTS.waitTimeoutSeconds,
+    interactiveTimeoutSeconds:
+      int(p, 'interactiveTimeoutSeconds', top.interactiveTimeoutSeconds, RANGES.sessionTimeoutSeconds, DEFAULTS.interactiveTimeoutSeconds) ?? DEFAULTS.interactiveTimeoutSeconds,
     serverVersion: str(p, 'serverVersion', top.serverVersion, DEFAULTS.serverVersion) ?? DEFAULTS.serverVersion,
   };
   const tls = resolveTls(p, top.tls, source);

@@ -160,6 +160,10 @@ export interface SluiceConfig {
   shutdownTimeoutMs: number;
   /** How often main tries to connect to each backend marked down (health/backend-probe.ts). */
   backendProbeIntervalMs: number;
+  /** A client session idle longer than this is closed (wait_timeout's default; SET wait_timeout overrides it per session). */
+  waitTimeoutSeconds: number;
+  /** wait_timeout's default for clients that set CLIENT_INTERACTIVE in their handshake (MariaDB's interactive_timeout). */
+  interactiveTimeoutSeconds: number;
   /** Server version string announced to clients in the handshake. */
   serverVersion: string;
   users: UserConfig[];

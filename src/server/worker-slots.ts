@@ -17,7 +17,8 @@ import { Counter } from '../metrics/layout';
 import type { Metrics } from '../metrics/shared-metrics';
 import type { SlabPool } from '../memory/slab-pool';
 import type { BackendHealth } from '../health/backend-health';
-import type { HandOff, ServeTask, StopRequest, WorkerReady } from '../worker/messages';
+import type { FromWorker, HandOff, ServeTask, StopRequest } from '../worker/messages';
+import { PeerExchange } from './peer-exchange';
 
 /** A serve task that ended without ever getting ready is restarted after this pause (no hot loop). */
 const RESTART_PAUSE_MS = 1000;
@@ -70,6 +71,8 @@ export class WorkerSlots {
   private cursor = 0;
   /** Set by stop(): task ends are expected from then on. */
   private stopping = false;
+  /** Workers' questions about each other's sessions (KILL, SHOW PROCESSLIST). */
+  private readonly peers = new PeerExchange(() => this.slots.filter((s) => s.ready && s.port).map((s) => s.port!));
 
   constructor(opts: WorkerSlotsOptions) {
     this.opts = opts;
@@ -181,7 +184,9 @@ export class WorkerSlots {
     const { port1, port2 } = new MessageChannel();
     slot.port = port1;
     const ready = new Promise<void>((resolve) => {
-      port1.on('message', (msg: WorkerReady) => {
+      port1.on('message', (msg: FromWorker) => {
+        if ('ask' in msg) return this.peers.ask(port1, msg);
+        if ('reply' in msg) return this.peers.reply(msg.reply, msg.answer);
         if (msg.ready !== true) return;
         slot.ready = true;
         slot.threadId = msg.threadId;

@@ -24,6 +24,7 @@ export const enum Verb {
   Deallocate,
   Handler,
   Xa,
+  Kill,
 }
 
 /** Facts found in the statement text. */
@@ -41,6 +42,8 @@ export const enum Trait {
   GlobalSet = 0x10,
   /** More than one statement in the packet. */
   Multi = 0x20,
+  /** Names CONNECTION_ID or PROCESSLIST, which sluice answers with its own session ids (ClientSession.sessionIds). */
+  SessionInfo = 0x40,
 }
 
 export interface Classified {
@@ -54,7 +57,7 @@ const VERBS: Record<string, Verb> = {
   SELECT: Verb.Select, INSERT: Verb.Insert, UPDATE: Verb.Update, DELETE: Verb.Delete, REPLACE: Verb.Replace,
   SET: Verb.Set, USE: Verb.Use, BEGIN: Verb.Begin, START: Verb.Start, COMMIT: Verb.Commit, ROLLBACK: Verb.Rollback,
   LOCK: Verb.Lock, UNLOCK: Verb.Unlock, CREATE: Verb.Create, PREPARE: Verb.Prepare, DEALLOCATE: Verb.Deallocate,
-  HANDLER: Verb.Handler, XA: Verb.Xa, WITH: Verb.Select, VALUES: Verb.Select, TABLE: Verb.Select,
+  HANDLER: Verb.Handler, XA: Verb.Xa, KILL: Verb.Kill, WITH: Verb.Select, VALUES: Verb.Select, TABLE: Verb.Select,
 };
 
 /** VERBS by word length, as byte arrays, so the first word is matched without making a string. */
@@ -79,9 +82,11 @@ function verbAt(buf: Buffer, start: number, end: number): Verb {
 const PIN_WORDS = new Set(['TEMPORARY', 'GET_LOCK', 'SQL_CALC_FOUND_ROWS']);
 const LAST_CONN_WORDS = new Set(['LAST_INSERT_ID', 'ROW_COUNT', 'FOUND_ROWS']);
 const UNLOCK_WORDS = new Set(['RELEASE_ALL_LOCKS', 'RELEASE_LOCK']);
+const SESSION_INFO_WORDS = new Set(['CONNECTION_ID', 'PROCESSLIST']);
 
-const INTERESTING_LEN = (1 << 8) | (1 << 9) | (1 << 10) | (1 << 12) | (1 << 14) | (1 << 17) | (1 << 19);
-const INTERESTING_INITIAL = [0x54, 0x47, 0x53, 0x4c, 0x52, 0x46]; // T G S L R F
+/** The lengths (bit n: n bytes) of the words above, by upper-cased initial byte: a filter before a string is made. */
+const INTERESTING = new Uint32Array(256);
+for (const w of [...PIN_WORDS, ...LAST_CONN_WORDS, ...UNLOCK_WORDS, ...SESSION_INFO_WORDS]) INTERESTING[w.charCodeAt(0)] |= 1 << w.length;
 
 const isWordByte = (c: number) =>
   (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24 || c >= 0x80;
@@ -171,10 +176,9 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
       while (i < end && isWordByte(buf[i])) i++;
       const len = i - w0;
       const setName = verb === Verb.Set && expectSetName;
-      // Cheap filter before making a string: the words of interest after the first have these
-      // lengths and initials (TEMPORARY, GET_LOCK, SQL_CALC_FOUND_ROWS, LAST_INSERT_ID, ROW_COUNT,
-      // FOUND_ROWS, RELEASE_LOCK, RELEASE_ALL_LOCKS).
-      if (words > 0 && !setName && !(INTERESTING_LEN & (1 << len) && INTERESTING_INITIAL.includes(buf[w0] & 0xdf))) {
+      // Cheap filter before making a string: only a word whose initial and length match a word of
+      // interest after the first (TEMPORARY, GET_LOCK, ... CONNECTION_ID, PROCESSLIST) is looked up.
+      if (words > 0 && !setName && !(len < 32 && INTERESTING[buf[w0] & 0xdf] & (1 << len))) {
         continue;
       }
       if (words === 0) {
@@ -200,6 +204,7 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
       if (PIN_WORDS.has(word)) traits |= Trait.Pin;
       else if (LAST_CONN_WORDS.has(word)) traits |= Trait.NeedsLastConnection;
       else if (UNLOCK_WORDS.has(word)) traits |= Trait.Unlock;
+      else if (SESSION_INFO_WORDS.has(word)) traits |= Trait.SessionInfo;
       continue;
     }
     if (c === 0x28) depth++;

@@ -17,6 +17,9 @@ import { StatementCache } from '../backend/statement-cache';
 import type { SlabPool } from '../memory/slab-pool';
 import { AuthContext, credentialsFor } from './authenticate';
 import { ClientSession, type SessionHost } from './session';
+import { SessionDirectory, type PeerChannel } from './session-directory';
+import { IdleSweep } from './idle-timeout';
+import type { PeerAnswer, PeerQuestion } from '../worker/messages';
 
 export interface WorkerRuntimeOptions {
   config: SluiceConfig;
@@ -27,6 +30,8 @@ export interface WorkerRuntimeOptions {
   slabPool?: SlabPool;
   /** Which backends answer, shared by every worker: pools mark a backend down when a connect fails. */
   health: BackendHealth;
+  /** Questions to every worker about their sessions (KILL, SHOW PROCESSLIST); without it, only this worker's. */
+  peers?: PeerChannel;
 }
 
 /** Everything one worker thread owns: its client sessions and its backend pools. */
@@ -40,6 +45,8 @@ export interface WorkerRuntime {
   readonly sessions: number;
   /** Stop taking work: let running statements finish (bounded by timeoutMs), close clients and backends. */
   shutdown(timeoutMs: number): Promise<void>;
+  /** This worker's answer to another worker's question about sessions (absent: it has none to report). */
+  answer?(question: PeerQuestion): Promise<PeerAnswer>;
 }
 
 export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
@@ -67,6 +74,8 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const replicas = new ReplicaMonitor(config, logger);
   replicas.start();
   const sessions = new Set<ClientSession>();
+  const directory = new SessionDirectory(opts.peers);
+  const idle = new IdleSweep(() => sessions);
   const rotations = new Map<string, ReadRotation>();
   let stopping = false;
   const host: SessionHost = {
@@ -96,8 +105,13 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     get sessionCount() {
       return sessions.size;
     },
+    directory,
+    idle,
+    waitTimeoutMs: config.waitTimeoutSeconds * 1000,
+    interactiveTimeoutMs: config.interactiveTimeoutSeconds * 1000,
     sessionClosed(s) {
       sessions.delete(s); // connection counters are kept by the worker entry
+      directory.delete(s);
     },
   };
   return {
@@ -106,14 +120,18 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
         socket.destroy();
         return;
       }
-      sessions.add(new ClientSession(socket, connectionId, host, logger.child({ conn: connectionId })));
+      const session = new ClientSession(socket, connectionId, host, logger.child({ conn: connectionId }));
+      sessions.add(session);
+      directory.add(session);
     },
+    answer: (question) => directory.answer(question),
     get sessions() {
       return sessions.size;
     },
     async shutdown(timeoutMs) {
       stopping = true;
       replicas.stop();
+      idle.stop();
       const all = [...sessions];
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([

@@ -46,6 +46,14 @@ import { failOver, unreachable, type ReadCallback } from '../execute/read-failov
 import { planStatement, resolveMergeSpec, type ParamValue, type PlanCache, type SnowflakeGenerator } from '../plan';
 import type { ShardPlan } from '../plan/types';
 import { mergedColumns } from '../merge/aggregates';
+import type { BackendTarget } from '../backend/connection';
+import type { ProcessRow, Requester } from '../worker/messages';
+import type { DirectorySession, SessionDirectory } from './session-directory';
+import { idleTooLong, waitTimeoutSet, type IdleSession, type IdleSweep } from './idle-timeout';
+import { parseKill } from './kill-statement';
+import { killOnBackend } from './backend-kill';
+import { spliceConnectionId } from './connection-id';
+import { processlistRead, withProcesslistRows, showRows, SHOW_COLUMNS } from './processlist';
 
 /** What a session needs from its worker. */
 export interface SessionHost {
@@ -75,6 +83,13 @@ export interface SessionHost {
   readonly statementCache?: StatementCache;
   /** Called once when the session has ended and released everything. */
   sessionClosed(s: ClientSession): void;
+  /** Sessions of every worker by sluice id: KILL and SHOW PROCESSLIST. */
+  readonly directory: SessionDirectory;
+  /** The worker's idle sweep: its coarse clock stamps the session's activity. */
+  readonly idle: IdleSweep;
+  /** wait_timeout's default for plain and for interactive clients (waitTimeoutSeconds, interactiveTimeoutSeconds). */
+  readonly waitTimeoutMs: number;
+  readonly interactiveTimeoutMs: number;
 }
 
 const enum Phase {
@@ -114,7 +129,15 @@ function endsWithParen(payload: Buffer): boolean {
   return false;
 }
 
-export class ClientSession implements RelaySink {
+/** SHOW PROCESSLIST's Command for the commands a session runs (others show as Query). */
+const COMMAND_NAMES: Partial<Record<number, string>> = {
+  [Com.STMT_PREPARE]: 'Prepare', [Com.STMT_EXECUTE]: 'Execute', [Com.STMT_FETCH]: 'Fetch', [Com.FIELD_LIST]: 'Field List',
+};
+
+/** Words of statements whose session ids sluice answers itself (KILL, PROCESSLIST, CONNECTION_ID()). */
+const SESSION_ID_WORDS = /\b(?:kill|processlist|connection_id)\b/i;
+
+export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   readonly id: number;
   /** The client socket; replaced by a TLSSocket over it after an SSLRequest. */
   private socket: net.Socket;
@@ -180,6 +203,17 @@ export class ClientSession implements RelaySink {
    * answers sluice writes itself number their sequence ids from after them. Set by command().
    */
   private extraFrames = 0;
+  /** The client's address:port, for SHOW PROCESSLIST. */
+  private readonly clientHost: string;
+  /** host.idle's clock when the last command started or ended (idle time and PROCESSLIST's Time). */
+  private activeAt: number;
+  /** wait_timeout: idle longer than this closes the session (set at handshake, by SET wait_timeout). */
+  private waitTimeoutMs: number;
+  /** The command byte of the last command, and the statement it runs (a view of its packet, or an execute's SQL) until it ends. */
+  private com = 0;
+  private info: Buffer | string | null = null;
+  /** Backend connections leased to the running sharded statement (scatter units): what KILL QUERY stops. */
+  private readonly leased = new Map<BackendConnection, BackendTarget>();
 
   constructor(socket: net.Socket, id: number, host: SessionHost, log: Logger) {
     this.socket = socket;
@@ -188,6 +222,9 @@ export class ClientSession implements RelaySink {
     this.log = log;
     this.statements = new StatementRegistry(host.statementCache);
     this.framer = this.newFramer();
+    this.clientHost = `${this.remoteHost()}:${socket.remotePort ?? 0}`;
+    this.activeAt = host.idle.now;
+    this.waitTimeoutMs = host.waitTimeoutMs;
     socket.setNoDelay(true);
     onChunks(socket, this.onData);
     socket.on('error', (e) => this.log.debug({ err: e.message }, 'client socket error'));
@@ -328,6 +365,7 @@ export class ClientSession implements RelaySink {
     const resp = decodeHandshakeResponse(payload);
     this.caps = resp.capabilities & SERVER_CAPABILITIES;
     this.profile = this.caps & RELAY_PROFILE_MASK;
+    this.waitTimeoutMs = this.initialWaitTimeout();
     this.user = resp.user;
     this.pendingDb = resp.database;
     const coll = collationInfo(resp.collation);
@@ -449,6 +487,8 @@ export class ClientSession implements RelaySink {
     const com = payload[0];
     this.questions++;
     this.extraFrames = payload.length < MAX_PACKET_PAYLOAD ? 0 : Math.floor(payload.length / MAX_PACKET_PAYLOAD);
+    this.activeAt = this.host.idle.now;
+    this.com = com;
     try {
       switch (com) {
         case Com.QUERY:
@@ -513,6 +553,8 @@ export class ClientSession implements RelaySink {
 
   private query(payload: Buffer, framed: Buffer | null): void {
     const c = classify(payload, 1, payload.length);
+    this.info = framed !== null ? payload : null; // a reassembled payload's slab is reused: not kept
+    if ((c.verb === Verb.Kill || c.verb === Verb.Other || c.verb === Verb.Prepare || c.traits & (Trait.SessionInfo | Trait.Multi)) && this.sessionIds(payload, c)) return;
     this.host.metrics.query(VERB_KIND[c.verb] ?? QueryKind.Other);
     if (c.verb === Verb.Use && !(c.traits & Trait.Multi)) return this.useStatement(payload);
     if (c.verb === Verb.Other && isShowDatabases(payload)) {
@@ -556,6 +598,11 @@ export class ClientSession implements RelaySink {
   private prepareStatement(sql: string): void {
     this.busy = true;
     this.started = performance.now();
+    this.info = sql;
+    if (SESSION_ID_WORDS.test(sql)) {
+      if (/^\s*kill\b/i.test(sql) || processlistRead(sql)) return this.finishWithError(new SqlError(ErrorCode.ER_UNSUPPORTED_PS, 'This command is not supported in the prepared statement protocol yet: sluice answers KILL and PROCESSLIST itself; send them as plain statements'));
+      sql = spliceConnectionId(sql, this.id);
+    }
     const text = classifyPrepared(sql);
     const unsupported = unpreparable(text);
     if (unsupported) return this.finishWithError(unsupported);
@@ -593,6 +640,7 @@ export class ClientSession implements RelaySink {
   private executeStatement(payload: Buffer, framed: Buffer | null): void {
     const stmt = this.statement(payload, 'mysqld_stmt_execute');
     if (!stmt) return;
+    this.info = stmt.sql;
     this.host.metrics.query(QueryKind.Other);
     const bitmapEnd = EXECUTE_PARAMS_OFFSET + ((stmt.params + 7) >> 3);
     if (stmt.params > 0 && payload[bitmapEnd] === 1) stmt.types = Buffer.from(payload.subarray(bitmapEnd + 1, bitmapEnd + 1 + stmt.params * 2));
@@ -1225,13 +1273,13 @@ export class ClientSession implements RelaySink {
           });
           return trx.use(p, open, (err, conn) => {
             if (err || !conn) return cb(err, null);
-            cb(null, { conn, release: () => trx.done(p), discard: () => trx.broken(p) });
+            cb(null, this.track({ conn, release: () => trx.done(p), discard: () => trx.broken(p) }, this.host.pool(part.write)!.target));
           });
         }
         const pool = this.host.pool(wantPrimary ? part.write : this.readBackend(p))!;
         const acquired = (err: SqlError | null, conn: BackendConnection | null, from = pool) => {
           if (err || !conn) return cb(err, null);
-          const lease: Lease = { conn, release: () => from.release(conn), discard: () => from.discard(conn), replica: !wantPrimary && from.target.name !== part.write };
+          const lease = this.track({ conn, release: () => from.release(conn), discard: () => from.discard(conn), replica: !wantPrimary && from.target.name !== part.write }, from.target);
           const sync = syncBackend(conn, this.state, part.database);
           if (!sync) return cb(null, lease);
           sync.then(() => cb(null, lease), (e: SqlError) => { from.discard(conn); cb(e, null); });
@@ -1239,6 +1287,17 @@ export class ClientSession implements RelaySink {
         if (wantPrimary) pool.acquire(this.profile, this.state.key, part.database, acquired);
         else this.acquireRead(p, pool, acquired);
       },
+    };
+  }
+
+  /** The lease, noted in `leased` (for KILL QUERY) until it is given back. */
+  private track(lease: Lease, target: BackendTarget): Lease {
+    const { conn } = lease;
+    this.leased.set(conn, target);
+    return {
+      ...lease,
+      release: () => { this.leased.delete(conn); lease.release(); },
+      discard: () => { this.leased.delete(conn); lease.discard(); },
     };
   }
 
@@ -1366,6 +1425,7 @@ export class ClientSession implements RelaySink {
       if (c.traits & Trait.SessionSet && this.currentSql) {
         this.state.record(c.setNames!, this.currentSql.toString('latin1'));
         this.conn!.stateKey = this.state.key;
+        if (c.setNames!.includes('wait_timeout')) this.waitTimeoutMs = waitTimeoutSet(this.currentSql.toString('latin1'), this.host.waitTimeoutMs) ?? this.waitTimeoutMs;
       }
       if (c.traits & Trait.Pin) this.pins |= c.verb === Verb.Lock || c.traits & Trait.Unlock ? Pin.Locks : Pin.State;
       if (c.verb === Verb.Lock) this.pins |= Pin.Locks;
@@ -1430,6 +1490,8 @@ export class ClientSession implements RelaySink {
     this.outsideTrx = false;
     this.rerun = null;
     this.reran = false;
+    this.info = null;
+    this.activeAt = this.host.idle.now;
     if (this.conn && this.pins === 0 && !this.paused) this.releaseConnection();
     else if (this.conn && this.pins === Pin.NextStatement) this.holdForNextStatement();
     this.busy = false;
@@ -1514,6 +1576,154 @@ export class ClientSession implements RelaySink {
     }
     this.pins = 0;
     this.status = Status.AUTOCOMMIT;
+    this.waitTimeoutMs = this.initialWaitTimeout();
+  }
+
+  // ---- sluice's own session ids: CONNECTION_ID(), KILL, PROCESSLIST, wait_timeout ----
+
+  /**
+   * Statements that name session ids, answered with sluice's ids before anything is relayed: true
+   * when the command was taken (answered, or relayed in a rewritten form).
+   */
+  private sessionIds(payload: Buffer, c: Classified): boolean {
+    const sql = payload.toString('latin1', 1);
+    if (c.verb !== Verb.Kill && !(c.traits & Trait.SessionInfo) && !SESSION_ID_WORDS.test(sql)) return false;
+    this.busy = true;
+    this.started = performance.now();
+    if (c.verb === Verb.Kill) {
+      if (!(c.traits & Trait.Multi)) return this.killStatement(sql), true;
+    } else if (c.verb === Verb.Prepare || /^\s*execute\s+immediate\b/i.test(sql)) {
+      // The text prepared is a string: a KILL or PROCESSLIST in it would reach the backend.
+      if (/\b(?:kill|processlist)\b/i.test(sql)) return this.refuseCombined('KILL and PROCESSLIST in PREPARE or EXECUTE IMMEDIATE'), true;
+    }
+    if (c.traits & Trait.Multi && splitStatements(sql).some((s) => /^\s*kill\b/i.test(s) || processlistRead(s)?.show)) {
+      return this.refuseCombined('KILL and SHOW PROCESSLIST'), true;
+    }
+    const read = processlistRead(sql);
+    if (read?.show) return this.showProcesslist(read.full), true;
+    const spliced = spliceConnectionId(sql, this.id);
+    if (read) {
+      this.host.metrics.query(QueryKind.Select);
+      this.host.directory.processlist(this.requester()).then((rows) => this.relayRewritten(withProcesslistRows(spliced, rows), c));
+      return true;
+    }
+    this.busy = false;
+    if (spliced === sql) return false; // the words were names or strings, not calls
+    const framed = frameCommand(Com.QUERY, spliced);
+    this.query(framed.length < 0xffffff ? framed.subarray(4) : Buffer.from(`\x03${spliced}`, 'latin1'), framed.length < 0xffffff ? framed : null);
+    return true;
+  }
+
+  private refuseCombined(what: string): void {
+    this.host.metrics.query(QueryKind.Other);
+    this.finishWithError(new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, `${what} are answered by sluice itself: send them as plain statements of their own`));
+  }
+
+  /** A statement sluice rewrote runs on the current schema's backend (a sharded schema's default partition). */
+  private relayRewritten(sql: string, c: Classified): void {
+    if (this.phase === Phase.Closed) return;
+    if (this.schema?.kind !== 'sharded') return this.relayCommand(frameCommand(Com.QUERY, sql), ResponseKind.Result, c);
+    const part = this.sharded.partitions[this.sharded.defaultPartition];
+    this.relayOn(this.host.pool(part.write)!, part.database, frameCommand(Com.QUERY, sql), c);
+  }
+
+  private requester(): Requester {
+    const config = this.credential!.config;
+    return { user: config.user, admin: config.privileges.includes('admin') };
+  }
+
+  /** KILL [CONNECTION|QUERY] n: session n on whichever worker owns it; never sent to a backend as written. */
+  private killStatement(sql: string): void {
+    this.host.metrics.query(QueryKind.Other);
+    let id: number;
+    let query: boolean;
+    try {
+      const k = parseKill(sql);
+      id = k.id === 'self' ? this.id : k.id;
+      query = k.query;
+    } catch (e) {
+      return this.finishWithError(asSqlError(e, 'KILL'));
+    }
+    if (id === this.id) {
+      // MariaDB: the KILL statement itself is what gets interrupted.
+      if (query) return this.finishWithError(new SqlError(ErrorCode.ER_QUERY_INTERRUPTED, 'Query execution was interrupted'));
+      this.sendError(new SqlError(ErrorCode.ER_CONNECTION_KILLED, 'Connection was killed'), 1);
+      this.busy = false;
+      return this.close();
+    }
+    this.host.directory.kill(id, query, this.requester()).then((outcome) => {
+      if (this.phase === Phase.Closed) return;
+      if (outcome === 'done') {
+        this.sendOk(1);
+        return this.afterStatement();
+      }
+      this.finishWithError(outcome === 'denied'
+        ? new SqlError(ErrorCode.ER_KILL_DENIED_ERROR, `You are not owner of thread ${id}`)
+        : new SqlError(ErrorCode.ER_NO_SUCH_THREAD, `Unknown thread id: ${id}`));
+    });
+  }
+
+  private showProcesslist(full: boolean): void {
+    this.host.metrics.query(QueryKind.Other);
+    this.host.directory.processlist(this.requester()).then((rows) => {
+      if (this.phase === Phase.Closed) return;
+      const out = this.resultWriter();
+      out.columns(SHOW_COLUMNS, this.status);
+      const w = new BufferWriter(256);
+      for (const row of showRows(rows, full)) out.row(encodeTextRow(w.reset(), row).payload());
+      out.end(this.status);
+      this.afterStatement();
+    });
+  }
+
+  get owner(): string | null {
+    return this.credential?.config.user ?? null;
+  }
+
+  process(now: number): ProcessRow {
+    const running = this.busy && this.phase === Phase.Command;
+    const info = running ? this.info : null;
+    return {
+      id: this.id,
+      user: this.owner ?? 'unauthenticated user',
+      host: this.clientHost,
+      db: this.schema?.name ?? null,
+      command: this.phase !== Phase.Command ? 'Connect' : running ? COMMAND_NAMES[this.com] ?? 'Query' : 'Sleep',
+      time: Math.max(0, Math.floor((now - this.activeAt) / 1000)),
+      state: running ? 'executing' : '',
+      info: info === null || typeof info === 'string' ? info : info.toString('utf8', 1),
+    };
+  }
+
+  /** The backend connections the running statement uses, with their servers. */
+  private runningBackends(): [BackendConnection, BackendTarget][] {
+    if (!this.busy) return [];
+    const out = [...this.leased];
+    if (this.conn && this.connPool && !this.leased.has(this.conn)) out.push([this.conn, this.connPool.target]);
+    return out;
+  }
+
+  killQuery(): Promise<void> {
+    return Promise.all(this.runningBackends().map(([conn, target]) => killOnBackend(target, conn, 'QUERY'))).then(() => undefined);
+  }
+
+  kill(): Promise<void> {
+    const running = this.runningBackends();
+    this.log.debug('killed');
+    this.close(); // a connection in use or in a transaction is discarded, not pooled
+    return Promise.all(running.map(([conn, target]) => killOnBackend(target, conn, 'CONNECTION'))).then(() => undefined);
+  }
+
+  sweepIdle(now: number): void {
+    if (this.phase !== Phase.Command || this.busy || this.infileConn) return;
+    if (!idleTooLong(now, this.activeAt, this.waitTimeoutMs)) return;
+    this.log.debug({ waitTimeoutMs: this.waitTimeoutMs }, 'idle past wait_timeout: closing');
+    this.close();
+  }
+
+  /** wait_timeout at connect: interactive_timeout's default for a client that said CLIENT_INTERACTIVE. */
+  private initialWaitTimeout(): number {
+    return this.caps & Cap.INTERACTIVE ? this.host.interactiveTimeoutMs : this.host.waitTimeoutMs;
   }
 
   // ---- ending ----

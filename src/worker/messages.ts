@@ -34,10 +34,68 @@ export interface StopRequest {
   timeoutMs: number;
 }
 
-export type ToWorker = HandOff | StopRequest;
+/** Who asks about sessions: the sluice user of the asking session, and whether it has `admin`. */
+export interface Requester {
+  user: string;
+  admin: boolean;
+}
+
+/**
+ * A question every worker answers about its own client sessions (session/session-directory.ts):
+ * KILL [QUERY] of a sluice session id, or the rows of SHOW PROCESSLIST the requester may see.
+ */
+export type PeerQuestion =
+  | { kind: 'kill'; id: number; query: boolean; by: Requester }
+  | { kind: 'processlist'; by: Requester };
+
+/** One row of SHOW PROCESSLIST, as the owning worker describes its session. */
+export interface ProcessRow {
+  id: number;
+  user: string;
+  host: string;
+  db: string | null;
+  command: string;
+  /** Seconds in the current command (or idle). */
+  time: number;
+  state: string;
+  info: string | null;
+}
+
+/** A worker's answer: for kill, whether it owns the session and acted ('none': not its session). */
+export type PeerAnswer =
+  | { kind: 'kill'; outcome: 'none' | 'done' | 'denied' }
+  | { kind: 'processlist'; rows: ProcessRow[] };
+
+/** main -> worker: answer `question` about your sessions; reply with PeerReply carrying `query`. */
+export interface PeerQuery {
+  query: number;
+  question: PeerQuestion;
+}
+
+/** main -> worker: every worker's answers to the worker's PeerAsk `answers` (missing: workers that did not answer in time). */
+export interface PeerAnswers {
+  answers: number;
+  list: PeerAnswer[];
+}
+
+export type ToWorker = HandOff | StopRequest | PeerQuery | PeerAnswers;
+
+/** worker -> main: ask every worker (this one included) `question`; main replies with PeerAnswers. */
+export interface PeerAsk {
+  ask: number;
+  question: PeerQuestion;
+}
+
+/** worker -> main: this worker's answer to PeerQuery `reply`. */
+export interface PeerReply {
+  reply: number;
+  answer: PeerAnswer;
+}
 
 /** worker -> main: the slot is up and takes connections; threadId names its piscina thread. */
 export interface WorkerReady {
   ready: true;
   threadId: number;
 }
+
+export type FromWorker = WorkerReady | PeerAsk | PeerReply;

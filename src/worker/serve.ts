@@ -11,7 +11,7 @@ import { Metrics } from '../metrics/shared-metrics';
 import { SlabPool } from '../memory/slab-pool';
 import { BackendHealth } from '../health/backend-health';
 import { Counter } from '../metrics/layout';
-import type { HandOff, ServeTask, ToWorker, WorkerReady } from './messages';
+import type { HandOff, PeerAnswer, PeerAsk, PeerQuery, PeerReply, ServeTask, ToWorker, WorkerReady } from './messages';
 
 type RuntimeFactory = typeof createWorkerRuntime;
 
@@ -29,7 +29,17 @@ export default async function serve(task: ServeTask): Promise<void> {
   const slabPool = task.slabPool && SlabPool.attach(task.slabPool, metrics);
   // slabPool: the worker's handle on the global buffer budget, for the runtime's merges and buffers.
   const health = BackendHealth.attach(task.health);
-  const runtimeOptions = { config, workerId: slot, logger, metrics, slabPool, health };
+  // Questions about sessions on any worker go through main, which asks every worker (this one too).
+  const asks = new Map<number, (answers: PeerAnswer[]) => void>();
+  let nextAsk = 1;
+  const peers = {
+    ask: (question: PeerAsk['question']) => new Promise<PeerAnswer[]>((resolve) => {
+      const ask = nextAsk++;
+      asks.set(ask, resolve);
+      port.postMessage({ ask, question } satisfies PeerAsk);
+    }),
+  };
+  const runtimeOptions = { config, workerId: slot, logger, metrics, slabPool, health, peers };
   const runtime = loadRuntimeFactory(task.runtimeModule)(runtimeOptions);
   // One listener shared by every socket of this worker: closes are counted without a closure each.
   const countClose = () => metrics.inc(Counter.ConnectionsClosed);
@@ -53,9 +63,26 @@ export default async function serve(task: ServeTask): Promise<void> {
     }
   };
 
+  const answer = (msg: PeerQuery) => {
+    const none: PeerAnswer = msg.question.kind === 'kill' ? { kind: 'kill', outcome: 'none' } : { kind: 'processlist', rows: [] };
+    (runtime.answer?.(msg.question) ?? Promise.resolve(none)).then(
+      (a) => port.postMessage({ reply: msg.query, answer: a } satisfies PeerReply),
+      (err: unknown) => {
+        logger.error({ err }, 'BUG: answering a question about sessions failed');
+        port.postMessage({ reply: msg.query, answer: none } satisfies PeerReply);
+      },
+    );
+  };
+
   return new Promise<void>((resolve) => {
     port.on('message', (msg: ToWorker) => {
-      if (!('stop' in msg)) return accept(msg);
+      if ('fd' in msg) return accept(msg);
+      if ('query' in msg) return answer(msg);
+      if ('answers' in msg) {
+        const done = asks.get(msg.answers);
+        asks.delete(msg.answers);
+        return done?.(msg.list);
+      }
       logger.debug({ timeoutMs: msg.timeoutMs }, 'worker stopping');
       runtime
         .shutdown(msg.timeoutMs)

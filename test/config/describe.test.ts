@@ -25,7 +25,7 @@ test('describeTopology shows settings, users, backends with pool sizes, and wher
       'memory     bufferPoolMB 256, maxQueryMemoryMB 64',
       'logLevel   info',
       'metrics    http://127.0.0.1:9104/metrics',
-      'limits     maxConnectionsPerWorker unlimited, shutdownTimeoutMs 10000, maxBackendPreparedStatements 8000',
+      'limits     maxConnectionsPerWorker unlimited, shutdownTimeoutMs 10000, maxBackendPreparedStatements 8000, waitTimeoutSeconds 28800, interactiveTimeoutSeconds 28800',
       'server     version "8.0.36-sluice", nodeId 0',
       'tls        off',
       '',

@@ -31,6 +31,8 @@ const cases: [string, (raw: Raw) => void, string[]][] = [
   ['nodeId range', (r) => (r.nodeId = 1024), ['nodeId: must be an integer 0-1023 (got 1024)']],
   ['shutdownTimeoutMs type', (r) => (r.shutdownTimeoutMs = 1.5), ['shutdownTimeoutMs: must be an integer 0-3600000 (got 1.5)']],
   ['backendProbeIntervalMs range', (r) => (r.backendProbeIntervalMs = 10), ['backendProbeIntervalMs: must be an integer 50-3600000 (got 10)']],
+  ['waitTimeoutSeconds range', (r) => (r.waitTimeoutSeconds = 0), ['waitTimeoutSeconds: must be an integer 1-31536000 (got 0)']],
+  ['interactiveTimeoutSeconds type', (r) => (r.interactiveTimeoutSeconds = '1h'), ['interactiveTimeoutSeconds: must be an integer 1-31536000 (got "1h")']],
   ['serverVersion empty', (r) => (r.serverVersion = ''), ['serverVersion: must be a non-empty string (got "")']],
   ['tls needs cert and key', (r) => (r.tls = {}), ['tls.cert: required', 'tls.key: required']],
   // backends
