@@ -50,7 +50,7 @@ import type { BackendTarget } from '../backend/connection';
 import type { ProcessRow, Requester } from '../worker/messages';
 import type { DirectorySession, SessionDirectory } from './session-directory';
 import { idleTooLong, waitTimeoutSet, type IdleSession, type IdleSweep } from './idle-timeout';
-import { parseKill } from './kill-statement';
+import { parseKill, type KillStatement } from './kill-statement';
 import { killOnBackend } from './backend-kill';
 import { spliceConnectionId } from './connection-id';
 import { processlistRead, withProcesslistRows, showRows, SHOW_COLUMNS } from './processlist';
@@ -508,6 +508,10 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
           return this.changeUser(payload);
         case Com.STATISTICS:
           return this.statistics();
+        case Com.PROCESS_KILL: // mysqladmin kill: KILL CONNECTION of a 4-byte session id
+          this.busy = true;
+          this.started = performance.now();
+          return this.killSession(payload.readUInt32LE(1), false);
         case Com.FIELD_LIST:
           if (this.schema?.kind === 'sharded') return this.shardedFieldList(payload);
           return this.relayCommand(framed ?? this.reframe(payload), ResponseKind.FieldList, null);
@@ -1635,15 +1639,17 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   /** KILL [CONNECTION|QUERY] n: session n on whichever worker owns it; never sent to a backend as written. */
   private killStatement(sql: string): void {
     this.host.metrics.query(QueryKind.Other);
-    let id: number;
-    let query: boolean;
+    let k: KillStatement;
     try {
-      const k = parseKill(sql);
-      id = k.id === 'self' ? this.id : k.id;
-      query = k.query;
+      k = parseKill(sql);
     } catch (e) {
       return this.finishWithError(asSqlError(e, 'KILL'));
     }
+    this.killSession(k.id === 'self' ? this.id : k.id, k.query);
+  }
+
+  /** KILL [QUERY] of session id (the command is under way: busy). */
+  private killSession(id: number, query: boolean): void {
     if (id === this.id) {
       // MariaDB: the KILL statement itself is what gets interrupted.
       if (query) return this.finishWithError(new SqlError(ErrorCode.ER_QUERY_INTERRUPTED, 'Query execution was interrupted'));

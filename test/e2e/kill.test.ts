@@ -10,6 +10,8 @@ import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
 import { resolveConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import { createLogger } from '../../src/logger';
+import { BackendConnection } from '../../src/backend/connection';
+import { rawPackets } from '../helpers/raw-packets';
 
 let c: Cluster;
 
@@ -165,6 +167,44 @@ test('KILL [CONNECTION] n closes that session, also mid-statement, and its backe
     assert.deepEqual(list.map((r) => r.Id), [killer.threadId]);
   } finally {
     await killer.end();
+  }
+});
+
+test('a killed session\'s open transaction is rolled back: its backend connection is discarded, not pooled', async () => {
+  const victim = await connect('fwd');
+  const killer = await connect('fwd');
+  try {
+    const openTrx = async () => Number((await c.dbs[0].sql('SELECT COUNT(*) FROM information_schema.INNODB_TRX')).trim().split('\n').pop());
+    await victim.query('BEGIN');
+    await victim.query('INSERT INTO t VALUES (99)');
+    assert.equal(await openTrx(), 1);
+    const gone = closed(victim);
+    await killer.query(`KILL ${victim.threadId}`);
+    await until(gone, 'the victim to be disconnected');
+    // The backend rolls back when its connection closes; a pooled one would keep the transaction open.
+    await until(async () => (await openTrx()) === 0, 'the backend transaction to end');
+    assert.deepEqual((await killer.query('SELECT COUNT(*) AS n FROM t WHERE v = 99'))[0], [{ n: 0 }]);
+  } finally {
+    await killer.end();
+  }
+});
+
+test('COM_PROCESS_KILL (mysqladmin kill) is KILL CONNECTION of a sluice id; an unknown one gets 1094', async () => {
+  const victim = await connect('fwd');
+  const admin = await BackendConnection.connect({ name: 'sluice', host: '127.0.0.1', port: c.port, user: 'app', password: 'pw', connectTimeoutMs: 5000 }, 0, null);
+  try {
+    const { packets, send, until: arrived } = rawPackets(admin);
+    const gone = closed(victim);
+    const kill = (id: number) => send(Buffer.from([0x0c, id & 0xff, (id >> 8) & 0xff, (id >> 16) & 0xff, id >>> 24]));
+    kill(victim.threadId!);
+    await arrived(() => packets.length === 1);
+    assert.equal(packets[0][0], 0x00, 'OK');
+    await until(gone, 'the victim to be disconnected');
+    kill(999_997);
+    await arrived(() => packets.length === 2);
+    assert.deepEqual([packets[1][0], packets[1].readUInt16LE(1)], [0xff, 1094]);
+  } finally {
+    admin.destroy();
   }
 });
 
