@@ -129,6 +129,11 @@ function endsWithParen(payload: Buffer): boolean {
   return false;
 }
 
+/** Statements sessionIds() looks at: any that may name KILL, PROCESSLIST or CONNECTION_ID() (not plain DML, the hot path). */
+function mayNameSessionIds(c: Classified): boolean {
+  return c.verb === Verb.Kill || c.verb === Verb.Other || c.verb === Verb.Prepare || (c.traits & (Trait.SessionInfo | Trait.Multi)) !== 0;
+}
+
 /** SHOW PROCESSLIST's Command for the commands a session runs (others show as Query). */
 const COMMAND_NAMES: Partial<Record<number, string>> = {
   [Com.STMT_PREPARE]: 'Prepare', [Com.STMT_EXECUTE]: 'Execute', [Com.STMT_FETCH]: 'Fetch', [Com.FIELD_LIST]: 'Field List',
@@ -558,7 +563,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   private query(payload: Buffer, framed: Buffer | null): void {
     const c = classify(payload, 1, payload.length);
     this.info = framed !== null ? payload : null; // a reassembled payload's slab is reused: not kept
-    if ((c.verb === Verb.Kill || c.verb === Verb.Other || c.verb === Verb.Prepare || c.traits & (Trait.SessionInfo | Trait.Multi)) && this.sessionIds(payload, c)) return;
+    if (mayNameSessionIds(c) && this.sessionIds(payload, c)) return;
     this.host.metrics.query(VERB_KIND[c.verb] ?? QueryKind.Other);
     if (c.verb === Verb.Use && !(c.traits & Trait.Multi)) return this.useStatement(payload);
     if (c.verb === Verb.Other && isShowDatabases(payload)) {

@@ -242,6 +242,22 @@ test('unknown ids get 1094, another user\'s session 1095, an admin may kill it; 
   }
 });
 
+test('KILL and PROCESSLIST do not reach a backend inside prepared statements, SQL PREPARE or multi-statements', async () => {
+  const conn = await connect('fwd', 'app', { multipleStatements: true });
+  try {
+    const errno = async (p: Promise<unknown>) => ((await settle(p)) as { errno?: number }).errno;
+    assert.equal(await errno(conn.execute('KILL 999999')), 1295);
+    assert.equal(await errno(conn.execute('SHOW PROCESSLIST')), 1295);
+    assert.equal(await errno(conn.query("PREPARE s FROM 'KILL 999999'")), 1235);
+    assert.equal(await errno(conn.query("EXECUTE IMMEDIATE 'SHOW PROCESSLIST'")), 1235);
+    assert.equal(await errno(conn.query('SELECT 1; KILL 999999')), 1235);
+    assert.equal(await errno(conn.query('SELECT 1; SHOW PROCESSLIST')), 1235);
+    assert.deepEqual((await conn.query('SELECT 1 AS one'))[0], [{ one: 1 }], 'the session goes on');
+  } finally {
+    await conn.end();
+  }
+});
+
 test('a client\'s KILL never reaches a backend', async () => {
   for (const db of c.dbs) {
     // (the first test's calls, as written: 'connection_id ( )' and 'CONNECTION_ID())' inside CONCAT)
