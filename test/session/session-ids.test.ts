@@ -9,19 +9,25 @@ import { waitTimeoutSet, idleTooLong, SWEEP_MS } from '../../src/session/idle-ti
 import { classify, Verb, Trait } from '../../src/session/classify';
 import { SqlError } from '../../src/protocol/errors';
 
-test('CONNECTION_ID() calls become the id; whole select items keep their written name', () => {
+test('CONNECTION_ID() calls become the id; select items that held one keep their written name', () => {
   const cases: [string, string][] = [
     ['SELECT CONNECTION_ID()', 'SELECT 42 AS `CONNECTION_ID()`'],
     ['select connection_id ( ) , 1', 'select 42 AS `connection_id ( )` , 1'],
     ['SELECT a, CONNECTION_ID() FROM t', 'SELECT a, 42 AS `CONNECTION_ID()` FROM t'],
     ['SELECT CONNECTION_ID() AS me', 'SELECT 42 AS me'],
     ['SELECT CONNECTION_ID() me', 'SELECT 42 me'],
-    ['SELECT CONNECTION_ID() + 1', 'SELECT 42 + 1'],
-    ["SELECT CONCAT('x', CONNECTION_ID())", "SELECT CONCAT('x', 42)"],
+    ['SELECT CONNECTION_ID() + 1', 'SELECT 42 + 1 AS `CONNECTION_ID() + 1`'],
+    ["SELECT CONCAT('x', CONNECTION_ID())", "SELECT CONCAT('x', 42) AS `CONCAT('x', CONNECTION_ID())`"],
+    ["SELECT CONCAT('x', CONNECTION_ID()) s", "SELECT CONCAT('x', 42) s"],
+    ['SELECT DISTINCT CONNECTION_ID() FROM t', 'SELECT DISTINCT 42 AS `CONNECTION_ID()` FROM t'],
+    ['SELECT CASE WHEN 1 THEN CONNECTION_ID() END me', 'SELECT CASE WHEN 1 THEN 42 END me'],
+    ['SELECT CONNECTION_ID() UNION SELECT 1', 'SELECT 42 AS `CONNECTION_ID()` UNION SELECT 1'],
+    ['SELECT x.a FROM (SELECT CONNECTION_ID() AS a) x', 'SELECT x.a FROM (SELECT 42 AS a) x'],
+    ['INSERT INTO t VALUES (CONNECTION_ID(), 1)', 'INSERT INTO t VALUES (42, 1)'],
     ['SELECT * FROM t WHERE owner = CONNECTION_ID()', 'SELECT * FROM t WHERE owner = 42'],
     ['SELECT a FROM t ORDER BY CONNECTION_ID(), a', 'SELECT a FROM t ORDER BY 42, a'],
     ['SET @me = CONNECTION_ID()', 'SET @me = 42'],
-    ['SELECT (SELECT CONNECTION_ID())', 'SELECT (SELECT 42 AS `CONNECTION_ID()`)'],
+    ['SELECT (SELECT CONNECTION_ID())', 'SELECT (SELECT 42 AS `CONNECTION_ID()`) AS `(SELECT CONNECTION_ID())`'],
   ];
   for (const [sql, want] of cases) assert.equal(spliceConnectionId(sql, 42), want, sql);
   // Strings, comments and names that only look like it stay as written.
