@@ -1,8 +1,10 @@
-// Micro benchmarks of the per-statement front end: classify() (every forwarded statement) and
-// planStatement() of a point select on a sharded schema with a warm plan cache (every sharded one).
+// Micro benchmarks of the per-statement front end: classify() and the access check (every forwarded
+// statement) and planStatement() of a point select on a sharded schema with a warm plan cache (every
+// sharded one).
 import { classify, Verb } from '../../src/session/classify';
+import { accessError } from '../../src/session/access';
 import { PlanCache, planStatement } from '../../src/plan';
-import type { ShardedSchema } from '../../src/config/types';
+import type { SchemaConfig, ShardedSchema, UserConfig } from '../../src/config/types';
 import type { MicroGroup } from './harness';
 
 /** 2 partitions, users/orders bound on uid (mod), a broadcast table. */
@@ -30,7 +32,21 @@ export function routingGroups(): MicroGroup[] {
   const plan = () => planStatement(`SELECT name, email FROM users WHERE uid = ${(id = (id + 7) % 100000)}`, SHOP, { cache });
   const first = plan();
   if (first.units.length !== 1) throw new Error(`BUG: a point select should route to one shard, got ${first.units.length}`);
+  const user: UserConfig = { user: 'app', password: 'x', schemas: ['sbtest'], requireTls: false, privileges: ['read', 'write', 'ddl'] };
+  const sbtest: SchemaConfig = { kind: 'forward', name: 'sbtest', backend: 'db0', database: 'sbtest' };
+  const schemas = { sbtest };
+  const orm = Buffer.from('SELECT sbtest1.id, sbtest1.c FROM sbtest1 WHERE sbtest1.id = 4242');
+  const checked = (sql: Buffer) => accessError(sql, 0, classify(sql, 0, sql.length), user, schemas, sbtest);
+  if (checked(point) !== null || checked(orm) !== null) throw new Error('BUG: access check refused a plain select');
   return [
+    {
+      name: 'access check per forwarded statement',
+      tasks: {
+        'classify(point select)': () => classify(point, 0, point.length),
+        'classify + accessError(point select)': () => checked(point),
+        'classify + accessError(qualified columns: read in full)': () => checked(orm),
+      },
+    },
     {
       name: 'front end per statement',
       tasks: {

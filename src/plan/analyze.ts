@@ -9,7 +9,7 @@ import { qualifierEdit, tableNameEdit } from '../rewrite/names';
 import { rewriteSelect, type SelectRewrite } from '../rewrite/select';
 import { rewriteUnion, type UnionRewrite } from '../rewrite/union';
 import { and, ANY, keyCondition, or, valueRef, type Cond, type ValueRef } from './conditions';
-import { missingShardKey, notSupported, shardKeyUpdate } from './errors';
+import { missingShardKey, notSupported, outsideSchema, shardKeyUpdate } from './errors';
 import type { ShardRule } from './placement';
 import type { Template } from './template';
 
@@ -208,7 +208,12 @@ export function analyze(template: Template, stmt: A.Statement, schema: ShardedSc
   const uses = new Map<A.Table | A.TableName, TableUse>();
   for (const { node, depth } of c.tables) {
     const use: TableUse = { name: node.name, alias: node.type === 'Table' ? node.alias : undefined, kind: 'plain', depth };
-    if (node.schema !== undefined && node.schema !== schema.name) use.kind = 'other';
+    if (node.schema !== undefined && node.schema !== schema.name) {
+      // Only information_schema may stand beside the schema's own tables; any other database is refused here
+      // too, not left to the default partition's backend (the session's access check refuses it first).
+      if (node.schema.toLowerCase() !== 'information_schema') throw outsideSchema(node.schema, node.name, schema.name);
+      use.kind = 'other';
+    }
     else if (node.schema === undefined && c.ctes.has(node.name.toLowerCase())) use.kind = 'other';
     else {
       const rule = ruleOf(schema, node.name);

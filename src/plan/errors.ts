@@ -11,6 +11,8 @@ export const PlanErrno = {
   WRONG_ARGUMENTS: 1210,
   /** ER_TOO_BIG_SELECT-like refusal of a deep cross-shard page; MySQL's ER_NOT_SUPPORTED_YET is used. */
   DEEP_LIMIT: 1235,
+  /** ER_TABLEACCESS_DENIED_ERROR (42000): a table of a database outside the sharded schema. */
+  TABLE_ACCESS_DENIED: 1142,
 } as const;
 
 const SQLSTATE_HY000 = 'HY000';
@@ -48,5 +50,13 @@ export function deepLimit(rows: bigint, max: number): SqlError {
   return new SqlError(
     PlanErrno.DEEP_LIMIT,
     `LIMIT offset + row count ${rows} across shards exceeds maxLimitRows ${max}: page with a WHERE condition on the sort key (keyset pagination), query one shard by its key, or raise maxLimitRows`,
+  );
+}
+
+/** A table of another database named in a statement on a sharded schema. */
+export function outsideSchema(db: string, table: string, schema: string): SqlError {
+  return new SqlError(
+    PlanErrno.TABLE_ACCESS_DENIED,
+    `SELECT command denied for table \`${db}\`.\`${table}\`: a statement on sharded schema ${schema} may name only its own tables and information_schema`,
   );
 }

@@ -44,6 +44,8 @@ export const enum Trait {
   Multi = 0x20,
   /** Names CONNECTION_ID or PROCESSLIST, which sluice answers with its own session ids (ClientSession.sessionIds). */
   SessionInfo = 0x40,
+  /** A qualified name (x.y), a file function (LOAD_FILE, INTO OUTFILE/DUMPFILE) or a backslash in a string: the access check reads the statement (access.ts). */
+  Access = 0x80,
 }
 
 export interface Classified {
@@ -88,6 +90,19 @@ const SESSION_INFO_WORDS = new Set(['CONNECTION_ID', 'PROCESSLIST']);
 const INTERESTING = new Uint32Array(256);
 for (const w of [...PIN_WORDS, ...LAST_CONN_WORDS, ...UNLOCK_WORDS, ...SESSION_INFO_WORDS]) INTERESTING[w.charCodeAt(0)] |= 1 << w.length;
 
+/** Words that make the access check read a statement, by length (LOAD_FILE, OUTFILE, DUMPFILE). */
+const ACCESS_WORDS: (Buffer | undefined)[] = [];
+for (const w of ['LOAD_FILE', 'OUTFILE', 'DUMPFILE']) ACCESS_WORDS[w.length] = Buffer.from(w, 'latin1');
+
+/** Whether buf[start, start + word.length) is `word` (upper case), compared case-insensitively (ASCII). */
+function isWord(buf: Buffer, start: number, word: Buffer): boolean {
+  for (let k = 0; k < word.length; k++) {
+    const c = buf[start + k];
+    if ((c >= 0x61 && c <= 0x7a ? c - 0x20 : c) !== word[k]) return false;
+  }
+  return true;
+}
+
 const isWordByte = (c: number) =>
   (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x24 || c >= 0x80;
 
@@ -103,6 +118,7 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
   let expectSetName = false; // in SET, at the start of an assignment
   let depth = 0;
   let sawSemicolon = false;
+  let named = false; // the last token was a name (a word that is no number, or a quoted one): a `.` after it qualifies
   let i = start;
   while (i < end) {
     const c = buf[i];
@@ -130,7 +146,11 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
       const q0 = i++;
       while (i < end) {
         const d = buf[i];
-        if (d === 0x5c && c !== 0x60) { i += 2; continue; }
+        if (d === 0x5c && c !== 0x60) { // under NO_BACKSLASH_ESCAPES the string ends sooner: the access check reads both ways
+          traits |= Trait.Access;
+          i += 2;
+          continue;
+        }
         if (d === c) {
           if (buf[i + 1] === c) { i += 2; continue; }
           break;
@@ -138,11 +158,13 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
         i++;
       }
       i++;
+      named = true;
       if (c === 0x60 && verb === Verb.Set && expectSetName) (setNames ??= []).push(buf.toString('latin1', q0 + 1, i - 1).toLowerCase()); // SET `name`
       expectSetName = false;
       continue;
     }
     if (c === 0x40) { // @var or @@var
+      named = false;
       const system = buf[i + 1] === 0x40;
       if (!system) {
         // A user variable being assigned (SET @x, SELECT … INTO @x, @x := …) can't be replayed.
@@ -175,6 +197,9 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
       const w0 = i;
       while (i < end && isWordByte(buf[i])) i++;
       const len = i - w0;
+      named = !(buf[w0] >= 0x30 && buf[w0] <= 0x39) || !allDigits(buf, w0, i);
+      const access = ACCESS_WORDS[len];
+      if (access !== undefined && isWord(buf, w0, access)) traits |= Trait.Access;
       const setName = verb === Verb.Set && expectSetName;
       // Cheap filter before making a string: only a word whose initial and length match a word of
       // interest after the first (TEMPORARY, GET_LOCK, ... CONNECTION_ID, PROCESSLIST) is looked up.
@@ -207,6 +232,8 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
       else if (SESSION_INFO_WORDS.has(word)) traits |= Trait.SessionInfo;
       continue;
     }
+    if (c === 0x2e && named) traits |= Trait.Access;
+    named = false;
     if (c === 0x28) depth++;
     else if (c === 0x29) depth--;
     else if (c === 0x2c && depth === 0 && verb === Verb.Set) expectSetName = true;
@@ -215,6 +242,12 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
   }
   if (verb === Verb.Set && !(traits & (Trait.Pin | Trait.GlobalSet)) && setNames) traits |= Trait.SessionSet;
   return { verb, traits, setNames };
+}
+
+/** Whether buf[start, end) is all digits (a number, not a name: MySQL names may start with a digit). */
+function allDigits(buf: Buffer, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (buf[k] < 0x30 || buf[k] > 0x39) return false;
+  return true;
 }
 
 /** Whether the word before position `at` (skipping spaces and commas of an INTO list) is INTO. */

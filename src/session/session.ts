@@ -28,6 +28,7 @@ import type { MetricsWriter } from '../metrics/shared-metrics';
 import type { SlabPool } from '../memory/slab-pool';
 import { Authenticator, type AuthContext, type Credential } from './authenticate';
 import { classify, Verb, Trait, type Classified } from './classify';
+import { accessError, defaultForwardSchema } from './access';
 import { SessionState, syncBackend } from './state';
 import { StatementRegistry, backendExecute, backendLongData, type ClientStatement } from './prepared';
 import { classifyPrepared, withParams, unpreparable, shardedStateRefusal } from './stateful-statements';
@@ -576,6 +577,8 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       const m = /^\s*select\s+((?:database|schema)\s*\(\s*\))\s*;?\s*$/i.exec(payload.toString('latin1', 1));
       if (m) return this.sendRows(1, [m[1]], [[this.schema?.name ?? null]]); // the column is named as written
     }
+    const denied = accessError(payload, 1, c, this.credential!.config, this.host.schemas, this.schema);
+    if (denied) return this.sendError(denied, 1);
     if (this.schema?.kind === 'sharded') return this.shardedQuery(payload, c, framed);
     this.current = c;
     // Kept for end(): a SET to record, a COMMIT/ROLLBACK long enough to say RELEASE (a bare COMMIT costs nothing more).
@@ -615,6 +618,9 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     const text = classifyPrepared(sql);
     const unsupported = unpreparable(text);
     if (unsupported) return this.finishWithError(unsupported);
+    // Checked at prepare, so every execute of the statement is covered.
+    const denied = accessError(Buffer.from(sql, 'latin1'), 0, text, this.credential!.config, this.host.schemas, this.schema);
+    if (denied) return this.finishWithError(denied);
     if (this.schema?.kind === 'sharded') {
       let params: number;
       try {
@@ -1334,8 +1340,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     if (!schema) {
       // No schema selected: statements that need none (SELECT 1, SHOW VARIABLES, ...) go to the
       // backend of the first forwarding schema this user may use.
-      const allowed = this.credential!.config.schemas;
-      schema = Object.values(this.host.schemas).find((s) => s.kind === 'forward' && (allowed.includes('*') || allowed.includes(s.name))) ?? null;
+      schema = defaultForwardSchema(this.credential!.config, this.host.schemas);
       if (!schema) throw new SqlError(ErrorCode.ER_NO_DB_ERROR, 'No database selected');
       const pool = this.host.pool((schema as { backend: string }).backend)!;
       return { pool, database: '' };

@@ -4,7 +4,7 @@ import { classify, Verb, Trait } from '../../src/session/classify';
 
 const TRAIT_NAMES: [number, string][] = [
   [Trait.Pin, 'Pin'], [Trait.Unlock, 'Unlock'], [Trait.NeedsLastConnection, 'NeedsLastConnection'],
-  [Trait.SessionSet, 'SessionSet'], [Trait.GlobalSet, 'GlobalSet'], [Trait.Multi, 'Multi'],
+  [Trait.SessionSet, 'SessionSet'], [Trait.GlobalSet, 'GlobalSet'], [Trait.Multi, 'Multi'], [Trait.Access, 'Access'],
 ];
 
 /** Classifies sql as the session does: a COM_QUERY payload (command byte first), from offset 1. */
@@ -74,8 +74,9 @@ test('strings and quoted identifiers hide keywords and semicolons', () => {
   assert.deepEqual(traits('SELECT "LAST_INSERT_ID()"'), []);
   assert.deepEqual(traits('SELECT `temporary` FROM `get_lock`'), []);
   assert.deepEqual(traits("SELECT 'it''s; GET_LOCK(1)'"), []);
-  assert.deepEqual(traits("SELECT 'a\\'; GET_LOCK(1)'"), [], 'backslash-escaped quote');
-  assert.deepEqual(traits('SELECT "a\\"; SELECT 2"'), []);
+  // A backslash in a string makes the access check read the statement (both with and without escapes).
+  assert.deepEqual(traits("SELECT 'a\\'; GET_LOCK(1)'"), ['Access'], 'backslash-escaped quote');
+  assert.deepEqual(traits('SELECT "a\\"; SELECT 2"'), ['Access']);
   assert.deepEqual(traits('SELECT `a``; SELECT 2`'), []);
   assert.deepEqual(traits("SELECT ';'"), []);
   assert.deepEqual(traits("SELECT '@a := 1', \"INTO @x\""), []);
@@ -165,4 +166,20 @@ test('classify reads only buf[start, end)', () => {
   assert.equal(d.traits, Trait.NeedsLastConnection);
   // Bytes that are not ASCII (UTF-8 identifiers and strings) are word bytes or skipped, never misread.
   assert.deepEqual(run("SELECT größe FROM tëst WHERE x = 'ünï;'"), { verb: Verb.Select, traits: [], setNames: null });
+});
+
+test('Access: qualified names and file functions are noticed; in strings and comments they are not', () => {
+  for (const sql of [
+    'SELECT * FROM mysql.user', 'SELECT * FROM `mysql`.`user`', 'SELECT * FROM mysql . user', 'SELECT * FROM mysql/**/.user',
+    'SELECT * FROM "mysql".user', 'SELECT t.a FROM t', 'SELECT 1 FROM 1db.t', "SELECT load_file('/x')", "SELECT 1 INTO OUTFILE '/x'",
+    "SELECT 1 INTO dumpfile '/x'", 'SELECT 1 /*! , x.y */', 'SELECT 1 /*M!100000 , LOAD_FILE(1) */',
+  ]) {
+    assert.ok(traits(sql).includes('Access'), sql);
+  }
+  for (const sql of [
+    "SELECT 'mysql.user'", 'SELECT 1 /* mysql.user */', 'SELECT 1 -- mysql.user', 'SELECT 1 # LOAD_FILE(x)', 'SELECT 1.5', 'SELECT 1 + .5',
+    'SELECT c FROM sbtest1 WHERE id = 5', 'SELECT @a.b', 'SELECT @@session.sql_mode', "SELECT 'LOAD_FILE(x)'", 'SELECT outfiles FROM t',
+  ]) {
+    assert.ok(!traits(sql).includes('Access'), sql);
+  }
 });
