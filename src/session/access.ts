@@ -377,11 +377,6 @@ class Check {
         inList = stack.pop() ?? false;
         continue;
       }
-      if (k === T.STRING && this.word(j - 1) === 'FROM' && this.word(j - 3) === 'PREPARE') {
-        const inside = this.prepared(j);
-        if (inside) return inside;
-        continue;
-      }
       if (!isName(k)) continue;
       // db.t, db.t.c, db.t.*, db.f(, and x.y where a table stands: x is a database.
       if (kinds[j + 1] === T.DOT && isName(kinds[j + 2])) {
@@ -409,11 +404,11 @@ class Check {
       if ((w === 'LOAD_FILE' && kinds[j + 1] === T.LPAREN) || ((w === 'OUTFILE' || w === 'DUMPFILE') && this.word(j - 1) === 'INTO')) {
         const denied = this.lacks(FILE, s, e, verb);
         if (denied) return denied;
-      } else if (w === 'PREPARE' && this.word(j + 2) === 'FROM' && kinds[j + 3] !== T.STRING) {
-        return cannotRead('PREPARE from a variable or expression');
+      } else if (w === 'PREPARE' && this.word(j + 2) === 'FROM') {
+        const inside = this.prepared(j + 3, e, 'PREPARE from a variable or expression');
+        if (inside) return inside;
       } else if (w === 'IMMEDIATE' && this.word(j - 1) === 'EXECUTE') {
-        if (kinds[j + 1] !== T.STRING) return cannotRead('EXECUTE IMMEDIATE of a variable or expression');
-        const inside = this.prepared(j + 1);
+        const inside = this.prepared(j + 1, e, 'EXECUTE IMMEDIATE of a variable or expression');
         if (inside) return inside;
       } else if (compound && j > s && CHECKED_VERBS.has(w) && kinds[j + 1] !== T.LPAREN && !CLAUSE_PREFIXES.has(this.word(j - 1))) {
         // A statement inside a stored program, event or BEGIN NOT ATOMIC (not a function such as REPLACE()).
@@ -485,10 +480,17 @@ class Check {
     return at >= 0 && at < e && isName(kinds[at]) ? at : -1;
   }
 
-  /** The statement in the string literal at token i (PREPARE ... FROM '...', EXECUTE IMMEDIATE '...'). */
-  private prepared(i: number): SqlError | null {
+  /**
+   * The statement in the string literal at token i (PREPARE ... FROM '...', EXECUTE IMMEDIATE '...'
+   * [USING ...]; adjacent literals are one string, as MySQL reads them); anything else is `what`, refused.
+   */
+  private prepared(i: number, e: number, what: string): SqlError | null {
+    const { kinds, starts, ends } = this.tokens;
+    let text = '';
+    let k = i;
+    for (; k < e && (kinds[k] === T.STRING || kinds[k] === T.DSTRING); k++) text += unescapeString(this.sql, starts[k], ends[k]);
+    if (k === i || (k < e && this.word(k) !== 'USING')) return cannotRead(what);
     if (this.depth + 1 >= buffers.length) return cannotRead('A PREPARE inside a prepared statement text');
-    const text = unescapeString(this.sql, this.tokens.starts[i], this.tokens.ends[i]);
     return new Check(text, this.scope, this.depth + 1).run();
   }
 

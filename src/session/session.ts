@@ -1338,12 +1338,11 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   private target(): { pool: BackendPool; database: string } {
     let schema = this.schema;
     if (!schema) {
-      // No schema selected: statements that need none (SELECT 1, SHOW VARIABLES, ...) go to the
-      // backend of the first forwarding schema this user may use.
+      // No schema selected: statements that need none (SELECT 1, SHOW VARIABLES, ...) go to the first
+      // forwarding schema this user may use, in its database: a pooled connection keeps the database
+      // its last session used, which may be another user's (MySQL cannot unselect one).
       schema = defaultForwardSchema(this.credential!.config, this.host.schemas);
       if (!schema) throw new SqlError(ErrorCode.ER_NO_DB_ERROR, 'No database selected');
-      const pool = this.host.pool((schema as { backend: string }).backend)!;
-      return { pool, database: '' };
     }
     if (schema.kind === 'forward') return { pool: this.host.pool(schema.backend)!, database: schema.database };
     throw new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `BUG: statement on sharded schema '${schema.name}' took the forwarding path`);

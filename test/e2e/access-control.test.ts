@@ -251,3 +251,37 @@ test('the user allowed fwd2 reads it', async () => {
   const [rows] = await s.query('SELECT s FROM fwd2.secrets');
   assert.deepEqual(rows, [{ s: 'other-user-data' }]);
 });
+
+test('without a selected schema, an unqualified name never reaches the database a pooled connection last used', async () => {
+  // One worker and one backend connection: the session without a schema gets the connection `other` used in fwd2.
+  const solo = await startCluster({
+    backends: 1,
+    setup,
+    threads: 1,
+    config: ([a]) => ({
+      users: [{ user: 'app', password: 'pw', schemas: ['fwd'] }, { user: 'other', password: 'pw', schemas: ['fwd2'] }],
+      backends: { db1: backendOf(a, { max: 1 }) },
+      schemas: { fwd: { backend: 'db1', database: 'fwd' }, fwd2: { backend: 'db1', database: 'fwd2' } },
+    }),
+  });
+  const o = await mysql.createConnection({ host: '127.0.0.1', port: solo.port, user: 'other', password: 'pw', database: 'fwd2' });
+  const s = await mysql.createConnection({ host: '127.0.0.1', port: solo.port, user: 'app', password: 'pw' });
+  try {
+    await o.query('SELECT s FROM secrets');
+    let err: DriverError | null = null;
+    try {
+      await s.query('SELECT s FROM secrets');
+    } catch (e) {
+      err = e as DriverError;
+    }
+    assert.ok(err, 'read fwd2.secrets through the pooled connection');
+    assert.equal(err.errno, 1146);
+    assert.equal(err.message, "Table 'fwd.secrets' doesn't exist");
+    const [rows] = await s.query('SELECT v FROM t');
+    assert.deepEqual(rows, [{ v: 'mine' }]);
+  } finally {
+    await o.end();
+    await s.end();
+    await solo.stop();
+  }
+});

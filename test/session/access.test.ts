@@ -115,6 +115,10 @@ test('PREPARE and EXECUTE IMMEDIATE: a literal is checked as SQL, a variable is 
   assert.equal(errno("PREPARE s FROM 'SELECT * FROM mysql.user'"), 1142);
   assert.equal(errno("PREPARE s FROM 'SELECT \\'x\\' FROM fwd2.t'"), 1142);
   assert.equal(errno('PREPARE s FROM @q'), 1235);
+  assert.equal(errno(`PREPARE s FROM "SELECT * FROM t WHERE a = 'x'"`), 0);
+  assert.equal(errno("PREPARE s FROM 'SELECT * FROM my' 'sql.user'"), 1142); // adjacent literals are one string
+  assert.equal(errno("PREPARE s FROM CONCAT('SELECT 1', '')"), 1235);
+  assert.equal(errno("EXECUTE IMMEDIATE 'SELECT ?' USING 1"), 0);
   assert.equal(errno("EXECUTE IMMEDIATE 'SET GLOBAL a = 1'"), 1227);
   assert.equal(errno('EXECUTE IMMEDIATE @q'), 1235);
   assert.equal(errno('EXECUTE s'), 0);
