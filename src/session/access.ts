@@ -16,7 +16,7 @@
 // Refusals carry MySQL's errors: 1142 (table), 1044 (database), 1227 (privilege), 1235 (cannot check).
 import type { Privilege, SchemaConfig, UserConfig } from '../config/types';
 import { ErrorCode, SqlError } from '../protocol/errors';
-import { T, TokenBuffer, unescapeString, unquoteIdent } from '../sql/lexer';
+import { T, TokenBuffer, keywordName, unescapeString, unquoteIdent } from '../sql/lexer';
 import { KW_BASE } from '../sql/keywords';
 import { scanFast } from '../sql/scanner';
 import { Trait, Verb, type Classified } from './classify';
@@ -187,10 +187,11 @@ class Check {
     return null;
   }
 
-  /** Upper-cased text of token i if it is a word (keyword or identifier), else ''. */
+  /** Upper-cased text of token i if it is a word (keyword or identifier), else ''. A keyword's name is no new string. */
   private word(i: number): string {
     const k = this.tokens.kinds[i];
-    return k === T.IDENT || k >= KW_BASE ? this.sql.slice(this.tokens.starts[i], this.tokens.ends[i]).toUpperCase() : '';
+    if (k >= KW_BASE) return keywordName(k);
+    return k === T.IDENT ? this.sql.slice(this.tokens.starts[i], this.tokens.ends[i]).toUpperCase() : '';
   }
 
   /** The name token i stands for (quotes removed). */
@@ -308,6 +309,11 @@ class Check {
       if (w === 'TEMPORARY') temporary = true;
       if (ADMIN_OBJECTS[w]) return ADMIN_OBJECTS[w];
       if (w === 'FUNCTION' && this.find(i, e, 'SONAME') > 0) return SUPER; // a UDF: a library loaded into the server
+      if (w === 'TABLE' && (verb === 'CREATE' || verb === 'ALTER')) {
+        // A table stored in files of the server's choosing, or one reaching another server (FEDERATED, CONNECT, SPIDER).
+        if (this.find(i, e, 'DIRECTORY') > 0) return FILE;
+        if (this.find(i, e, 'CONNECTION') > 0) return SUPER;
+      }
       if (w === 'TABLE' || w === 'VIEW' || w === 'INDEX' || w === 'DATABASE' || w === 'SCHEMA' || w === 'PROCEDURE' || w === 'FUNCTION' ||
         w === 'TRIGGER' || w === 'EVENT' || w === 'SEQUENCE' || w === 'TABLES') break;
     }

@@ -100,6 +100,8 @@ test('privileges: read-only, writes, DDL and server-level statements', () => {
     'LOAD INDEX INTO CACHE t', 'BACKUP STAGE START', 'DO LOAD_FILE("x")', 'SET STATEMENT a = 1 FOR SET GLOBAL b = 1',
     'CREATE PROCEDURE p() BEGIN FLUSH TABLES; END', 'BEGIN NOT ATOMIC SET GLOBAL a = 1; END',
     'CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO FLUSH LOGS', 'SELECT 1 /*!40000 INTO OUTFILE "/tmp/x" */',
+    "CREATE TABLE f (a INT) ENGINE=FEDERATED CONNECTION='mysql://root@h/mysql/user'", "ALTER TABLE t CONNECTION='mysql://h/db/t'",
+    "CREATE TABLE d (a INT) DATA DIRECTORY = '/tmp'",
   ];
   for (const sql of server) assert.equal(errno(sql), 1227, sql);
   for (const sql of server) assert.notEqual(errno(sql, ['read', 'write', 'ddl', 'admin']), 1227, sql);
