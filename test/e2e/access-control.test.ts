@@ -7,6 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
+import { rawPackets, isEnd } from '../helpers/raw-packets';
+import { BackendConnection } from '../../src/backend/connection';
 
 let c: Cluster;
 const open: mysql.Connection[] = [];
@@ -283,5 +285,28 @@ test('without a selected schema, an unqualified name never reaches the database 
     await o.end();
     await s.end();
     await solo.stop();
+  }
+});
+
+test('COM_FIELD_LIST lists only tables of the current schema (no schema selected included)', async () => {
+  for (const database of ['fwd', 'shop', null]) {
+    const conn = await BackendConnection.connect({ name: 'sluice', host: '127.0.0.1', port: c.port, user: 'app', password: 'pw', connectTimeoutMs: 5000 }, 0, database);
+    const raw = rawPackets(conn);
+    const fieldList = async (table: string): Promise<Buffer[]> => {
+      raw.send(Buffer.concat([Buffer.from([0x04]), Buffer.from(table), Buffer.from([0])]));
+      await raw.until(() => raw.packets.length > 0 && (raw.packets[raw.packets.length - 1][0] === 0xff || isEnd(raw.packets[raw.packets.length - 1])));
+      return raw.packets.splice(0);
+    };
+    try {
+      for (const table of ['secrets', 'mysql.user', 'user']) {
+        const answer = await fieldList(table);
+        assert.equal(answer.length, 1, `${database}: ${table} listed ${answer.length - 1} columns`);
+        assert.equal(answer[0][0], 0xff);
+      }
+      const own = await fieldList(database === 'shop' ? 'users' : 't');
+      assert.equal(own.length, 3, `${database}: its own table's two columns and the end`);
+    } finally {
+      conn.destroy();
+    }
   }
 });
