@@ -103,6 +103,15 @@ async function backendUp(): Promise<Record<string, number>> {
   return up;
 }
 
+/** Open backend connections of each backend (busy + idle, summed over workers), from /metrics. */
+async function backendConnections(): Promise<Record<string, number>> {
+  const { host, port } = sluice.metricsAddress!;
+  const text = await (await fetch(`http://${host}:${port}/metrics`)).text();
+  const open: Record<string, number> = {};
+  for (const m of text.matchAll(/^sluice_backend_connections\{backend="([^"]+)",state="\w+"\} (\d+)$/gm)) open[m[1]] = (open[m[1]] ?? 0) + Number(m[2]);
+  return open;
+}
+
 /** Polls check() until it holds (errors count as not yet), bounded. */
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -188,6 +197,9 @@ test('reads in flight on a replica that dies run again on another server (none o
 
 test('with every replica and the primary unreachable, a read gets ERR 2003 naming them', async () => {
   await Promise.all([r1.kill(), primary.kill()]);
+  // Pooled connections to the killed servers would end a read with ERR 2013 (lost before the answer)
+  // if sluice had not yet read their close: this test is about servers that cannot be reached.
+  await until(async () => { const open = await backendConnections(); return !open.r1 && !open.p; }, 'sluice to see the killed servers\' connections close');
   for (const sql of ['SELECT id FROM items WHERE id = 2', 'SELECT id FROM items ORDER BY id']) {
     await assert.rejects(conns[1].query(sql), (e: { errno?: number; message: string }) => {
       assert.equal(e.errno, 2003, e.message);
