@@ -46,6 +46,11 @@ export const enum Trait {
   SessionInfo = 0x40,
   /** A qualified name (x.y), a file function (LOAD_FILE, INTO OUTFILE/DUMPFILE) or a backslash in a string: the access check reads the statement (access.ts). */
   Access = 0x80,
+  /** Calls USER(), CURRENT_USER, SESSION_USER(), SYSTEM_USER() or DATABASE(): sluice puts in the
+   *  sluice user and the logical schema. */
+  Identity = 0x100,
+  /** Names INFORMATION_SCHEMA: sluice narrows it to the user's schemas, in logical names. */
+  InfoSchema = 0x200,
 }
 
 export interface Classified {
@@ -85,10 +90,19 @@ const PIN_WORDS = new Set(['TEMPORARY', 'GET_LOCK', 'SQL_CALC_FOUND_ROWS']);
 const LAST_CONN_WORDS = new Set(['LAST_INSERT_ID', 'ROW_COUNT', 'FOUND_ROWS']);
 const UNLOCK_WORDS = new Set(['RELEASE_ALL_LOCKS', 'RELEASE_LOCK']);
 const SESSION_INFO_WORDS = new Set(['CONNECTION_ID', 'PROCESSLIST']);
+const IDENTITY_WORDS = new Set(['CURRENT_USER', 'SESSION_USER', 'SYSTEM_USER']);
+/** These count only as a call (`USER(`): CREATE USER, CREATE SCHEMA, a column named user are not. */
+const IDENTITY_CALLS = new Set(['USER', 'DATABASE', 'SCHEMA']);
 
-/** The lengths (bit n: n bytes) of the words above, by upper-cased initial byte: a filter before a string is made. */
-const INTERESTING = new Uint32Array(256);
-for (const w of [...PIN_WORDS, ...LAST_CONN_WORDS, ...UNLOCK_WORDS, ...SESSION_INFO_WORDS]) INTERESTING[w.charCodeAt(0)] |= 1 << w.length;
+/**
+ * The cheap filter before a word becomes a string: for each length, a bit per initial letter (A = bit
+ * 0) of the words above of that length; CALLS for those that count only before `(`. Most words of a
+ * statement fail it on two array reads.
+ */
+const WORDS = new Int32Array(32);
+const CALLS = new Int32Array(32);
+for (const w of [...PIN_WORDS, ...LAST_CONN_WORDS, ...UNLOCK_WORDS, ...SESSION_INFO_WORDS, ...IDENTITY_WORDS, 'INFORMATION_SCHEMA']) WORDS[w.length] |= 1 << (w.charCodeAt(0) - 0x41);
+for (const w of IDENTITY_CALLS) CALLS[w.length] |= 1 << (w.charCodeAt(0) - 0x41);
 
 /** Words that make the access check read a statement, by length (LOAD_FILE, OUTFILE, DUMPFILE). */
 const ACCESS_WORDS: (Buffer | undefined)[] = [];
@@ -160,6 +174,7 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
       i++;
       named = true;
       if (c === 0x60 && verb === Verb.Set && expectSetName) (setNames ??= []).push(buf.toString('latin1', q0 + 1, i - 1).toLowerCase()); // SET `name`
+      else if (c === 0x60 && i - q0 === 20 && buf.toString('latin1', q0 + 1, i - 1).toUpperCase() === 'INFORMATION_SCHEMA') traits |= Trait.InfoSchema;
       expectSetName = false;
       continue;
     }
@@ -201,10 +216,11 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
       const access = ACCESS_WORDS[len];
       if (access !== undefined && isWord(buf, w0, access)) traits |= Trait.Access;
       const setName = verb === Verb.Set && expectSetName;
-      // Cheap filter before making a string: only a word whose initial and length match a word of
-      // interest after the first (TEMPORARY, GET_LOCK, ... CONNECTION_ID, PROCESSLIST) is looked up.
-      if (words > 0 && !setName && !(len < 32 && INTERESTING[buf[w0] & 0xdf] & (1 << len))) {
-        continue;
+      // Cheap filter before making a string: a word after the first matters only with the length
+      // and initial of a word of interest.
+      if (words > 0 && !setName) {
+        const initial = 1 << ((buf[w0] & 0xdf) - 0x41);
+        if (len >= 32 || !(WORDS[len] & initial || (CALLS[len] & initial && nextByte(buf, i, end) === 0x28))) continue;
       }
       if (words === 0) {
         words++;
@@ -230,6 +246,8 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
       else if (LAST_CONN_WORDS.has(word)) traits |= Trait.NeedsLastConnection;
       else if (UNLOCK_WORDS.has(word)) traits |= Trait.Unlock;
       else if (SESSION_INFO_WORDS.has(word)) traits |= Trait.SessionInfo;
+      else if (IDENTITY_WORDS.has(word) || (IDENTITY_CALLS.has(word) && nextByte(buf, i, end) === 0x28)) traits |= Trait.Identity;
+      else if (word === 'INFORMATION_SCHEMA') traits |= Trait.InfoSchema;
       continue;
     }
     if (c === 0x2e && named) traits |= Trait.Access;
@@ -248,6 +266,12 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
 function allDigits(buf: Buffer, start: number, end: number): boolean {
   for (let k = start; k < end; k++) if (buf[k] < 0x30 || buf[k] > 0x39) return false;
   return true;
+}
+
+/** The first byte at or after i that is not a blank (-1 at the end). */
+function nextByte(buf: Buffer, i: number, end: number): number {
+  while (i < end && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
+  return i < end ? buf[i] : -1;
 }
 
 /** Whether the word before position `at` (skipping spaces and commas of an INTO list) is INTO. */

@@ -40,6 +40,7 @@ import { metadataQuery, logicalRows, type MetadataQuery } from '../execute/metad
 import { logicalNames, logicalErrPacket, type LogicalNames } from '../rewrite/logical-names';
 import { ShardTransaction } from './shard-transaction';
 import { commitsImplicitly, transactionEnd, type TransactionEnd } from './transaction-statements';
+import { showGrants, grantsSelect, spliceIdentity, type Identity } from './identity';
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
@@ -579,12 +580,66 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     }
     const denied = accessError(payload, 1, c, this.credential!.config, this.host.schemas, this.schema);
     if (denied) return this.sendError(denied, 1);
+    if (c.verb === Verb.Other || c.traits & (Trait.Identity | Trait.InfoSchema)) {
+      // SHOW GRANTS, USER(), information_schema: answered for the sluice user, never the backend account.
+      const own = this.forUser(payload.toString('latin1', 1), c);
+      if (own === true) return;
+      if (own !== null) { payload = own; framed = null; }
+    }
     if (this.schema?.kind === 'sharded') return this.shardedQuery(payload, c, framed);
     this.current = c;
     // Kept for end(): a SET to record, a COMMIT/ROLLBACK long enough to say RELEASE (a bare COMMIT costs nothing more).
     this.currentSql = c.traits & Trait.SessionSet || ((c.verb === Verb.Commit || c.verb === Verb.Rollback) && payload.length >= RELEASE_MIN_LENGTH)
       ? Buffer.from(payload.subarray(1)) : null;
     this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Result, c);
+  }
+
+  /** The client as SHOW GRANTS, USER() and DATABASE() describe it (latin1: one char per byte of the UTF-8 names, as the SQL text is). */
+  private identity(): Identity {
+    const allowed = this.credential!.config.schemas;
+    const latin1 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+    return {
+      user: latin1(this.user),
+      clientHost: latin1(this.remoteHost()),
+      privileges: this.credential!.config.privileges,
+      schemas: (allowed.includes('*') ? Object.keys(this.host.schemas) : allowed).map(latin1),
+      database: this.schema && latin1(this.schema.name),
+    };
+  }
+
+  /**
+   * A statement about the client's identity: SHOW GRANTS is answered (true), a statement calling
+   * USER() and the like comes back with the sluice user in their place (a new COM_QUERY payload);
+   * null when sql is none of these. A refusal is sent as an ERR (true).
+   */
+  private forUser(sql: string, c: Classified): Buffer | true | null {
+    try {
+      const grants = c.verb === Verb.Other ? showGrants(sql, this.identity()) : null;
+      if (grants instanceof SqlError) throw grants;
+      if (grants) {
+        const utf8 = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
+        this.sendRows(1, [utf8(grants.header)], grants.rows.map((r) => [utf8(r)]));
+        return true;
+      }
+      if (!(c.traits & Trait.Identity)) return null;
+      const spliced = spliceIdentity(sql, this.identity());
+      return spliced === null ? null : Buffer.from(String.fromCharCode(Com.QUERY) + spliced, 'latin1');
+    } catch (e) {
+      this.busy = true;
+      this.finishWithError(asSqlError(e, 'answering for the sluice user'));
+      return true;
+    }
+  }
+
+  /** A prepared statement's text with the sluice user in place of SHOW GRANTS and USER() (see forUser). */
+  private preparedForUser(sql: string): string {
+    const bytes = Buffer.from(sql, 'latin1');
+    const c = classify(bytes, 0, bytes.length);
+    const grants = c.verb === Verb.Other ? showGrants(sql, this.identity()) : null;
+    if (grants instanceof SqlError) throw grants;
+    if (grants) return grantsSelect(grants.header, grants.rows);
+    if (!(c.traits & Trait.Identity)) return sql;
+    return spliceIdentity(sql, this.identity()) ?? sql;
   }
 
   // ---- prepared statements (binary protocol) ----
@@ -614,6 +669,11 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     if (SESSION_ID_WORDS.test(sql)) {
       if (/^\s*kill\b/i.test(sql) || processlistRead(sql)) return this.finishWithError(new SqlError(ErrorCode.ER_UNSUPPORTED_PS, 'This command is not supported in the prepared statement protocol yet: sluice answers KILL and PROCESSLIST itself; send them as plain statements'));
       sql = spliceConnectionId(sql, this.id);
+    }
+    try {
+      sql = this.preparedForUser(sql);
+    } catch (e) {
+      return this.finishWithError(asSqlError(e, 'PREPARE'));
     }
     const text = classifyPrepared(sql);
     const unsupported = unpreparable(text);

@@ -5,6 +5,7 @@ import { classify, Verb, Trait } from '../../src/session/classify';
 const TRAIT_NAMES: [number, string][] = [
   [Trait.Pin, 'Pin'], [Trait.Unlock, 'Unlock'], [Trait.NeedsLastConnection, 'NeedsLastConnection'],
   [Trait.SessionSet, 'SessionSet'], [Trait.GlobalSet, 'GlobalSet'], [Trait.Multi, 'Multi'], [Trait.Access, 'Access'],
+  [Trait.Identity, 'Identity'], [Trait.InfoSchema, 'InfoSchema'],
 ];
 
 /** Classifies sql as the session does: a COM_QUERY payload (command byte first), from offset 1. */
@@ -182,4 +183,18 @@ test('Access: qualified names and file functions are noticed; in strings and com
   ]) {
     assert.ok(!traits(sql).includes('Access'), sql);
   }
+});
+
+test('identity calls and information_schema are noticed; the same words as names are not', () => {
+  for (const sql of ['SELECT USER()', 'SELECT user ( )', 'SELECT CURRENT_USER', 'select current_user()', 'SELECT 1, SESSION_USER(), 2',
+    'SELECT SYSTEM_USER()', 'SELECT DATABASE(), USER() limit 1', "SELECT * FROM t WHERE s = schema()"]) {
+    assert.deepEqual(traits(sql), ['Identity'], sql);
+  }
+  for (const sql of ['SELECT user FROM t', 'CREATE USER x', 'CREATE SCHEMA s', 'SELECT database FROM t', "SELECT 'USER()'", 'SELECT `user`(1)']) {
+    assert.deepEqual(traits(sql), [], sql);
+  }
+  for (const sql of ['SELECT * FROM information_schema.TABLES', 'SELECT * FROM `INFORMATION_SCHEMA`.`COLUMNS`', 'SHOW TABLES FROM information_schema']) {
+    assert.ok(traits(sql).includes('InfoSchema'), sql); // (a qualified name is Access too)
+  }
+  assert.deepEqual(traits("SELECT 'information_schema'"), []);
 });

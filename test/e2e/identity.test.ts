@@ -1,0 +1,114 @@
+// Who the client is, seen through sluice: SHOW GRANTS, USER() and CURRENT_USER() answer for the
+// sluice user (never the backend account sluice connects as, whose grant carries a password hash).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import mysql from 'mysql2/promise';
+import { startCluster, backendOf, type Cluster } from '../helpers/cluster';
+
+let c: Cluster;
+
+before(async () => {
+  c = await startCluster({
+    backends: 1,
+    setup: () => `
+      CREATE DATABASE fwd_db; CREATE TABLE fwd_db.items (id INT PRIMARY KEY, name VARCHAR(20)); INSERT INTO fwd_db.items VALUES (1, 'apple');
+      CREATE DATABASE other_db; CREATE TABLE other_db.secrets (id INT PRIMARY KEY, v VARCHAR(20));
+      CREATE DATABASE sh_0; CREATE DATABASE sh_1;
+      CREATE TABLE sh_0.users_0 (id INT PRIMARY KEY, name VARCHAR(20)); CREATE TABLE sh_0.users_1 LIKE sh_0.users_0;
+      CREATE TABLE sh_1.users_0 LIKE sh_0.users_0; CREATE TABLE sh_1.users_1 LIKE sh_0.users_0;
+      CREATE TABLE sh_0.notes (id INT PRIMARY KEY, body TEXT);`,
+    config: ([db]) => ({
+      users: [
+        { user: 'app', password: 'pw', schemas: ['fwd', 'sh'] },
+        { user: 'ro', password: 'pw', schemas: ['fwd'], privileges: ['read'] },
+        { user: 'boss', password: 'pw', schemas: ['*'], privileges: ['read', 'write', 'ddl', 'admin'] },
+      ],
+      backends: { db1: backendOf(db) },
+      schemas: {
+        fwd: { backend: 'db1', database: 'fwd_db' },
+        other: { backend: 'db1', database: 'other_db' },
+        sh: {
+          partitions: [{ write: 'db1', database: 'sh_0' }, { write: 'db1', database: 'sh_1' }],
+          tables: { users: { shardKey: 'id', algorithm: 'mod', tablesPerPartition: 2 } },
+        },
+      },
+    }),
+    threads: 1,
+  });
+});
+
+after(async () => {
+  await c?.stop();
+});
+
+const connect = (user: string, database?: string) =>
+  mysql.createConnection({ host: '127.0.0.1', port: c.port, user, password: 'pw', database });
+
+const ALL = 'SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES, LOCK TABLES, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE';
+
+/** The single column of every row, whatever its name. */
+const column = (rows: unknown) => (rows as Record<string, unknown>[]).map((r) => Object.values(r)[0]);
+
+for (const schema of ['fwd', 'sh']) {
+  test(`${schema}: SHOW GRANTS lists the sluice user's grants, text and prepared, never the backend account`, async () => {
+    const s = await connect('app', schema);
+    try {
+      const expected = ['GRANT USAGE ON *.* TO `app`@`%`', `GRANT ${ALL} ON \`fwd\`.* TO \`app\`@\`%\``, `GRANT ${ALL} ON \`sh\`.* TO \`app\`@\`%\``];
+      for (const sql of ['SHOW GRANTS', 'SHOW GRANTS FOR CURRENT_USER', 'show grants for current_user();', "SHOW GRANTS FOR 'app'@'%'", 'SHOW GRANTS FOR app']) {
+        const [rows, fields] = await s.query(sql);
+        assert.deepEqual(column(rows), expected, sql);
+        assert.equal(fields![0].name, 'Grants for app@%', sql);
+      }
+      const [prepared, fields] = await s.execute('SHOW GRANTS');
+      assert.deepEqual(column(prepared), expected, 'prepared');
+      assert.equal(fields![0].name, 'Grants for app@%');
+      await assert.rejects(s.query("SHOW GRANTS FOR 'sluice'@'127.0.0.1'"), { errno: 1044 });
+      await assert.rejects(s.query("SHOW GRANTS FOR 'app'@'localhost'"), { errno: 1141 });
+      const [after] = await s.query('SELECT 1 AS one');
+      assert.deepEqual(after, [{ one: 1 }], 'the session goes on');
+    } finally {
+      await s.end();
+    }
+  });
+
+  test(`${schema}: USER(), CURRENT_USER(), SESSION_USER(), SYSTEM_USER() name the sluice user, text and prepared`, async () => {
+    const s = await connect('app', schema);
+    try {
+      const sql = 'SELECT USER(), CURRENT_USER(), current_user, SESSION_USER(), SYSTEM_USER() AS sys, 1 + 1 AS two';
+      const want = { 'USER()': 'app@127.0.0.1', 'CURRENT_USER()': 'app@%', current_user: 'app@%', 'SESSION_USER()': 'app@127.0.0.1', sys: 'app@127.0.0.1', two: 2 };
+      const [text] = await s.query(sql);
+      assert.deepEqual(text, [want]);
+      const [prepared] = await s.execute(sql);
+      assert.deepEqual(prepared, [want]);
+      // mariadb's `status` command
+      const [status] = await s.query('SELECT DATABASE(), USER() limit 1');
+      assert.deepEqual(status, [{ 'DATABASE()': schema, 'USER()': 'app@127.0.0.1' }]);
+    } finally {
+      await s.end();
+    }
+  });
+}
+
+test('fwd: USER() inside a larger statement is the sluice user too', async () => {
+  const s = await connect('app', 'fwd');
+  try {
+    const [rows] = await s.query("SELECT name, CONCAT('by ', USER()) AS who FROM items WHERE CURRENT_USER() = 'app@%'");
+    assert.deepEqual(rows, [{ name: 'apple', who: 'by app@127.0.0.1' }]);
+  } finally {
+    await s.end();
+  }
+});
+
+test('SHOW GRANTS follows privileges and schemas: read only; admin on every schema', async () => {
+  const ro = await connect('ro', 'fwd');
+  const boss = await connect('boss', 'fwd');
+  try {
+    const [r] = await ro.query('SHOW GRANTS');
+    assert.deepEqual(column(r), ['GRANT USAGE ON *.* TO `ro`@`%`', 'GRANT SELECT, SHOW VIEW ON `fwd`.* TO `ro`@`%`']);
+    const [b] = await boss.query('SHOW GRANTS');
+    assert.deepEqual(column(b), ['GRANT RELOAD, PROCESS, SUPER ON *.* TO `boss`@`%`', ...['fwd', 'other', 'sh'].map((n) => `GRANT ${ALL} ON \`${n}\`.* TO \`boss\`@\`%\``)]);
+  } finally {
+    await ro.end();
+    await boss.end();
+  }
+});
