@@ -37,7 +37,8 @@ export function describeTopology(config: SluiceConfig): string {
 function describeUser(user: UserConfig): string {
   const secret = user.passwordHash !== undefined ? 'password hash' : user.password === '' ? 'empty password' : 'password';
   const schemas = user.schemas[0] === '*' ? 'all schemas' : `schemas ${user.schemas.join(', ')}`;
-  return `${user.user}: ${secret}, ${schemas}${user.requireTls ? ', TLS required' : ''}`;
+  const account = user.backendAccount ? `, runs as backend account ${user.backendAccount.user}` : '';
+  return `${user.user}: ${secret}, ${schemas}${user.requireTls ? ', TLS required' : ''}${account}`;
 }
 
 function describeBackend(b: BackendConfig, threads: number): string {

@@ -29,6 +29,17 @@ export interface UserConfig {
   requireTls: boolean;
   /** What the user may do in its schemas; default read, write, ddl (not admin). */
   privileges: Privilege[];
+  /**
+   * The backend account this user's statements run as, on every backend they reach (ProxySQL's
+   * model): MariaDB's own grants on that account then apply too. Absent: the backend's user.
+   */
+  backendAccount?: BackendAccount;
+}
+
+/** A login on the backends (users[i].backendUser / backendPassword). */
+export interface BackendAccount {
+  user: string;
+  password: string;
 }
 
 /** Per-backend connection pool limits (each worker has its own pool of this size). */

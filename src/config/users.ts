@@ -3,7 +3,7 @@ import { PRIVILEGES, type Privilege, type UserConfig } from './types';
 import { Problems, child, known, show } from './problems';
 import { REQUIRED, bool, list, mapping, str } from './read';
 
-const USER_KEYS = ['user', 'password', 'passwordHash', 'schemas', 'requireTls', 'privileges'] as const;
+const USER_KEYS = ['user', 'password', 'passwordHash', 'schemas', 'requireTls', 'privileges', 'backendUser', 'backendPassword'] as const;
 const DEFAULT_PRIVILEGES: Privilege[] = ['read', 'write', 'ddl'];
 /** mysql_native_password's stored form: "*" + HEX(SHA1(SHA1(password))). */
 const NATIVE_HASH = /^\*[0-9A-Fa-f]{40}$/;
@@ -32,8 +32,13 @@ export function resolveUsers(p: Problems, value: unknown, schemas: readonly stri
     const requireTls = bool(p, child(path, 'requireTls'), u.requireTls, false) ?? false;
     if (requireTls && !hasTls) p.add(child(path, 'requireTls'), 'needs a tls section (cert and key) to accept TLS');
     const privileges = resolvePrivileges(p, child(path, 'privileges'), u.privileges);
+    const backendUser = str(p, child(path, 'backendUser'), u.backendUser, undefined);
+    const backendPassword = str(p, child(path, 'backendPassword'), u.backendPassword, undefined, false);
+    if (u.backendUser !== undefined && u.backendPassword === undefined) p.add(child(path, 'backendPassword'), 'is needed with backendUser (the backend account\'s password)');
+    if (u.backendPassword !== undefined && u.backendUser === undefined) p.add(child(path, 'backendUser'), 'is needed with backendPassword (the backend account to log in as)');
     if (user === undefined) return;
     const resolved: UserConfig = { user, schemas: allowed, requireTls, privileges };
+    if (backendUser !== undefined && backendPassword !== undefined) resolved.backendAccount = { user: backendUser, password: backendPassword };
     if (password !== undefined) resolved.password = password;
     if (passwordHash !== undefined) resolved.passwordHash = passwordHash;
     users.push(resolved);

@@ -4,7 +4,7 @@ import type * as net from 'node:net';
 import * as tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { SluiceConfig, ShardedSchema } from '../config/types';
+import type { SluiceConfig, ShardedSchema, BackendConfig, BackendAccount } from '../config/types';
 import { PLAN_CACHE_BYTES, PlanCache, SnowflakeGenerator } from '../plan';
 import { ReadRotation } from '../execute/read-target';
 import { BackendPool } from '../backend/pool';
@@ -51,6 +51,8 @@ export interface WorkerRuntime {
 
 export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const { config, logger, metrics, health } = opts;
+  // One pool per backend for its own account, and one per (backend, account) for users with a
+  // backendUser, opened on first use; a backend's gauges sum its pools.
   const pools = new Map<string, BackendPool>();
   // Split and large packets (client commands, shard rows) are assembled in the slab pool, one packet at most maxQueryMemoryMB.
   const packetMemory = opts.slabPool && { pool: opts.slabPool, shareBytes: config.maxQueryMemoryMB * 1024 * 1024 };
@@ -58,18 +60,35 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const statementCache = new StatementCache(config.maxBackendPreparedStatements, {
     add: (delta) => metrics.inc(Counter.BackendPreparedStatements, delta),
   }, Math.max(1, Math.floor(config.maxBackendPreparedStatements / config.threads)));
-  Object.values(config.backends).forEach((b, index) => {
+  const indexes = new Map(Object.keys(config.backends).map((name, index) => [name, index]));
+  const counts = new Map<BackendPool, [open: number, idle: number]>();
+  const newPool = (b: BackendConfig, account?: BackendAccount) => {
+    const index = indexes.get(b.name)!;
     const shared = health.index(b.name);
-    pools.set(b.name, new BackendPool(
-      { ...backendTarget(b), packetMemory, statementCache },
+    const pool: BackendPool = new BackendPool(
+      { ...backendTarget(b), ...(account && { user: account.user, password: account.password }), packetMemory, statementCache },
       b.pool, logger, (counter) => metrics.backend(index, counter),
       (open, idle) => {
-        metrics.backendGauge(index, BackendCounter.ConnectionsOpen, open);
-        metrics.backendGauge(index, BackendCounter.ConnectionsIdle, idle);
+        counts.set(pool, [open, idle]);
+        let allOpen = 0, allIdle = 0;
+        for (const [p, [o, i]] of counts) if (p.target.name === b.name) { allOpen += o; allIdle += i; }
+        metrics.backendGauge(index, BackendCounter.ConnectionsOpen, allOpen);
+        metrics.backendGauge(index, BackendCounter.ConnectionsIdle, allIdle);
       },
-      { up: () => health.up(shared), markDown: () => health.markDown(shared) },
-    ));
-  });
+      // A user's account failing to log in says nothing about the backend: only its own account marks it down.
+      { up: () => health.up(shared), markDown: () => (account ? undefined : health.markDown(shared)) },
+    );
+    return pool;
+  };
+  for (const b of Object.values(config.backends)) pools.set(b.name, newPool(b));
+  const poolOf = (name: string, account?: BackendAccount): BackendPool | undefined => {
+    if (!account) return pools.get(name);
+    const key = `${name}\0${account.user}`;
+    let pool = pools.get(key);
+    const b = config.backends[name];
+    if (!pool && b) pools.set(key, (pool = newPool(b, account)));
+    return pool;
+  };
   // Replica lag and replication state (only for schemas with maxReplicaLagSeconds > 0).
   const replicas = new ReplicaMonitor(config, logger);
   replicas.start();
@@ -83,7 +102,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
     schemas: config.schemas,
     auth: new AuthContext(credentialsFor(config.users)),
     metrics,
-    pool: (name) => pools.get(name),
+    pool: poolOf,
     planCache: new PlanCache(PLAN_CACHE_BYTES, (delta) => metrics.inc(Counter.PlanCacheBytes, delta)),
     keys: new SnowflakeGenerator({ nodeId: config.nodeId, workerIndex: opts.workerId, workerCount: config.threads }),
     readRotation(schema, partition) {

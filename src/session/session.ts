@@ -22,7 +22,7 @@ import { collationInfo } from '../protocol/collations';
 import { Hold, type BackendConnection, type RelaySink, type QueryResult } from '../backend/connection';
 import type { BackendPool } from '../backend/pool';
 import type { StatementCache } from '../backend/statement-cache';
-import type { SchemaConfig, ShardedSchema } from '../config/types';
+import type { SchemaConfig, ShardedSchema, BackendAccount } from '../config/types';
 import { Counter, Histogram, QueryKind, Route } from '../metrics/layout';
 import type { MetricsWriter } from '../metrics/shared-metrics';
 import type { SlabPool } from '../memory/slab-pool';
@@ -63,7 +63,8 @@ export interface SessionHost {
   readonly schemas: Record<string, SchemaConfig>;
   readonly auth: AuthContext;
   readonly metrics: MetricsWriter;
-  pool(backend: string): BackendPool | undefined;
+  /** The pool of a backend for the backend's own account, or for `account` (a user's backendUser). */
+  pool(backend: string, account?: BackendAccount): BackendPool | undefined;
   /** Plans cached by digest, shared by the worker's sessions. */
   readonly planCache: PlanCache;
   /** Snowflake ids for keyGenerator columns (unique per node and worker). */
@@ -594,6 +595,11 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Result, c);
   }
 
+  /** A backend's pool for this user's statements: its backendUser's, else the backend's own account. */
+  private pool(backend: string): BackendPool | undefined {
+    return this.host.pool(backend, this.credential?.config.backendAccount);
+  }
+
   /** The client as SHOW GRANTS, USER() and DATABASE() describe it (latin1: one char per byte of the UTF-8 names, as the SQL text is). */
   private identity(): Identity {
     const allowed = this.credential!.config.schemas;
@@ -818,7 +824,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     const part = schema.partitions[unit.partition];
     this.host.metrics.route(Route.Single);
     if (plan.primary && schema.readYourWritesMs > 0) this.primaryUntil = performance.now() + schema.readYourWritesMs;
-    const pool = this.host.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
+    const pool = this.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
     // The packet goes to the backend after a connection is found: a reassembled payload is copied.
     if (framed === null) payload = Buffer.from(payload);
     this.withBackendOn(pool, part.database, (conn) => this.relayExecute(conn, stmt, payload, framed, false, schema), logicalNames(schema), plan.primary ? -1 : unit.partition);
@@ -899,7 +905,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
       this.connPool = from;
-      if (readOf >= 0 && this.mayRerun(readOf, from)) this.rerun = () => this.withBackendOn(this.host.pool(this.readBackend(readOf))!, database, fn, names, readOf);
+      if (readOf >= 0 && this.mayRerun(readOf, from)) this.rerun = () => this.withBackendOn(this.pool(this.readBackend(readOf))!, database, fn, names, readOf);
       run(conn);
     };
     if (readOf < 0) pool.acquire(this.profile, this.state.key, database, acquired);
@@ -991,7 +997,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       const unit = plan.units[0];
       const part = schema.partitions[unit.partition];
       if (plan.primary && schema.readYourWritesMs > 0) this.primaryUntil = performance.now() + schema.readYourWritesMs;
-      const pool = this.host.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
+      const pool = this.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
       // A unit whose SQL is the client's own text (no rename needed) goes out in the client's packet.
       return this.relayOn(pool, part.database, framed && unit.sql === sql ? framed : frameCommand(Com.QUERY, unit.sql), c, plan.primary ? -1 : unit.partition);
     }
@@ -1067,7 +1073,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     this.busy = true;
     this.started = performance.now();
     this.current = null;
-    const pool = this.host.pool(part.write)!;
+    const pool = this.pool(part.write)!;
     pool.acquire(this.profile, this.state.key, part.database, (err, conn) => {
       if (this.phase === Phase.Closed) { if (conn) pool.release(conn); return; }
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
@@ -1244,7 +1250,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   private shardedSet(sql: string, c: Classified): void {
     const schema = this.sharded;
     const part = schema.partitions[schema.defaultPartition];
-    this.withBackendOn(this.host.pool(part.write)!, part.database, async (conn) => {
+    this.withBackendOn(this.pool(part.write)!, part.database, async (conn) => {
       const ok = (await conn.query(Buffer.from(sql, 'latin1'))).ok!;
       this.state.record(c.setNames!, sql);
       conn.stateKey = this.state.key;
@@ -1275,7 +1281,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
       this.conn = conn;
       this.connPool = from;
-      if (readOf >= 0 && this.mayRerun(readOf, from)) this.rerun = () => this.relayOn(this.host.pool(this.readBackend(readOf))!, database, framed, c, readOf);
+      if (readOf >= 0 && this.mayRerun(readOf, from)) this.rerun = () => this.relayOn(this.pool(this.readBackend(readOf))!, database, framed, c, readOf);
       this.dispatch(framed, ResponseKind.Result, database, this.sharded);
     };
     if (readOf < 0) pool.acquire(this.profile, this.state.key, database, acquired);
@@ -1311,7 +1317,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
         partition: part,
         rotation: this.host.readRotation(this.sharded.name, p),
         health: this.host.health,
-        pool: (name) => this.host.pool(name)!,
+        pool: (name) => this.pool(name)!,
         take: (pool, cb) => pool.acquire(this.profile, this.state.key, part.database, cb),
       }, first, err, done);
     });
@@ -1337,7 +1343,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
         const part = schema.partitions[p];
         if (trx) {
           const open = () => new Promise<{ conn: BackendConnection; pool: BackendPool }>((resolve, reject) => {
-            const pool = this.host.pool(part.write)!;
+            const pool = this.pool(part.write)!;
             pool.acquire(this.profile, this.state.key, part.database, (err, conn) => {
               if (err || !conn) return reject(err);
               (syncBackend(conn, this.state, part.database) ?? Promise.resolve()).then(
@@ -1351,7 +1357,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
             cb(null, this.track({ conn, release: () => trx.done(p), discard: () => trx.broken(p) }, this.host.pool(part.write)!.target));
           });
         }
-        const pool = this.host.pool(wantPrimary ? part.write : this.readBackend(p))!;
+        const pool = this.pool(wantPrimary ? part.write : this.readBackend(p))!;
         const acquired = (err: SqlError | null, conn: BackendConnection | null, from = pool) => {
           if (err || !conn) return cb(err, null);
           const lease = this.track({ conn, release: () => from.release(conn), discard: () => from.discard(conn), replica: !wantPrimary && from.target.name !== part.write }, from.target);
@@ -1404,7 +1410,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       schema = defaultForwardSchema(this.credential!.config, this.host.schemas);
       if (!schema) throw new SqlError(ErrorCode.ER_NO_DB_ERROR, 'No database selected');
     }
-    if (schema.kind === 'forward') return { pool: this.host.pool(schema.backend)!, database: schema.database };
+    if (schema.kind === 'forward') return { pool: this.pool(schema.backend)!, database: schema.database };
     throw new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `BUG: statement on sharded schema '${schema.name}' took the forwarding path`);
   }
 

@@ -79,6 +79,9 @@ const cases: [string, (raw: Raw) => void, string[]][] = [
   ['requireTls type', (r) => (r.users[0].requireTls = 'yes'), ['users[0].requireTls: must be true or false (got "yes")']],
   ['unknown privilege', (r) => (r.users[0].privileges = ['read', 'super']), ['users[0].privileges[1]: must be one of read, write, ddl, admin (got "super")']],
   ['privileges not a list', (r) => (r.users[0].privileges = 'read'), ['users[0].privileges: must be a list (got "read")']],
+  ['backendUser without password', (r) => (r.users[0].backendUser = 'shop_ro'), ['users[0].backendPassword: is needed with backendUser (the backend account\'s password)']],
+  ['backendPassword without user', (r) => (r.users[0].backendPassword = 'x'), ['users[0].backendUser: is needed with backendPassword (the backend account to log in as)']],
+  ['backendUser type', (r) => Object.assign(r.users[0], { backendUser: 7, backendPassword: 'x' }), ['users[0].backendUser: must be a non-empty string (got 7)']],
   // schemas
   ['schemas missing', (r) => delete r.schemas, ['schemas: required', 'users[0].schemas[0]: unknown schema "shop" (known: none)', 'users[0].schemas[1]: unknown schema "legacy" (known: none)']],
   ['schema name', (r) => (r.schemas['my-db'] = { backend: 'db1', database: 'x' }), ['schemas.my-db: schema name must be a plain identifier (letters, digits, _ or $, not only digits, at most 64 characters) (got "my-db")']],
@@ -235,4 +238,10 @@ test('validation: a configuration that is not a mapping', () => {
     assert.deepEqual(err.problems, ['configuration: must be a mapping (got a list)']);
     return true;
   });
+});
+
+test('validation: backendUser and backendPassword become the user\'s backend account', () => {
+  const raw = baseConfig();
+  Object.assign(raw.users[0], { backendUser: 'shop_ro', backendPassword: '' });
+  assert.deepEqual(resolveConfig(raw).users[0].backendAccount, { user: 'shop_ro', password: '' });
 });

@@ -16,12 +16,16 @@ before(async () => {
       CREATE DATABASE sh_0; CREATE DATABASE sh_1;
       CREATE TABLE sh_0.users_0 (id INT PRIMARY KEY, name VARCHAR(20)); CREATE TABLE sh_0.users_1 LIKE sh_0.users_0;
       CREATE TABLE sh_1.users_0 LIKE sh_0.users_0; CREATE TABLE sh_1.users_1 LIKE sh_0.users_0;
-      CREATE TABLE sh_0.notes (id INT PRIMARY KEY, body TEXT);`,
+      CREATE TABLE sh_0.notes (id INT PRIMARY KEY, body TEXT);
+      CREATE USER 'reader'@'127.0.0.1' IDENTIFIED BY 'rpw';
+      GRANT SELECT ON fwd_db.* TO 'reader'@'127.0.0.1'; GRANT SELECT ON sh_0.* TO 'reader'@'127.0.0.1'; GRANT SELECT ON sh_1.* TO 'reader'@'127.0.0.1';`,
     config: ([db]) => ({
       users: [
         { user: 'app', password: 'pw', schemas: ['fwd', 'sh'] },
         { user: 'ro', password: 'pw', schemas: ['fwd'], privileges: ['read'] },
         { user: 'boss', password: 'pw', schemas: ['*'], privileges: ['read', 'write', 'ddl', 'admin'] },
+        // may write as far as sluice is concerned, but runs as a backend account that may only SELECT
+        { user: 'rdr', password: 'pw', schemas: ['fwd', 'sh'], backendUser: 'reader', backendPassword: 'rpw' },
       ],
       backends: { db1: backendOf(db) },
       schemas: {
@@ -112,3 +116,29 @@ test('SHOW GRANTS follows privileges and schemas: read only; admin on every sche
     await boss.end();
   }
 });
+
+for (const [schema, table, row] of [['fwd', 'items', '(2, \'pear\')'], ['sh', 'users', '(7, \'ann\')']]) {
+  test(`${schema}: a user with a backend account runs as it, so MariaDB's own grants apply as a second wall`, async () => {
+    const s = await connect('rdr', schema);
+    const app = await connect('app', schema);
+    try {
+      const [read] = await s.query(`SELECT COUNT(*) AS n FROM ${table}`);
+      assert.deepEqual(read, [{ n: schema === 'fwd' ? 1 : 0 }]);
+      // sluice allows the write (default privileges include write); the backend account does not
+      await assert.rejects(s.query(`INSERT INTO ${table} (id, name) VALUES ${row}`), (e: { errno: number; message: string }) => {
+        assert.equal(e.errno, 1142, e.message);
+        return true;
+      });
+      await assert.rejects(s.execute(`INSERT INTO ${table} (id, name) VALUES ${row}`), { errno: 1142 });
+      // another user on the same worker still writes as the backend's own account
+      await app.query(`INSERT INTO ${table} (id, name) VALUES ${row}`);
+      const [after] = await s.query(`SELECT COUNT(*) AS n FROM ${table}`);
+      assert.deepEqual(after, [{ n: schema === 'fwd' ? 2 : 1 }]);
+      const [who] = await s.query('SELECT CURRENT_USER() AS who');
+      assert.deepEqual(who, [{ who: 'rdr@%' }]);
+    } finally {
+      await s.end();
+      await app.end();
+    }
+  });
+}
