@@ -41,6 +41,7 @@ import { logicalNames, logicalErrPacket, type LogicalNames } from '../rewrite/lo
 import { ShardTransaction } from './shard-transaction';
 import { commitsImplicitly, transactionEnd, type TransactionEnd } from './transaction-statements';
 import { showGrants, grantsSelect, spliceIdentity, type Identity } from './identity';
+import { spliceInfoSchema, visibleDatabases, columnsByTable, COLUMNS_QUERY, type InfoSchemaSplice } from '../rewrite/info-schema';
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
@@ -121,6 +122,9 @@ const VERB_KIND: Partial<Record<Verb, QueryKind>> = {
   [Verb.Select]: QueryKind.Select, [Verb.Insert]: QueryKind.Insert, [Verb.Replace]: QueryKind.Insert,
   [Verb.Update]: QueryKind.Update, [Verb.Delete]: QueryKind.Delete,
 };
+
+/** Each backend's information_schema columns, per worker thread (module state is per thread): backend name -> table -> columns. */
+const INFO_SCHEMA_COLUMNS = new Map<string, Promise<Map<string, string[]>>>();
 
 /** Does the statement end with `)` (before blanks and a `;`)? A byte test that keeps the SELECT DATABASE() check off the hot path. */
 function endsWithParen(payload: Buffer): boolean {
@@ -586,6 +590,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       const own = this.forUser(payload.toString('latin1', 1), c);
       if (own === true) return;
       if (own !== null) { payload = own; framed = null; }
+      if (c.traits & Trait.InfoSchema && !(c.traits & Trait.Multi)) return this.infoSchemaQuery(payload.toString('latin1', 1), c);
     }
     if (this.schema?.kind === 'sharded') return this.shardedQuery(payload, c, framed);
     this.current = c;
@@ -648,6 +653,67 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     return spliceIdentity(sql, this.identity()) ?? sql;
   }
 
+  /**
+   * A statement naming information_schema: its tables narrowed to the user's schemas, in logical
+   * names, and sent where the schema's statements go (a sharded schema's default partition).
+   */
+  private infoSchemaQuery(sql: string, c: Classified): void {
+    const sharded = this.schema?.kind === 'sharded' ? this.sharded : null;
+    this.withInfoSchema(sql, (spliced, pool, database) => {
+      if (!sharded) return this.relayCommand(frameCommand(Com.QUERY, spliced.sql), ResponseKind.Result, c);
+      if (spliced.otherTables) {
+        return this.finishWithError(new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'information_schema cannot be combined with the tables of a sharded schema in one statement; query them separately'));
+      }
+      this.relayOn(pool, database, frameCommand(Com.QUERY, spliced.sql), c);
+    });
+  }
+
+  /**
+   * Runs then(spliced) with sql's information_schema tables narrowed to the user's databases on the
+   * backend the statement goes to (the columns of those tables are read from it once per worker);
+   * an error ends the command.
+   */
+  private withInfoSchema(sql: string, then: (spliced: InfoSchemaSplice, pool: BackendPool, database: string) => void): void {
+    this.busy = true;
+    this.started = performance.now();
+    let pool: BackendPool, database: string;
+    try {
+      if (this.schema?.kind === 'sharded') {
+        const part = this.sharded.partitions[this.sharded.defaultPartition];
+        [pool, database] = [this.pool(part.write)!, part.database];
+      } else {
+        ({ pool, database } = this.target());
+      }
+    } catch (e) {
+      return this.finishWithError(asSqlError(e, 'information_schema'));
+    }
+    const allowed = this.credential!.config.schemas;
+    const schemas = Object.values(this.host.schemas).filter((s) => allowed.includes('*') || allowed.includes(s.name));
+    this.infoSchemaColumns(pool).then((columns) => {
+      if (this.phase === Phase.Closed) return;
+      const latin1 = Buffer.from(this.user, 'utf8').toString('latin1');
+      then(spliceInfoSchema(sql, latin1, visibleDatabases(schemas, pool.target.name), columns), pool, database);
+    }).catch((e: unknown) => this.finishWithError(asSqlError(e, 'information_schema')));
+  }
+
+  /** The columns of each information_schema table of pool's backend (read once per worker, on the session's connection if it holds one). */
+  private infoSchemaColumns(pool: BackendPool): Promise<Map<string, string[]>> {
+    const key = pool.target.name;
+    let columns = INFO_SCHEMA_COLUMNS.get(key);
+    if (columns) return columns;
+    const pinned = this.conn;
+    columns = new Promise<QueryResult>((resolve, reject) => {
+      if (pinned) return pinned.query(COLUMNS_QUERY).then(resolve, reject);
+      pool.acquire(this.profile, this.state.key, '', (err, conn) => {
+        if (err || !conn) return reject(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
+        conn.query(COLUMNS_QUERY).then((r) => { pool.release(conn); resolve(r); }, (e: Error) => { pool.discard(conn); reject(e); });
+      });
+    }).then((r) => columnsByTable(r.rows));
+    columns.catch(() => INFO_SCHEMA_COLUMNS.delete(key)); // tried again by the next statement
+    INFO_SCHEMA_COLUMNS.set(key, columns);
+    return columns;
+  }
+
   // ---- prepared statements (binary protocol) ----
 
   private readonly statements: StatementRegistry;
@@ -681,6 +747,19 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     } catch (e) {
       return this.finishWithError(asSqlError(e, 'PREPARE'));
     }
+    const bytes = Buffer.from(sql, 'latin1');
+    if (classify(bytes, 0, bytes.length).traits & Trait.InfoSchema) {
+      if (this.schema?.kind === 'sharded') {
+        return this.finishWithError(new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'information_schema on a sharded schema is answered for text queries only; send this one without preparing it'));
+      }
+      this.withInfoSchema(sql, (spliced) => this.prepareSpliced(spliced.sql));
+      return;
+    }
+    this.prepareSpliced(sql);
+  }
+
+  /** COM_STMT_PREPARE of a statement already given the sluice user's view (see prepareStatement). */
+  private prepareSpliced(sql: string): void {
     const text = classifyPrepared(sql);
     const unsupported = unpreparable(text);
     if (unsupported) return this.finishWithError(unsupported);

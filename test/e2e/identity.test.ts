@@ -142,3 +142,74 @@ for (const [schema, table, row] of [['fwd', 'items', '(2, \'pear\')'], ['sh', 'u
     }
   });
 }
+
+const rows = (r: unknown) => (r as Record<string, unknown>[]).map((x) => Object.values(x).join('.'));
+
+test('fwd: information_schema lists the user\'s schemas only, in logical names', async () => {
+  const s = await connect('app', 'fwd');
+  try {
+    const [tables] = await s.query("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA <> 'information_schema' ORDER BY 1, 2");
+    assert.deepEqual(rows(tables), ['fwd.items', 'sh.notes', 'sh.users']);
+    const [schemata] = await s.query('SELECT SCHEMA_NAME FROM `information_schema`.`SCHEMATA` ORDER BY 1');
+    assert.deepEqual(rows(schemata), ['fwd', 'information_schema', 'sh']);
+    // mariadb-dump's and GUIs' form: the current schema by DATABASE(), an alias, lower-case names
+    const [columns] = await s.query("SELECT c.table_schema, c.column_name FROM information_schema.columns c WHERE c.table_schema = DATABASE() AND c.table_name = 'items' ORDER BY c.ordinal_position");
+    assert.deepEqual(rows(columns), ['fwd.id', 'fwd.name']);
+    const [keys] = await s.query("SELECT CONSTRAINT_SCHEMA, TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA NOT IN ('mysql')");
+    assert.deepEqual(rows(keys).sort(), ['fwd.fwd.items.PRIMARY', 'sh.sh.notes.PRIMARY', 'sh.sh.users.PRIMARY']);
+    const [stats] = await s.query('SELECT TABLE_SCHEMA, INDEX_SCHEMA, TABLE_NAME, INDEX_NAME FROM information_schema.STATISTICS ORDER BY 1, 3');
+    assert.deepEqual(rows(stats), ['fwd.fwd.items.PRIMARY', 'sh.sh.notes.PRIMARY', 'sh.sh.users.PRIMARY']);
+    const [star] = await s.query("SELECT * FROM information_schema.TABLES WHERE TABLE_NAME = 'items'");
+    assert.equal((star as Record<string, unknown>[]).length, 1);
+    assert.equal((star as Record<string, unknown>[])[0].TABLE_SCHEMA, 'fwd');
+    assert.ok('ENGINE' in (star as Record<string, unknown>[])[0], 'every column of TABLES');
+    const [prepared] = await s.execute('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1', ['sh']);
+    assert.deepEqual(rows(prepared), ['notes', 'users']);
+    const [none] = await s.query("SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA IN ('other_db', 'mysql', 'fwd_db', 'sh_0', 'sh_1')");
+    assert.deepEqual(none, [{ n: 0 }]);
+    const [joined] = await s.query("SELECT i.name, t.TABLE_NAME FROM items i JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = 'fwd' WHERE i.id = 1");
+    assert.deepEqual(rows(joined), ['apple.items']);
+    const [charsets] = await s.query("SELECT CHARACTER_SET_NAME FROM information_schema.CHARACTER_SETS WHERE CHARACTER_SET_NAME = 'utf8mb4'");
+    assert.deepEqual(rows(charsets), ['utf8mb4']);
+  } finally {
+    await s.end();
+  }
+});
+
+test('information_schema tables about the server or other accounts are refused, text and prepared', async () => {
+  const s = await connect('app', 'fwd');
+  try {
+    for (const table of ['USER_PRIVILEGES', 'SCHEMA_PRIVILEGES', 'TABLE_PRIVILEGES', 'GLOBAL_VARIABLES', 'PLUGINS', 'INNODB_TRX']) {
+      await assert.rejects(s.query(`SELECT * FROM information_schema.${table}`), { errno: 1142 }, table);
+    }
+    await assert.rejects(s.execute('SELECT * FROM information_schema.USER_PRIVILEGES'), { errno: 1142 });
+    const [after] = await s.query('SELECT 1 AS one');
+    assert.deepEqual(after, [{ one: 1 }]);
+  } finally {
+    await s.end();
+  }
+});
+
+test('a user sees only its own schemas in information_schema', async () => {
+  const s = await connect('ro', 'fwd');
+  try {
+    const [tables] = await s.query("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA <> 'information_schema'");
+    assert.deepEqual(rows(tables), ['fwd.items']);
+  } finally {
+    await s.end();
+  }
+});
+
+test('sh: information_schema on a sharded schema reads its default partition under logical names', async () => {
+  const s = await connect('app', 'sh');
+  try {
+    const [tables] = await s.query('SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY 2');
+    assert.deepEqual(rows(tables), ['sh.notes', 'sh.users']);
+    const [columns] = await s.query("SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'sh' AND TABLE_NAME = 'users' ORDER BY ORDINAL_POSITION");
+    assert.deepEqual(rows(columns), ['users.id', 'users.name']);
+    await assert.rejects(s.query('SELECT u.id FROM users u JOIN information_schema.TABLES t ON t.TABLE_NAME = \'users\''), { errno: 1235 });
+    await assert.rejects(s.execute('SELECT TABLE_NAME FROM information_schema.TABLES'), { errno: 1235 });
+  } finally {
+    await s.end();
+  }
+});
