@@ -94,9 +94,18 @@ function addCheckConfigCommand(program: Command): void {
     .command('check-config')
     .description('validate a configuration file and print the resolved topology (exit 1 with one line per problem)')
     .argument('<file>', 'configuration file (YAML)')
-    .action((file: string) => {
+    .action(async (file: string) => {
       const config = withConfigErrors(EXIT_CONFIG, () => loadConfigFile(file));
       process.stdout.write(describeTopology(config));
+      // Each backend account's grants, beyond what sluice needs: warnings (the exit code stays 0).
+      const { checkGrants, describeReport } = await import('./backend/grant-check');
+      const notes: string[] = [];
+      for (const report of await checkGrants(config)) {
+        const { warnings, note } = describeReport(report);
+        for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+        if (note) notes.push(`  ${note}\n`);
+      }
+      if (notes.length > 0) process.stdout.write(`grants\n${notes.join('')}`);
     });
 }
 

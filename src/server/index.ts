@@ -13,6 +13,7 @@ import { BackendProbe } from '../health/backend-probe';
 import { Acceptor } from './acceptor';
 import { serveMetrics, type MetricsEndpoint } from './metrics-endpoint';
 import { WorkerSlots, type SlotStatus } from './worker-slots';
+import { checkGrants } from '../backend/grant-check';
 
 export interface StartOptions {
   /** Install SIGTERM/SIGINT handlers: graceful close, then exit 0 (the CLI sets this). */
@@ -83,6 +84,7 @@ export async function startServer(config: SluiceConfig, opts: StartOptions = {})
   const bound = server.address() as net.AddressInfo;
   const address = { host: bound.address, port: bound.port };
   logger.info({ address, threads: config.threads, metrics: endpoint?.address }, 'sluice listening');
+  if (logger.isLevelEnabled('warn')) warnAboutGrants(config, logger);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -130,4 +132,15 @@ export async function startServer(config: SluiceConfig, opts: StartOptions = {})
     workerThread: (slot) => slots.thread(slot),
     close,
   };
+}
+
+/** Logs each backend account's grants beyond what sluice needs (one warn line per finding); start-up does not wait. */
+function warnAboutGrants(config: SluiceConfig, logger: Logger): void {
+  checkGrants(config).then((reports) => {
+    for (const r of reports) {
+      const fields = { backend: r.account.backend, account: r.account.target.user, key: r.account.key };
+      for (const finding of r.findings) logger.warn(fields, `backend account ${r.account.target.user} on ${r.account.backend} ${finding}`);
+      if (r.unchecked !== null) logger.info({ ...fields, err: r.unchecked }, 'backend account grants not checked');
+    }
+  }, (err: unknown) => logger.info({ err }, 'backend account grants not checked'));
 }
