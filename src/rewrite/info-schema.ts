@@ -124,7 +124,12 @@ export function spliceInfoSchema(sql: string, user: string, dbs: readonly Visibl
     }
     const name = t.name.toUpperCase();
     // DESCRIBE, SHOW COLUMNS …: the structure of the table, the same for everyone
-    if (t.context !== 'from' || SHARED.has(name) || ELSEWHERE.has(name)) continue;
+    if (t.context === 'show' || t.context === 'explain' || SHARED.has(name) || ELSEWHERE.has(name)) continue;
+    if (t.context !== 'from') {
+      // the body of a routine, trigger or event, DO …: SQL that would run later, or unparsed, as the backend account
+      throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, `sluice answers information_schema.${t.name} in queries only (SELECT, INSERT … SELECT, CREATE TABLE … SELECT); ` +
+        'a view, stored routine, trigger or event (which would read it as the backend account) may not');
+    }
     const scope = SCOPED[name];
     const cols = columns.get(name);
     if (!scope || !cols) {

@@ -5,7 +5,8 @@
 // call is replaced by its value as a literal before the statement goes anywhere).
 import type { Privilege } from '../config/types';
 import { SqlError, ErrorCode } from '../protocol/errors';
-import { parse, walk, quoteString, type Call, type Node, type SelectItem } from '../sql';
+import { parse, walk, tokenize, quoteString, type Call, type Node, type SelectItem } from '../sql';
+import { classify, Trait } from './classify';
 
 /** The client as sluice knows it. */
 export interface Identity {
@@ -85,6 +86,9 @@ export function grantsSelect(header: string, rows: string[]): string {
   return rows.map((r, i) => `SELECT ${quoteString(r)}${i === 0 ? ` AS ${quoteName(header)}` : ''}`).join(' UNION ALL ');
 }
 
+/** Statements whose calls are spliced: they run now, once. */
+const SPLICED = new Set(['select', 'union', 'values', 'table', 'insert', 'update', 'delete', 'set', 'explain']);
+
 const IDENTITY_FUNCTIONS = new Set(['USER', 'SESSION_USER', 'SYSTEM_USER', 'CURRENT_USER', 'DATABASE', 'SCHEMA']);
 
 /**
@@ -101,6 +105,11 @@ export function spliceIdentity(sql: string, id: Identity): string | null {
   } catch {
     throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'sluice answers USER() and CURRENT_USER() itself, for the sluice user, but could not parse this statement to do so; ' +
       'ask for them in a statement of their own (SELECT USER(), CURRENT_USER())');
+  }
+  if (!SPLICED.has(stmt.type)) {
+    // DDL (a DEFAULT CURRENT_USER() would become a constant), stored SQL (run later, as the backend account), DO, CALL …
+    throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'sluice answers USER(), CURRENT_USER() and DATABASE() for the sluice user in queries and writes only ' +
+      '(SELECT, INSERT, UPDATE, DELETE, SET); not in DDL, stored routines, views, triggers or events');
   }
   const edits: { start: number; end: number; text: string }[] = [];
   const named = new Set<Node>(); // calls that are a whole select item without an alias
@@ -125,3 +134,22 @@ export function spliceIdentity(sql: string, id: Identity): string | null {
   }
   return out + sql.slice(at);
 }
+
+/**
+ * PREPARE s FROM '…' and EXECUTE IMMEDIATE '…' run SQL that sluice sees only as a string: one that
+ * calls USER() and the like or names information_schema is refused (1235), since sluice could not
+ * answer it for the sluice user. (FROM @variable is not visible to sluice at all.)
+ */
+export function checkDynamicSql(sql: string): void {
+  for (const t of tokenize(sql)) {
+    if (t.type !== 'string' && t.type !== 'nationalString') continue;
+    const body = Buffer.from(t.value, 'latin1');
+    if (classify(body, 0, body.length).traits & (Trait.Identity | Trait.InfoSchema)) {
+      throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'a statement prepared from a string may not call USER(), CURRENT_USER() or DATABASE() or name information_schema through sluice, ' +
+        'which answers those for the sluice user; send the statement itself (as text, or prepared with COM_STMT_PREPARE)');
+    }
+  }
+}
+
+/** PREPARE … FROM or EXECUTE IMMEDIATE: SQL inside a string. */
+export const DYNAMIC_SQL = /^\s*(?:prepare\s|execute\s+immediate\s)/i;

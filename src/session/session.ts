@@ -40,7 +40,7 @@ import { metadataQuery, logicalRows, type MetadataQuery } from '../execute/metad
 import { logicalNames, logicalErrPacket, type LogicalNames } from '../rewrite/logical-names';
 import { ShardTransaction } from './shard-transaction';
 import { commitsImplicitly, transactionEnd, type TransactionEnd } from './transaction-statements';
-import { showGrants, grantsSelect, spliceIdentity, type Identity } from './identity';
+import { showGrants, grantsSelect, spliceIdentity, checkDynamicSql, DYNAMIC_SQL, type Identity } from './identity';
 import { spliceInfoSchema, visibleDatabases, columnsByTable, COLUMNS_QUERY, type InfoSchemaSplice } from '../rewrite/info-schema';
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
@@ -585,12 +585,12 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     }
     const denied = accessError(payload, 1, c, this.credential!.config, this.host.schemas, this.schema);
     if (denied) return this.sendError(denied, 1);
-    if (c.verb === Verb.Other || c.traits & (Trait.Identity | Trait.InfoSchema)) {
+    if (c.verb === Verb.Other || c.verb === Verb.Prepare || c.traits & (Trait.Identity | Trait.InfoSchema)) {
       // SHOW GRANTS, USER(), information_schema: answered for the sluice user, never the backend account.
       const own = this.forUser(payload.toString('latin1', 1), c);
       if (own === true) return;
       if (own !== null) { payload = own; framed = null; }
-      if (c.traits & Trait.InfoSchema && !(c.traits & Trait.Multi)) return this.infoSchemaQuery(payload.toString('latin1', 1), c);
+      if (c.traits & Trait.InfoSchema) return this.infoSchemaQuery(payload.toString('latin1', 1), c);
     }
     if (this.schema?.kind === 'sharded') return this.shardedQuery(payload, c, framed);
     this.current = c;
@@ -625,6 +625,10 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
    */
   private forUser(sql: string, c: Classified): Buffer | true | null {
     try {
+      if (c.traits & Trait.Multi && c.traits & (Trait.Identity | Trait.InfoSchema)) {
+        throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'send a statement that calls USER(), CURRENT_USER() or DATABASE() or names information_schema on its own, not with others in one query');
+      }
+      if (DYNAMIC_SQL.test(sql)) checkDynamicSql(sql);
       const grants = c.verb === Verb.Other ? showGrants(sql, this.identity()) : null;
       if (grants instanceof SqlError) throw grants;
       if (grants) {

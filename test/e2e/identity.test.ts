@@ -213,3 +213,25 @@ test('sh: information_schema on a sharded schema reads its default partition und
     await s.end();
   }
 });
+
+test('fwd: where sluice cannot answer for the sluice user it refuses (1235) rather than run the statement as the backend account', async () => {
+  const s = await mysql.createConnection({ host: '127.0.0.1', port: c.port, user: 'app', password: 'pw', database: 'fwd', multipleStatements: true });
+  try {
+    for (const sql of [
+      'SELECT 1; SELECT USER()',
+      'SELECT 1; SELECT * FROM information_schema.USER_PRIVILEGES',
+      "PREPARE s FROM 'SELECT CURRENT_USER()'",
+      "EXECUTE IMMEDIATE 'SELECT * FROM information_schema.TABLES'",
+      'CREATE VIEW who AS SELECT CURRENT_USER() AS u',
+      'CREATE PROCEDURE grants_of() SELECT * FROM information_schema.SCHEMA_PRIVILEGES',
+    ]) {
+      await assert.rejects(s.query(sql), { errno: 1235 }, sql);
+    }
+    // SQL-level PREPARE of anything else goes on as before
+    await s.query("PREPARE s FROM 'SELECT name FROM items WHERE id = ?'");
+    const [rows] = await s.query('SET @i = 1; EXECUTE s USING @i');
+    assert.deepEqual((rows as unknown[])[1], [{ name: 'apple' }]);
+  } finally {
+    await s.end();
+  }
+});

@@ -49,4 +49,7 @@ test('other information_schema tables are refused with 1142; an unparsable state
   assert.throws(() => spliceInfoSchema('SELECT * FROM information_schema.USER_PRIVILEGES', 'app', dbs, columns), { errno: 1142, message: /USER_PRIVILEGES/ });
   assert.throws(() => spliceInfoSchema('SELECT * FROM information_schema.COLUMNS', 'app', dbs, columns), { errno: 1142 }, 'no column list known');
   assert.throws(() => spliceInfoSchema('SELECT * FROM information_schema.TABLES WHERE', 'app', dbs, columns), { errno: 1235 });
+  for (const sql of ['CREATE VIEW v AS SELECT * FROM information_schema.TABLES', 'CREATE PROCEDURE p() SELECT * FROM information_schema.TABLES']) {
+    assert.throws(() => spliceInfoSchema(sql, 'app', dbs, columns), { errno: 1235 }, sql);
+  }
 });

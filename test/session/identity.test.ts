@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { grantRows, showGrants, spliceIdentity, grantsSelect, type Identity } from '../../src/session/identity';
+import { grantRows, showGrants, spliceIdentity, grantsSelect, checkDynamicSql, type Identity } from '../../src/session/identity';
 import { SqlError } from '../../src/protocol/errors';
 
 const app: Identity = { user: 'app', clientHost: '10.0.0.7', privileges: ['read', 'write', 'ddl'], schemas: ['shop', 'crm'], database: 'shop' };
@@ -41,4 +41,14 @@ test('identity calls become literals; a select item keeps its column name', () =
   assert.equal(spliceIdentity("INSERT INTO log (who) VALUES (SYSTEM_USER())", app), "INSERT INTO log (who) VALUES ('app@10.0.0.7')");
   assert.equal(spliceIdentity('SELECT user FROM t', app), null);
   assert.throws(() => spliceIdentity('SELECT USER() FROM', app), { errno: 1235 });
+  for (const sql of ['CREATE VIEW v AS SELECT USER()', 'CREATE TABLE t (a VARCHAR(9) DEFAULT CURRENT_USER())', 'CREATE PROCEDURE p() SELECT CURRENT_USER()', 'DO USER()']) {
+    assert.throws(() => spliceIdentity(sql, app), { errno: 1235 }, sql);
+  }
+});
+
+test('SQL inside a string (PREPARE … FROM, EXECUTE IMMEDIATE) may not call USER() or name information_schema', () => {
+  for (const sql of ["PREPARE s FROM 'SELECT USER()'", 'EXECUTE IMMEDIATE "SELECT * FROM information_schema.TABLES"', "PREPARE s FROM 'SELECT CURRENT_USER'"]) {
+    assert.throws(() => checkDynamicSql(sql), { errno: 1235 }, sql);
+  }
+  checkDynamicSql("PREPARE s FROM 'SELECT name FROM users WHERE id = ?'");
 });
