@@ -55,10 +55,26 @@ const SCOPED: Record<string, Scope> = {
   EVENTS: { schema: ['EVENT_SCHEMA'] },
 };
 
+const isInfoSchema = (t: TableInfo) => t.schema !== undefined && t.schema.toLowerCase() === 'information_schema';
+
 /** Server-wide reference data, the same for everyone. */
 const SHARED = new Set(['CHARACTER_SETS', 'COLLATIONS', 'COLLATION_CHARACTER_SET_APPLICABILITY', 'ENGINES', 'KEYWORDS', 'SQL_FUNCTIONS']);
 /** Answered by the session's own process list elsewhere; left as written here. */
 const ELSEWHERE = new Set(['PROCESSLIST']);
+
+/**
+ * Does sql read information_schema.PROCESSLIST and no other information_schema table? Such a
+ * statement is left to the code that answers PROCESSLIST from sluice's own sessions.
+ */
+export function onlyProcessList(sql: string): boolean {
+  let tables: TableInfo[];
+  try {
+    tables = tablesOf(parse(sql)).filter(isInfoSchema);
+  } catch {
+    return false;
+  }
+  return tables.length > 0 && tables.every((t) => ELSEWHERE.has(t.name.toUpperCase()));
+}
 
 /** The information_schema tables sluice answers, for error messages. */
 export const SUPPORTED_TABLES = [...Object.keys(SCOPED), ...SHARED, ...ELSEWHERE].sort();
@@ -97,7 +113,6 @@ export interface InfoSchemaSplice {
   otherTables: boolean;
 }
 
-const isInfoSchema = (t: TableInfo) => t.schema !== undefined && t.schema.toLowerCase() === 'information_schema';
 const q = (name: string) => '`' + name.replace(/`/g, '``') + '`';
 
 /**
@@ -124,7 +139,10 @@ export function spliceInfoSchema(sql: string, user: string, dbs: readonly Visibl
     }
     const name = t.name.toUpperCase();
     // DESCRIBE, SHOW COLUMNS …: the structure of the table, the same for everyone
-    if (t.context === 'show' || t.context === 'explain' || SHARED.has(name) || ELSEWHERE.has(name)) continue;
+    if (t.context === 'show' || t.context === 'explain' || SHARED.has(name)) continue;
+    if (ELSEWHERE.has(name)) {
+      throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, `query information_schema.${t.name} on its own, not with other information_schema tables`);
+    }
     if (t.context !== 'from') {
       // the body of a routine, trigger or event, DO …: SQL that would run later, or unparsed, as the backend account
       throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, `sluice answers information_schema.${t.name} in queries only (SELECT, INSERT … SELECT, CREATE TABLE … SELECT); ` +

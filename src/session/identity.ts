@@ -55,6 +55,11 @@ export function grantRows(id: Identity): string[] {
 }
 
 const SHOW_GRANTS = /^\s*show\s+grants(?:\s+for\s+(.+?))?\s*;?\s*$/is;
+
+/** Is sql SHOW GRANTS (a cheap test before the client's identity is put together)? */
+export function isShowGrants(sql: string): boolean {
+  return SHOW_GRANTS.test(sql);
+}
 /** 'user'@'host', `user`@`host`, "user"@"host" or user@host; the host part optional. */
 const ACCOUNT = /^(?:'((?:[^'\\]|\\.|'')*)'|`((?:[^`]|``)*)`|"((?:[^"\\]|\\.|"")*)"|([^\s@'"`]+))(?:\s*@\s*(?:'((?:[^'\\]|\\.|'')*)'|`((?:[^`]|``)*)`|"((?:[^"\\]|\\.|"")*)"|([^\s'"`]+)))?$/;
 

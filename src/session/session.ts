@@ -40,8 +40,8 @@ import { metadataQuery, logicalRows, type MetadataQuery } from '../execute/metad
 import { logicalNames, logicalErrPacket, type LogicalNames } from '../rewrite/logical-names';
 import { ShardTransaction } from './shard-transaction';
 import { commitsImplicitly, transactionEnd, type TransactionEnd } from './transaction-statements';
-import { showGrants, grantsSelect, spliceIdentity, checkDynamicSql, DYNAMIC_SQL, type Identity } from './identity';
-import { spliceInfoSchema, visibleDatabases, columnsByTable, COLUMNS_QUERY, type InfoSchemaSplice } from '../rewrite/info-schema';
+import { isShowGrants, showGrants, grantsSelect, spliceIdentity, checkDynamicSql, DYNAMIC_SQL, type Identity } from './identity';
+import { spliceInfoSchema, visibleDatabases, columnsByTable, COLUMNS_QUERY, onlyProcessList, type InfoSchemaSplice } from '../rewrite/info-schema';
 import { ResultWriter } from './result-writer';
 import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
@@ -590,7 +590,8 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       const own = this.forUser(payload.toString('latin1', 1), c);
       if (own === true) return;
       if (own !== null) { payload = own; framed = null; }
-      if (c.traits & Trait.InfoSchema) return this.infoSchemaQuery(payload.toString('latin1', 1), c);
+      const sql = payload.toString('latin1', 1);
+      if (c.traits & Trait.InfoSchema && !onlyProcessList(sql)) return this.infoSchemaQuery(sql, c);
     }
     if (this.schema?.kind === 'sharded') return this.shardedQuery(payload, c, framed);
     this.current = c;
@@ -629,7 +630,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
         throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'send a statement that calls USER(), CURRENT_USER() or DATABASE() or names information_schema on its own, not with others in one query');
       }
       if (DYNAMIC_SQL.test(sql)) checkDynamicSql(sql);
-      const grants = c.verb === Verb.Other ? showGrants(sql, this.identity()) : null;
+      const grants = c.verb === Verb.Other && isShowGrants(sql) ? showGrants(sql, this.identity()) : null;
       if (grants instanceof SqlError) throw grants;
       if (grants) {
         const utf8 = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
@@ -650,7 +651,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   private preparedForUser(sql: string): string {
     const bytes = Buffer.from(sql, 'latin1');
     const c = classify(bytes, 0, bytes.length);
-    const grants = c.verb === Verb.Other ? showGrants(sql, this.identity()) : null;
+    const grants = c.verb === Verb.Other && isShowGrants(sql) ? showGrants(sql, this.identity()) : null;
     if (grants instanceof SqlError) throw grants;
     if (grants) return grantsSelect(grants.header, grants.rows);
     if (!(c.traits & Trait.Identity)) return sql;

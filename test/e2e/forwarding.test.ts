@@ -132,8 +132,9 @@ test('session state follows the client across pooled backend connections', async
     assert.deepEqual(ra, [{ m: 'ANSI_QUOTES', tz: '+05:00' }]);
     assert.deepEqual(rb, [{ m: 'NO_ZERO_DATE', tz: 'SYSTEM' }]);
     await a.query('USE legacy');
-    const [ra2] = await a.query('SELECT @@sql_mode AS m, DATABASE() AS d');
-    assert.deepEqual(ra2, [{ m: 'ANSI_QUOTES', d: 'legacy_db' }]);
+    const [ra2] = await a.query("SELECT @@sql_mode AS m, DATABASE() AS d, (SELECT name FROM items WHERE id = 1) AS first");
+    // DATABASE() names the logical schema; the row comes from legacy_db
+    assert.deepEqual(ra2, [{ m: 'ANSI_QUOTES', d: 'legacy', first: 'apple' }]);
   } finally {
     await a.end();
     await b.end();

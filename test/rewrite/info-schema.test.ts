@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spliceInfoSchema, visibleDatabases, columnsByTable } from '../../src/rewrite/info-schema';
+import { spliceInfoSchema, visibleDatabases, columnsByTable, onlyProcessList } from '../../src/rewrite/info-schema';
 import type { SchemaConfig } from '../../src/config/types';
 
 const schemas: SchemaConfig[] = [
@@ -52,4 +52,11 @@ test('other information_schema tables are refused with 1142; an unparsable state
   for (const sql of ['CREATE VIEW v AS SELECT * FROM information_schema.TABLES', 'CREATE PROCEDURE p() SELECT * FROM information_schema.TABLES']) {
     assert.throws(() => spliceInfoSchema(sql, 'app', dbs, columns), { errno: 1235 }, sql);
   }
+});
+
+test('information_schema.PROCESSLIST alone is left to the process list; with other information_schema tables it is refused', () => {
+  assert.equal(onlyProcessList('SELECT * FROM information_schema.PROCESSLIST WHERE ID > 1'), true);
+  assert.equal(onlyProcessList('SELECT * FROM information_schema.TABLES /* processlist */'), false);
+  assert.equal(onlyProcessList('SELECT * FROM information_schema.PROCESSLIST p JOIN information_schema.TABLES t'), false);
+  assert.throws(() => spliceInfoSchema('SELECT * FROM information_schema.PROCESSLIST p JOIN information_schema.TABLES t', 'app', visibleDatabases(schemas, 'db1'), columns), { errno: 1235 });
 });
