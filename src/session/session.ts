@@ -1438,7 +1438,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
           });
           return trx.use(p, open, (err, conn) => {
             if (err || !conn) return cb(err, null);
-            cb(null, this.track({ conn, release: () => trx.done(p), discard: () => trx.broken(p) }, this.host.pool(part.write)!.target));
+            cb(null, this.track({ conn, release: () => trx.done(p), discard: () => trx.broken(p) }, this.pool(part.write)!.target));
           });
         }
         const pool = this.pool(wantPrimary ? part.write : this.readBackend(p))!;
@@ -1787,7 +1787,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     if (this.phase === Phase.Closed) return;
     if (this.schema?.kind !== 'sharded') return this.relayCommand(frameCommand(Com.QUERY, sql), ResponseKind.Result, c);
     const part = this.sharded.partitions[this.sharded.defaultPartition];
-    this.relayOn(this.host.pool(part.write)!, part.database, frameCommand(Com.QUERY, sql), c);
+    this.relayOn(this.pool(part.write)!, part.database, frameCommand(Com.QUERY, sql), c);
   }
 
   private requester(): Requester {
