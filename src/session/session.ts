@@ -1766,6 +1766,8 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     if (read?.show) return this.showProcesslist(read.full), true;
     const spliced = spliceConnectionId(sql, this.id);
     if (read) {
+      // Other information_schema tables beside it would reach the backend un-narrowed (see infoSchemaQuery).
+      if (!onlyProcessList(sql)) return this.refuseCombined('information_schema.PROCESSLIST and other information_schema tables'), true;
       this.host.metrics.query(QueryKind.Select);
       this.host.directory.processlist(this.requester()).then((rows) => this.relayRewritten(withProcesslistRows(spliced, rows), c));
       return true;
