@@ -88,12 +88,10 @@ export class StatementCache {
    * closable statements while this worker is at its share; ERR 1461 when none can be closed.
    */
   reserve(conn: BackendConnection): void {
-    this.counter.add(1);
-    this.own++;
-    while (this.own > this.share) {
+    // Room first, then the count: the published sum never passes the budget, even for a moment.
+    while (this.own >= this.share) {
       const victim = this.leastRecentlyUsed(conn);
       if (!victim) {
-        this.unreserve();
         throw new SqlError(ErrorCode.ER_MAX_PREPARED_STMT_COUNT_REACHED,
           `Can't create more than max_prepared_stmt_count statements: this worker's share (${this.share}) of sluice's budget of backend prepared statements ` +
           `(maxBackendPreparedStatements = ${this.max}) is taken by statements on connections in use; close prepared ` +
@@ -101,6 +99,8 @@ export class StatementCache {
       }
       victim.conn.dropStatement(victim);
     }
+    this.counter.add(1);
+    this.own++;
   }
 
   /** Gives back a reservation whose prepare failed. */
