@@ -290,6 +290,9 @@ class Check {
         return READ;
       case 'LOCK':
         return this.word(s + 1) === 'INSTANCE' ? SUPER : READ; // LOCK INSTANCE FOR BACKUP (MySQL)
+      case 'XA':
+        // XA RECOVER lists every account's prepared transactions (other sessions' XIDs): MySQL's XA_RECOVER_ADMIN.
+        return this.word(s + 1) === 'RECOVER' ? SUPER : READ;
     }
     if (READ_VERBS.has(verb)) return READ;
     // Anything else is no statement MariaDB knows: the backend answers it with a syntax error.

@@ -77,7 +77,7 @@ test('databases named alone: CREATE/DROP DATABASE, SHOW ... FROM, USE among stat
 
 test('privileges: read-only, writes, DDL and server-level statements', () => {
   const ro: Privilege[] = ['read'];
-  for (const sql of ['SELECT 1', 'SHOW TABLES', 'DESCRIBE t', 'EXPLAIN SELECT * FROM t', 'SET NAMES utf8mb4', 'BEGIN', 'COMMIT', 'SELEC 1', 'KILL 5', 'SHOW PROCESSLIST', 'SHOW GRANTS', 'EXPLAIN DELETE FROM t']) {
+  for (const sql of ["XA START 'x'", "XA END 'x'", "XA COMMIT 'x' ONE PHASE", 'SELECT 1', 'SHOW TABLES', 'DESCRIBE t', 'EXPLAIN SELECT * FROM t', 'SET NAMES utf8mb4', 'BEGIN', 'COMMIT', 'SELEC 1', 'KILL 5', 'SHOW PROCESSLIST', 'SHOW GRANTS', 'EXPLAIN DELETE FROM t']) {
     assert.equal(errno(sql, ro), 0, sql);
   }
   for (const sql of ['INSERT INTO t VALUES (1)', 'UPDATE t SET a = 1', 'DELETE FROM t', 'REPLACE t VALUES (1)', 'CREATE TABLE t2 (a INT)',
@@ -101,7 +101,7 @@ test('privileges: read-only, writes, DDL and server-level statements', () => {
     'CREATE PROCEDURE p() BEGIN FLUSH TABLES; END', 'BEGIN NOT ATOMIC SET GLOBAL a = 1; END',
     'CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO FLUSH LOGS', 'SELECT 1 /*!40000 INTO OUTFILE "/tmp/x" */',
     "CREATE TABLE f (a INT) ENGINE=FEDERATED CONNECTION='mysql://root@h/mysql/user'", "ALTER TABLE t CONNECTION='mysql://h/db/t'",
-    "CREATE TABLE d (a INT) DATA DIRECTORY = '/tmp'",
+    "CREATE TABLE d (a INT) DATA DIRECTORY = '/tmp'", 'XA RECOVER', 'xa recover CONVERT XID',
   ];
   for (const sql of server) assert.equal(errno(sql), 1227, sql);
   for (const sql of server) assert.notEqual(errno(sql, ['read', 'write', 'ddl', 'admin']), 1227, sql);
