@@ -13,8 +13,10 @@ fi
 
 # The client matrix (test/clients): sysbench, PyMySQL, mysqlclient, Connector/J, DBD::MariaDB.
 packages=(mariadb-server mariadb-client sysbench python3-pymysql python3-mysqldb libmariadb-java libdbd-mariadb-perl)
+# Installed means dpkg's status "installed": a removed package whose config files remain ("rc") passes dpkg -s.
+installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 need=()
-for pkg in "${packages[@]}" "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+for pkg in "${packages[@]}" "$@"; do installed "$pkg" || need+=("$pkg"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} with apt-get"
   if [ "$(id -u)" != 0 ]; then echo "setup: need root to apt-get install ${need[*]}" >&2; exit 1; fi

@@ -6,7 +6,9 @@ import { execFile, spawnSync } from 'node:child_process';
  * (two files installing at once collide on the dpkg lock): scripts/setup.sh installs them all.
  */
 export function requireDebianPackages(...pkgs: string[]): void {
-  const missing = pkgs.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
+  // dpkg's status must be "installed": a removed package whose config files remain passes dpkg -s.
+  const installed = (p: string) => spawnSync('dpkg-query', ['-W', '-f=${db:Status-Status}', p], { encoding: 'utf8' }).stdout === 'installed';
+  const missing = pkgs.filter((p) => !installed(p));
   if (missing.length > 0) throw new Error(`Debian package(s) ${missing.join(', ')} missing: run scripts/setup.sh (npm test does) first`);
 }
 
