@@ -40,8 +40,10 @@ function fill(pool: SlabPool): Slab[] {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** Polls cond, bounded by time (a count of ticks can run out before a 30 ms timer fires on an idle machine). */
 async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 10_000 && !cond(); i++) await tick();
+  const deadline = Date.now() + 5_000;
+  while (!cond() && Date.now() < deadline) await tick();
   assert.ok(cond(), 'timed out waiting');
 }
 
