@@ -1768,6 +1768,9 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     if (read) {
       // Other information_schema tables beside it would reach the backend un-narrowed (see infoSchemaQuery).
       if (!onlyProcessList(sql)) return this.refuseCombined('information_schema.PROCESSLIST and other information_schema tables'), true;
+      // The rest of the statement goes to a backend: it is checked like any other (query() checks later, past this path).
+      const denied = accessError(payload, 1, c, this.credential!.config, this.host.schemas, this.schema);
+      if (denied) return this.finishWithError(denied), true;
       this.host.metrics.query(QueryKind.Select);
       this.host.directory.processlist(this.requester()).then((rows) => this.relayRewritten(withProcesslistRows(spliced, rows), c));
       return true;

@@ -124,6 +124,9 @@ for (const schema of ['fwd', 'shop']) {
     await refused(s, 'SELECT mysql.user.User FROM mysql.user', 1142, denied('app', 'mysql', 'user'));
     await refused(s, 'SHOW TABLES FROM mysql', 1044, dbDenied('app', 'mysql'));
     await refused(s, 'SHOW COLUMNS FROM user FROM mysql', 1044, dbDenied('app', 'mysql'));
+    // information_schema.PROCESSLIST is answered with sluice's sessions: the rest of its statement is checked too.
+    await refused(s, 'SELECT u.authentication_string FROM information_schema.PROCESSLIST p JOIN mysql.user u', 1142, denied('app', 'mysql', 'user'));
+    await refused(s, 'SELECT ID FROM information_schema.PROCESSLIST UNION SELECT authentication_string FROM mysql.user', 1142, denied('app', 'mysql', 'user'));
   });
 
   test(`${schema}: CREATE and DROP DATABASE outside the user's schemas, admin included`, async () => {
