@@ -663,13 +663,11 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
    * names, and sent where the schema's statements go (a sharded schema's default partition).
    */
   private infoSchemaQuery(sql: string, c: Classified): void {
-    const sharded = this.schema?.kind === 'sharded' ? this.sharded : null;
-    this.withInfoSchema(sql, (spliced, pool, database) => {
-      if (!sharded) return this.relayCommand(frameCommand(Com.QUERY, spliced.sql), ResponseKind.Result, c);
-      if (spliced.otherTables) {
+    this.withInfoSchema(sql, (spliced) => {
+      if (this.schema?.kind === 'sharded' && spliced.otherTables) {
         return this.finishWithError(new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'information_schema cannot be combined with the tables of a sharded schema in one statement; query them separately'));
       }
-      this.relayOn(pool, database, frameCommand(Com.QUERY, spliced.sql), c);
+      this.relayRewritten(spliced.sql, c);
     });
   }
 
@@ -678,17 +676,12 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
    * backend the statement goes to (the columns of those tables are read from it once per worker);
    * an error ends the command.
    */
-  private withInfoSchema(sql: string, then: (spliced: InfoSchemaSplice, pool: BackendPool, database: string) => void): void {
+  private withInfoSchema(sql: string, then: (spliced: InfoSchemaSplice) => void): void {
     this.busy = true;
     this.started = performance.now();
-    let pool: BackendPool, database: string;
+    let pool: BackendPool; // where relayRewritten sends the statement: its columns and databases are that backend's
     try {
-      if (this.schema?.kind === 'sharded') {
-        const part = this.sharded.partitions[this.sharded.defaultPartition];
-        [pool, database] = [this.pool(part.write)!, part.database];
-      } else {
-        ({ pool, database } = this.target());
-      }
+      pool = this.schema?.kind === 'sharded' ? this.pool(this.sharded.partitions[this.sharded.defaultPartition].write)! : this.target().pool;
     } catch (e) {
       return this.finishWithError(asSqlError(e, 'information_schema'));
     }
@@ -697,7 +690,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     this.infoSchemaColumns(pool).then((columns) => {
       if (this.phase === Phase.Closed) return;
       const latin1 = Buffer.from(this.user, 'utf8').toString('latin1');
-      then(spliceInfoSchema(sql, latin1, visibleDatabases(schemas, pool.target.name), columns), pool, database);
+      then(spliceInfoSchema(sql, latin1, visibleDatabases(schemas, pool.target.name), columns));
     }).catch((e: unknown) => this.finishWithError(asSqlError(e, 'information_schema')));
   }
 
