@@ -118,7 +118,7 @@ export class BackendConnection {
   /** A KILL was sent for this connection's thread (session/backend-kill.ts): it is never pooled again. */
   killed = false;
   serverVersion = '';
-  /** Session-state key applied on this connection (see session/state.ts); '' = fresh. */
+  /** Session-state key applied on this connection (see backend/session-state.ts); '' = fresh. */
   stateKey = '';
   /** Backend database currently selected. */
   database = '';

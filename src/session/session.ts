@@ -22,14 +22,17 @@ import { collationInfo } from '../protocol/collations';
 import { Hold, type BackendConnection, type RelaySink, type QueryResult } from '../backend/connection';
 import type { BackendPool } from '../backend/pool';
 import type { StatementCache } from '../backend/statement-cache';
-import type { SchemaConfig, ShardedSchema, BackendAccount } from '../config/types';
+import type { SchemaConfig, ShardedSchema, UserConfig } from '../config/types';
 import { Counter, Histogram, QueryKind, Route } from '../metrics/layout';
 import type { MetricsWriter } from '../metrics/shared-metrics';
 import type { SlabPool } from '../memory/slab-pool';
 import { Authenticator, type AuthContext, type Credential } from './authenticate';
 import { classify, Verb, Trait, type Classified } from './classify';
 import { accessError, defaultForwardSchema } from './access';
-import { SessionState, syncBackend } from './state';
+import { SessionState, syncBackend } from '../backend/session-state';
+import { BackendLease, Pin } from '../execute/backend-lease';
+import type { StatementContext, WorkerServices } from '../kernel/context';
+import { Relay } from '../kernel/relay';
 import { StatementRegistry, backendExecute, backendLongData, type ClientStatement } from './prepared';
 import { classifyPrepared, withParams, unpreparable, shardedStateRefusal } from './stateful-statements';
 import { decodeExecuteParams, EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
@@ -58,41 +61,19 @@ import { killOnBackend } from './backend-kill';
 import { spliceConnectionId } from './connection-id';
 import { processlistRead, withProcesslistRows, showRows, SHOW_COLUMNS } from './processlist';
 
-/** What a session needs from its worker. */
-export interface SessionHost {
+/** What a session needs from its worker: the services its statements use, and the connection's own. */
+export interface SessionHost extends WorkerServices {
   readonly serverVersion: string;
-  readonly schemas: Record<string, SchemaConfig>;
   readonly auth: AuthContext;
-  readonly metrics: MetricsWriter;
-  /** The pool of a backend for the backend's own account, or for `account` (a user's backendUser). */
-  pool(backend: string, account?: BackendAccount): BackendPool | undefined;
-  /** Plans cached by digest, shared by the worker's sessions. */
-  readonly planCache: PlanCache;
-  /** Snowflake ids for keyGenerator columns (unique per node and worker). */
-  readonly keys: SnowflakeGenerator;
-  /** Replica rotation of a sharded schema's partition (per worker). */
-  readRotation(schema: string, partition: number): ReadRotation;
-  readonly health: ReplicaHealth;
-  /** Byte budget one query's merge may hold (maxQueryMemoryMB). */
-  readonly maxQueryMemoryBytes: number;
-  /** The global buffer budget merges draw from. */
-  readonly slabPool: SlabPool | undefined;
   /** Where split and large client packets are assembled (the slab pool, maxQueryMemoryMB each); the heap without it. */
   readonly packetMemory?: PacketMemory;
   /** Certificate and key for client TLS; undefined when the config has no tls section. */
   readonly tlsContext: tls.SecureContext | undefined;
-  /** Client sessions open in this worker. */
-  readonly sessionCount: number;
-  /** The worker's backend prepared statements (closed when no client statement refers to them) and their global budget. */
-  readonly statementCache?: StatementCache;
   /** Called once when the session has ended and released everything. */
   sessionClosed(s: ClientSession): void;
-  /** Sessions of every worker by sluice id: KILL and SHOW PROCESSLIST. */
-  readonly directory: SessionDirectory;
   /** The worker's idle sweep: its coarse clock stamps the session's activity. */
   readonly idle: IdleSweep;
-  /** wait_timeout's default for plain and for interactive clients (waitTimeoutSeconds, interactiveTimeoutSeconds). */
-  readonly waitTimeoutMs: number;
+  /** interactive_timeout's default (interactiveTimeoutSeconds), for clients that say CLIENT_INTERACTIVE. */
   readonly interactiveTimeoutMs: number;
 }
 
@@ -102,21 +83,6 @@ const enum Phase {
   Command,
   Closed,
 }
-
-/** Why the session holds on to its backend connection between statements (bit set). */
-const enum Pin {
-  Transaction = 0x1, // the server says IN_TRANS
-  Locks = 0x2, // LOCK TABLES / GET_LOCK
-  State = 0x4, // temp tables, user variables, SQL PREPARE, HANDLER: until the session ends
-  NextStatement = 0x8, // the next statement may ask about this one: LAST_INSERT_ID(), SHOW WARNINGS/ERRORS
-  Prepared = 0x10, // binary-protocol statements live on this connection
-}
-
-/** The shortest COM_QUERY payload that can be a COMMIT/ROLLBACK ... RELEASE (command byte + 'COMMIT RELEASE'). */
-const RELEASE_MIN_LENGTH = 15;
-
-/** How long a connection waits for a statement that asks about the previous one (LAST_INSERT_ID()). */
-const NEXT_STATEMENT_HOLD_MS = 1000;
 
 const VERB_KIND: Partial<Record<Verb, QueryKind>> = {
   [Verb.Select]: QueryKind.Select, [Verb.Insert]: QueryKind.Insert, [Verb.Replace]: QueryKind.Insert,
@@ -149,10 +115,10 @@ const COMMAND_NAMES: Partial<Record<number, string>> = {
 /** Words of statements whose session ids sluice answers itself (KILL, PROCESSLIST, CONNECTION_ID()). */
 const SESSION_ID_WORDS = /\b(?:kill|processlist|connection_id)\b/i;
 
-export class ClientSession implements RelaySink, DirectorySession, IdleSession {
+export class ClientSession implements StatementContext, DirectorySession, IdleSession {
   readonly id: number;
   /** The client socket; replaced by a TLSSocket over it after an SSLRequest. */
-  private socket: net.Socket;
+  socket: net.Socket;
   /** The connection switched to TLS. */
   private tls = false;
   private readonly onData = (chunk: Buffer) => {
@@ -163,53 +129,34 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       this.protocolError(e);
     }
   };
-  private readonly host: SessionHost;
-  private readonly log: Logger;
+  readonly host: SessionHost;
+  readonly log: Logger;
   private framer: PacketFramer;
   private phase = Phase.Handshake;
   private readonly scramble = newScramble();
   private auth: Authenticator | null = null;
   private credential: Credential | null = null;
-  private user = '';
+  /** The user name the client logged in (or is logging in) with. */
+  private userName = '';
   /** Client capabilities after negotiation. */
-  private caps = 0;
+  caps = 0;
   /** Relay profile: capability bits a backend connection must share with this client. */
-  private profile = 0;
+  profile = 0;
   /** The logical schema in use (USE / COM_INIT_DB / connect-with-db); null before any. */
-  private schema: SchemaConfig | null = null;
-  private readonly state = new SessionState();
-  /** The backend connection serving the current statement or pinned between statements. */
-  private conn: BackendConnection | null = null;
-  private connPool: BackendPool | null = null;
-  private pins = 0;
+  schema: SchemaConfig | null = null;
+  readonly state = new SessionState();
+  /** The session's backend connections (held, lent, pinned). */
+  readonly lease: BackendLease;
+  /** Relays statements on the held connection and streams their answers back. */
+  readonly relay: Relay;
   /** Commands that arrived while another was running (copied: the framer's views are borrowed). */
   private queue: Buffer[] = [];
-  private busy = false;
-  /** Classification of the statement being relayed (for post-processing its outcome). */
-  private current: Classified | null = null;
-  private currentSql: Buffer | null = null;
-  private started = 0;
+  busy = false;
+  started = 0;
   /** Commands this session ran (COM_STATISTICS reports it). */
   private questions = 0;
-  /** When the relayed command went to the backend (after acquiring and syncing a connection). */
-  private backendStarted = 0;
-  /** Client socket wanted a pause for backpressure. */
-  private paused = false;
-  /**
-   * The sharded schema whose logical names go into an ERR that opens a relayed response: set by
-   * dispatch() (null for forwarding), cleared by that response's first chunk, so later chunks pay
-   * one null check only.
-   */
-  private errSchema: ShardedSchema | null = null;
-  /**
-   * Runs the current read again on another server: set when a sharded read is relayed from a
-   * replica; fail() calls it when that connection is lost before the first byte of the answer
-   * (errSchema still set). Cleared when the statement ends; `reran` allows it once per statement.
-   */
-  private rerun: (() => void) | null = null;
-  private reran = false;
   /** Status flags to report in sluice's own OK packets. */
-  private status = Status.AUTOCOMMIT;
+  status = Status.AUTOCOMMIT;
   /**
    * Packets the running command came in beyond its first (one of 16 MiB or more is split): the
    * answers sluice writes itself number their sequence ids from after them. Set by command().
@@ -220,12 +167,10 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   /** host.idle's clock when the last command started or ended (idle time and PROCESSLIST's Time). */
   private activeAt: number;
   /** wait_timeout: idle longer than this closes the session (set at handshake, by SET wait_timeout). */
-  private waitTimeoutMs: number;
+  waitTimeoutMs: number;
   /** The command byte of the last command, and the statement it runs (a view of its packet, or an execute's SQL) until it ends. */
   private com = 0;
-  private info: Buffer | string | null = null;
-  /** Backend connections leased to the running sharded statement (scatter units): what KILL QUERY stops. */
-  private readonly leased = new Map<BackendConnection, BackendTarget>();
+  info: Buffer | string | null = null;
 
   constructor(socket: net.Socket, id: number, host: SessionHost, log: Logger) {
     this.socket = socket;
@@ -233,6 +178,8 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     this.host = host;
     this.log = log;
     this.statements = new StatementRegistry(host.statementCache);
+    this.lease = new BackendLease(this);
+    this.relay = new Relay(this);
     this.framer = this.newFramer();
     this.clientHost = `${this.remoteHost()}:${socket.remotePort ?? 0}`;
     this.activeAt = host.idle.now;
@@ -339,7 +286,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   private onPacket(payload: Buffer, seq: number, framed: Buffer | null): void {
     switch (this.phase) {
       case Phase.Command:
-        if (this.infileConn) return this.infileData(payload, seq, framed);
+        if (this.relay.infileConn) return this.relay.infileData(payload, seq, framed);
         // Every command starts a new exchange at sequence id 0 (a >16 MiB command reports the id
         // of its last part, so only single-packet commands can be checked).
         if (seq !== 0 && payload.length < 0xffffff) {
@@ -378,7 +325,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     this.caps = resp.capabilities & SERVER_CAPABILITIES;
     this.profile = this.caps & RELAY_PROFILE_MASK;
     this.waitTimeoutMs = this.initialWaitTimeout();
-    this.user = resp.user;
+    this.userName = resp.user;
     this.pendingDb = resp.database;
     const coll = collationInfo(resp.collation);
     if (resp.collation !== Collation.UTF8MB4_GENERAL_CI && coll) {
@@ -439,11 +386,11 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     }
     if (step.kind === 'fail') {
       this.sendError(step.error, seq);
-      this.log.info({ user: this.user, err: step.error.message }, 'authentication failed');
+      this.log.info({ user: this.userName, err: step.error.message }, 'authentication failed');
       return this.close();
     }
     if (step.credential.config.requireTls && !this.tls) {
-      this.sendError(new SqlError(ErrorCode.ER_ACCESS_DENIED_ERROR, `Access denied for user '${this.user}'@'${this.remoteHost()}': this user must connect with TLS (e.g. --ssl, ssl-mode=REQUIRED)`, { fatal: true }), seq);
+      this.sendError(new SqlError(ErrorCode.ER_ACCESS_DENIED_ERROR, `Access denied for user '${this.userName}'@'${this.remoteHost()}': this user must connect with TLS (e.g. --ssl, ssl-mode=REQUIRED)`, { fatal: true }), seq);
       return this.close();
     }
     if (step.preface) this.sendPayload(new BufferWriter(2).bytes(step.preface), seq++);
@@ -457,7 +404,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       }
     }
     this.phase = Phase.Command;
-    this.log.debug({ user: this.user, schema: this.schema?.name }, 'client authenticated');
+    this.log.debug({ user: this.userName, schema: this.schema?.name }, 'client authenticated');
     this.sendOk(seq);
   }
 
@@ -469,7 +416,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     const resp = decodeChangeUser(payload, this.caps);
     this.resetSession();
     this.schema = null;
-    this.user = resp.user;
+    this.userName = resp.user;
     this.pendingDb = resp.database;
     const coll = resp.collation ? collationInfo(resp.collation) : null;
     if (coll && resp.collation !== Collation.UTF8MB4_GENERAL_CI) this.state.record(['names'], `SET NAMES ${coll.charset} COLLATE ${coll.name}`);
@@ -486,7 +433,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       return new SqlError(ErrorCode.ER_BAD_DB_ERROR, `Unknown database '${name}'`);
     }
     if (!allowed.includes('*') && !allowed.includes(name)) {
-      return new SqlError(ErrorCode.ER_DBACCESS_DENIED_ERROR, `Access denied for user '${this.user}'@'%' to database '${name}'`);
+      return new SqlError(ErrorCode.ER_DBACCESS_DENIED_ERROR, `Access denied for user '${this.userName}'@'%' to database '${name}'`);
     }
     this.schema = schema;
     return null;
@@ -526,7 +473,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
           return this.killSession(payload.readUInt32LE(1), false);
         case Com.FIELD_LIST:
           if (this.schema?.kind === 'sharded') return this.shardedFieldList(payload);
-          return this.relayCommand(framed ?? this.reframe(payload), ResponseKind.FieldList, null);
+          return this.forward(framed ?? this.reframe(payload), ResponseKind.FieldList, null);
         case Com.SET_OPTION: {
           // 0 = multi-statements on, 1 = off. The relay profile follows.
           const on = payload.readUInt16LE(1) === 0;
@@ -551,7 +498,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
         case Com.STMT_CLOSE:
           this.statements.delete(payload.readUInt32LE(1));
           this.cursors.delete(payload.readUInt32LE(1));
-          this.conn?.trimUnreferenced(); // a connection this session holds is free between its commands
+          this.lease.conn?.trimUnreferenced(); // a connection this session holds is free between its commands
           return;
         case Com.STMT_SEND_LONG_DATA: {
           // No reply, not even for an unknown statement (the error surfaces at execute).
@@ -594,16 +541,63 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       if (c.traits & Trait.InfoSchema && !onlyProcessList(sql)) return this.infoSchemaQuery(sql, c);
     }
     if (this.schema?.kind === 'sharded') return this.shardedQuery(payload, c, framed);
-    this.current = c;
-    // Kept for end(): a SET to record, a COMMIT/ROLLBACK long enough to say RELEASE (a bare COMMIT costs nothing more).
-    this.currentSql = c.traits & Trait.SessionSet || ((c.verb === Verb.Commit || c.verb === Verb.Rollback) && payload.length >= RELEASE_MIN_LENGTH)
-      ? Buffer.from(payload.subarray(1)) : null;
-    this.relayCommand(framed ?? this.reframe(payload), ResponseKind.Result, c);
+    this.forward(framed ?? this.reframe(payload), ResponseKind.Result, c);
   }
 
   /** A backend's pool for this user's statements: its backendUser's, else the backend's own account. */
-  private pool(backend: string): BackendPool | undefined {
-    return this.host.pool(backend, this.credential?.config.backendAccount);
+  pool(backend: string): BackendPool {
+    return this.host.pool(backend, this.credential?.config.backendAccount)!;
+  }
+
+  /** The logged-in user's configuration. */
+  get user(): UserConfig {
+    return this.credential!.config;
+  }
+
+  readRotation(schema: string, partition: number): ReadRotation {
+    return this.host.readRotation(schema, partition);
+  }
+
+  get health(): ReplicaHealth {
+    return this.host.health;
+  }
+
+  get ended(): boolean {
+    return this.phase === Phase.Closed;
+  }
+
+  get trxOpen(): boolean {
+    return this.shardTrx !== null;
+  }
+
+  /** A command is under way: its answer comes later. */
+  begin(): void {
+    this.busy = true;
+    this.started = performance.now();
+  }
+
+  ok(info = '', affectedRows = 0): void {
+    this.sendOk(1, info, affectedRows);
+  }
+
+  send(w: BufferWriter): void {
+    this.sendPayload(w, 1);
+  }
+
+  rows(columns: string[], rows: (string | null)[][]): void {
+    this.sendRows(1, columns, rows);
+  }
+
+  writer(binary = false): ResultWriter {
+    return this.resultWriter(binary);
+  }
+
+  fail(err: SqlError): void {
+    this.finishWithError(err);
+  }
+
+  done(): void {
+    this.afterStatement();
   }
 
   /** The client as SHOW GRANTS, USER() and DATABASE() describe it (latin1: one char per byte of the UTF-8 names, as the SQL text is). */
@@ -611,7 +605,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     const allowed = this.credential!.config.schemas;
     const latin1 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
     return {
-      user: latin1(this.user),
+      user: latin1(this.userName),
       clientHost: latin1(this.remoteHost()),
       privileges: this.credential!.config.privileges,
       schemas: (allowed.includes('*') ? Object.keys(this.host.schemas) : allowed).map(latin1),
@@ -689,7 +683,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     const schemas = Object.values(this.host.schemas).filter((s) => allowed.includes('*') || allowed.includes(s.name));
     this.infoSchemaColumns(pool).then((columns) => {
       if (this.phase === Phase.Closed) return;
-      const latin1 = Buffer.from(this.user, 'utf8').toString('latin1');
+      const latin1 = Buffer.from(this.userName, 'utf8').toString('latin1');
       then(spliceInfoSchema(sql, latin1, visibleDatabases(schemas, pool.target.name), columns));
     }).catch((e: unknown) => this.finishWithError(asSqlError(e, 'information_schema')));
   }
@@ -699,14 +693,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     const key = pool.target.name;
     let columns = INFO_SCHEMA_COLUMNS.get(key);
     if (columns) return columns;
-    const pinned = this.conn;
-    columns = new Promise<QueryResult>((resolve, reject) => {
-      if (pinned) return pinned.query(COLUMNS_QUERY).then(resolve, reject);
-      pool.acquire(this.profile, this.state.key, '', (err, conn) => {
-        if (err || !conn) return reject(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
-        conn.query(COLUMNS_QUERY).then((r) => { pool.release(conn); resolve(r); }, (e: Error) => { pool.discard(conn); reject(e); });
-      });
-    }).then((r) => columnsByTable(r.rows));
+    columns = this.lease.borrow(pool, (conn) => conn.query(COLUMNS_QUERY)).then((r) => columnsByTable(r.rows));
     columns.catch(() => INFO_SCHEMA_COLUMNS.delete(key)); // tried again by the next statement
     INFO_SCHEMA_COLUMNS.set(key, columns);
     return columns;
@@ -809,8 +796,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     if (framed === null) payload = Buffer.from(payload);
     this.withBackend((conn) => {
       // Its session state (temporary tables, user variables, locks, SET) is kept as the text path keeps it: see end().
-      this.current = stmt.classified;
-      if (stmt.classified.traits & Trait.SessionSet) this.currentSql = Buffer.from(stmt.sql, 'latin1');
+      this.relay.remember(stmt.classified, stmt.classified.traits & Trait.SessionSet ? Buffer.from(stmt.sql, 'latin1') : null);
       return this.relayExecute(conn, stmt, payload, framed, cursor, null);
     });
   }
@@ -825,11 +811,9 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       for (const p of backendLongData(stmt, backend.id)) conn.sendNoReply(p);
       stmt.longData = [];
       // A cursor lives on this connection until the statement is executed again or closed.
-      if (cursor) this.pins |= Pin.Prepared;
-      else this.pins &= ~Pin.Prepared;
-      this.backendStarted = performance.now();
-      this.errSchema = sharded;
-      conn.relay(backendExecute(payload, framed, stmt, backend.id), ResponseKind.Result, this);
+      if (cursor) this.lease.pins |= Pin.Prepared;
+      else this.lease.pins &= ~Pin.Prepared;
+      this.relay.send(conn, backendExecute(payload, framed, stmt, backend.id), ResponseKind.Result, sharded);
     });
   }
 
@@ -842,16 +826,15 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       if (kept.next >= kept.rows.length) this.cursors.delete(stmt.id);
       return;
     }
-    const backend = this.conn?.preparedStatement(stmt.sql);
-    if (!backend || !(this.pins & Pin.Prepared)) {
+    const backend = this.lease.conn?.preparedStatement(stmt.sql);
+    if (!backend || !(this.lease.pins & Pin.Prepared)) {
       return this.sendError(new SqlError(ErrorCode.ER_UNKNOWN_ERROR, 'COM_STMT_FETCH without an open cursor: execute the statement with a cursor first'), 1);
     }
-    this.busy = true;
-    this.started = performance.now();
+    this.begin();
     const out = Buffer.from([9, 0, 0, 0, Com.STMT_FETCH, 0, 0, 0, 0, 0, 0, 0, 0]);
     out.writeUInt32LE(backend.id, 5);
     payload.copy(out, 9, 5, 9);
-    this.conn!.relay(out, ResponseKind.Fetch, this);
+    this.relay.send(this.lease.conn!, out, ResponseKind.Fetch, null, null);
   }
 
   /** An execute on a sharded schema: routed by its bound values like a text statement, answered in binary rows. */
@@ -900,11 +883,11 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     const unit = plan.units[0];
     const part = schema.partitions[unit.partition];
     this.host.metrics.route(Route.Single);
-    if (plan.primary && schema.readYourWritesMs > 0) this.primaryUntil = performance.now() + schema.readYourWritesMs;
-    const pool = this.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
+    if (plan.primary) this.lease.wrote(schema);
+    const pool = this.lease.partitionPool(schema, unit.partition, plan.primary);
     // The packet goes to the backend after a connection is found: a reassembled payload is copied.
     if (framed === null) payload = Buffer.from(payload);
-    this.withBackendOn(pool, part.database, (conn) => this.relayExecute(conn, stmt, payload, framed, false, schema), logicalNames(schema), plan.primary ? -1 : unit.partition);
+    this.relay.withConnection(pool, part.database, (conn) => this.relayExecute(conn, stmt, payload, framed, false, schema), logicalNames(schema), plan.primary ? null : { schema, partition: unit.partition });
   }
 
   /**
@@ -947,46 +930,16 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   /** Open cursors of sharded executes: the kept binary rows and the next one to send. */
   private readonly cursors = new Map<number, { rows: Buffer[]; next: number }>();
 
-  /** Runs fn on a backend connection for the current schema (the pinned one, or one from the pool, synced). */
+  /** Runs fn on a backend connection for the current schema (the held one, or one from the pool, synced). */
   private withBackend(fn: (conn: BackendConnection) => Promise<void>): void {
     let pool: BackendPool, database: string;
     try {
       ({ pool, database } = this.target());
     } catch (e) {
-      this.busy = true;
+      this.begin();
       return this.finishWithError(e as SqlError);
     }
-    this.withBackendOn(pool, database, fn);
-  }
-
-  /**
-   * Runs fn on a connection of `pool` (or the session's pinned connection, when it holds one), brought to
-   * the session's state and `database`. A failure ends the command with an ERR, renamed by `names`
-   * for a sharded schema's partition. For a read of partition `readOf`, an unreachable `pool` fails over.
-   */
-  private withBackendOn(pool: BackendPool, database: string, fn: (conn: BackendConnection) => Promise<void>, names: LogicalNames | null = null, readOf = -1): void {
-    this.busy = true;
-    this.current = null;
-    this.started = performance.now();
-    const run = (conn: BackendConnection) => {
-      (syncBackend(conn, this.state, database) ?? Promise.resolve())
-        .then(() => fn(conn))
-        .catch((e: Error) => {
-          if (!(e instanceof SqlError) || conn.closed) this.dropConnection();
-          this.finishWithError(e instanceof SqlError ? (names ? names.error(e) : e) : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, e.message));
-        });
-    };
-    if (this.conn) return run(this.conn);
-    const acquired = (err: SqlError | null, conn: BackendConnection | null, from = pool) => {
-      if (this.phase === Phase.Closed) { if (conn) from.release(conn); return; }
-      if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
-      this.conn = conn;
-      this.connPool = from;
-      if (readOf >= 0 && this.mayRerun(readOf, from)) this.rerun = () => this.withBackendOn(this.pool(this.readBackend(readOf))!, database, fn, names, readOf);
-      run(conn);
-    };
-    if (readOf < 0) pool.acquire(this.profile, this.state.key, database, acquired);
-    else this.acquireRead(readOf, pool, acquired);
+    this.relay.withConnection(pool, database, fn);
   }
 
   // ---- sharded schemas: plan -> route units -> execute -> merge ----
@@ -996,7 +949,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   /** SET autocommit = 0 on a sharded schema: every statement runs inside a transaction. */
   private autocommitOff = false;
 
-  private get sharded(): ShardedSchema {
+  get sharded(): ShardedSchema {
     return this.schema as ShardedSchema;
   }
 
@@ -1073,10 +1026,10 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
       // One unit and nothing to merge: relay its response untouched, as forwarding does.
       const unit = plan.units[0];
       const part = schema.partitions[unit.partition];
-      if (plan.primary && schema.readYourWritesMs > 0) this.primaryUntil = performance.now() + schema.readYourWritesMs;
-      const pool = this.pool(plan.primary ? part.write : this.readBackend(unit.partition))!;
+      if (plan.primary) this.lease.wrote(schema);
+      const pool = this.lease.partitionPool(schema, unit.partition, plan.primary);
       // A unit whose SQL is the client's own text (no rename needed) goes out in the client's packet.
-      return this.relayOn(pool, part.database, framed && unit.sql === sql ? framed : frameCommand(Com.QUERY, unit.sql), c, plan.primary ? -1 : unit.partition);
+      return this.relay.query(pool, part.database, framed && unit.sql === sql ? framed : frameCommand(Com.QUERY, unit.sql), c, schema, plan.primary ? null : { schema, partition: unit.partition });
     }
     this.runScatter(plan, false);
   }
@@ -1147,17 +1100,8 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     const w = new BufferWriter(physical.length + wildcard.length + 2);
     w.u8(Com.FIELD_LIST).str(physical, 'latin1').u8(0).bytes(wildcard);
     const framed = frame(Buffer.from(w.payload()), 0);
-    this.busy = true;
-    this.started = performance.now();
-    this.current = null;
-    const pool = this.pool(part.write)!;
-    pool.acquire(this.profile, this.state.key, part.database, (err, conn) => {
-      if (this.phase === Phase.Closed) { if (conn) pool.release(conn); return; }
-      if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
-      this.conn = conn;
-      this.connPool = pool;
-      this.dispatch(framed.length === 1 ? framed[0] : Buffer.concat(framed), ResponseKind.FieldList, part.database, schema);
-    });
+    this.begin();
+    this.relay.command(this.pool(part.write), part.database, framed.length === 1 ? framed[0] : Buffer.concat(framed), ResponseKind.FieldList, schema);
   }
 
   /** Runs one statement on a partition and collects its (small) answer. */
@@ -1327,7 +1271,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   private shardedSet(sql: string, c: Classified): void {
     const schema = this.sharded;
     const part = schema.partitions[schema.defaultPartition];
-    this.withBackendOn(this.pool(part.write)!, part.database, async (conn) => {
+    this.relay.withConnection(this.pool(part.write), part.database, async (conn) => {
       const ok = (await conn.query(Buffer.from(sql, 'latin1'))).ok!;
       this.state.record(c.setNames!, sql);
       conn.stateKey = this.state.key;
@@ -1347,67 +1291,14 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     }, logicalNames(schema));
   }
 
-  /**
-   * Relays one statement on a pooled connection of `pool` (single-unit plans and SETs); for a read of
-   * partition `readOf`, an unreachable `pool` fails over.
-   */
-  private relayOn(pool: BackendPool, database: string, framed: Buffer, c: Classified, readOf = -1): void {
-    this.current = c;
-    const acquired = (err: SqlError | null, conn: BackendConnection | null, from = pool) => {
-      if (this.phase === Phase.Closed) { if (conn) from.release(conn); return; }
-      if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
-      this.conn = conn;
-      this.connPool = from;
-      if (readOf >= 0 && this.mayRerun(readOf, from)) this.rerun = () => this.relayOn(this.pool(this.readBackend(readOf))!, database, framed, c, readOf);
-      this.dispatch(framed, ResponseKind.Result, database, this.sharded);
-    };
-    if (readOf < 0) pool.acquire(this.profile, this.state.key, database, acquired);
-    else this.acquireRead(readOf, pool, acquired);
-  }
-
   private describePartition(p: number): string {
     const part = this.sharded.partitions[p];
     return `partition ${p} (${part.write}/${part.database})`;
   }
 
-  /** Picks the backend for a read on partition p (replicas unless a recent write says otherwise). */
-  private readBackend(p: number): string {
-    const part = this.sharded.partitions[p];
-    if (part.read.length === 0 || performance.now() < this.primaryUntil) return part.write;
-    return this.host.readRotation(this.sharded.name, p).pick(this.host.health);
-  }
-
-  /** readYourWritesMs: reads stay on primaries until then. */
-  private primaryUntil = 0;
-
-  /**
-   * A connection of `first` (readBackend's pick) for a read of partition p; when that backend cannot be
-   * reached, the read fails over to the partition's other servers (execute/read-failover.ts).
-   */
-  private acquireRead(p: number, first: BackendPool, done: ReadCallback): void {
-    const part = this.sharded.partitions[p];
-    // Without replicas there is nowhere else to go (and no closure to pay for).
-    if (part.read.length === 0) return first.acquire(this.profile, this.state.key, part.database, done);
-    first.acquire(this.profile, this.state.key, part.database, (err, conn) => {
-      if (conn || !unreachable(err) || this.phase === Phase.Closed) return done(err, conn, first);
-      failOver({
-        partition: part,
-        rotation: this.host.readRotation(this.sharded.name, p),
-        health: this.host.health,
-        pool: (name) => this.pool(name)!,
-        take: (pool, cb) => pool.acquire(this.profile, this.state.key, part.database, cb),
-      }, first, err, done);
-    });
-  }
-
-  /** A read of partition p served by `from` may run again elsewhere if its connection is lost unanswered: from a replica, once. */
-  private mayRerun(p: number, from: BackendPool): boolean {
-    return !this.reran && from.target.name !== this.sharded.partitions[p].write;
-  }
-
   private shardHost(primary: boolean, status: number): ScatterHost {
     const schema = this.sharded;
-    if (primary && schema.readYourWritesMs > 0) this.primaryUntil = performance.now() + schema.readYourWritesMs;
+    if (primary) this.lease.wrote(schema);
     const trx = this.shardTrx;
     return {
       inTransaction: trx !== null,
@@ -1431,31 +1322,11 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
           });
           return trx.use(p, open, (err, conn) => {
             if (err || !conn) return cb(err, null);
-            cb(null, this.track({ conn, release: () => trx.done(p), discard: () => trx.broken(p) }, this.pool(part.write)!.target));
+            cb(null, this.lease.note({ conn, release: () => trx.done(p), discard: () => trx.broken(p) }, this.pool(part.write).target));
           });
         }
-        const pool = this.pool(wantPrimary ? part.write : this.readBackend(p))!;
-        const acquired = (err: SqlError | null, conn: BackendConnection | null, from = pool) => {
-          if (err || !conn) return cb(err, null);
-          const lease = this.track({ conn, release: () => from.release(conn), discard: () => from.discard(conn), replica: !wantPrimary && from.target.name !== part.write }, from.target);
-          const sync = syncBackend(conn, this.state, part.database);
-          if (!sync) return cb(null, lease);
-          sync.then(() => cb(null, lease), (e: SqlError) => { from.discard(conn); cb(e, null); });
-        };
-        if (wantPrimary) pool.acquire(this.profile, this.state.key, part.database, acquired);
-        else this.acquireRead(p, pool, acquired);
+        this.lease.lend({ schema, partition: p, primary: wantPrimary }, cb);
       },
-    };
-  }
-
-  /** The lease, noted in `leased` (for KILL QUERY) until it is given back. */
-  private track(lease: Lease, target: BackendTarget): Lease {
-    const { conn } = lease;
-    this.leased.set(conn, target);
-    return {
-      ...lease,
-      release: () => { this.leased.delete(conn); lease.release(); },
-      discard: () => { this.leased.delete(conn); lease.discard(); },
     };
   }
 
@@ -1492,164 +1363,35 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   }
 
   /**
-   * Runs one command on a backend connection: the pinned one, or one from the pool brought to this
-   * session's state. The response streams to the client through data()/end().
+   * Relays one command of a forwarding schema on the held backend connection, or on one from the
+   * pool brought to this session's state. The answer streams to the client through the relay.
    */
-  private relayCommand(framed: Buffer, kind: ResponseKind, c: Classified | null): void {
-    this.busy = true;
-    this.current = c;
-    this.started = performance.now();
+  private forward(framed: Buffer, kind: ResponseKind, c: Classified | null): void {
+    this.begin();
     let pool: BackendPool, database: string;
     try {
       ({ pool, database } = this.target());
     } catch (e) {
       return this.finishWithError(e as SqlError);
     }
-    if (this.conn) {
-      if (this.conn.closed) return this.backendLost();
-      return this.dispatch(framed, kind, database);
-    }
-    pool.acquire(this.profile, this.state.key, database, (err, conn) => {
-      if (this.phase === Phase.Closed) {
-        if (conn) pool.release(conn);
-        return;
-      }
-      if (err || !conn) return this.finishWithError(err ?? new SqlError(ErrorCode.CR_CONN_HOST_ERROR, 'no backend connection'));
-      this.conn = conn;
-      this.connPool = pool;
-      this.dispatch(framed, kind, database);
-    });
-  }
-
-  /** Relays a command on this.conn; for a `sharded` schema's unit, an ERR that answers it gets logical names. */
-  private dispatch(framed: Buffer, kind: ResponseKind, database: string, sharded: ShardedSchema | null = null): void {
-    const conn = this.conn!;
-    const sync = syncBackend(conn, this.state, database);
-    if (!sync) {
-      this.backendStarted = performance.now();
-      this.errSchema = sharded;
-      return conn.relay(framed, kind, this);
-    }
-    // framed is a view of a socket chunk: keep a copy across the asynchronous state restore.
-    const copy = Buffer.from(framed);
-    sync.then(
-      () => {
-        this.backendStarted = performance.now();
-        this.errSchema = sharded;
-        conn.relay(copy, kind, this);
-      },
-      (e: Error) => {
-        this.dropConnection();
-        this.finishWithError(e instanceof SqlError ? e : new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `restoring session state on backend failed: ${e.message}`));
-      },
-    );
-  }
-
-  // ---- RelaySink: the backend's response streams through here ----
-
-  data(chunk: Buffer): void {
-    if (this.errSchema !== null) {
-      // The first chunk of a sharded relay: an ERR packet that starts it gets logical names (the
-      // name map is looked up only then).
-      if (chunk[4] === Header.ERR) chunk = logicalErrPacket(chunk, logicalNames(this.errSchema)) ?? chunk;
-      this.errSchema = null;
-    }
-    this.host.metrics.inc(Counter.BytesOut, chunk.length);
-    if (!this.socket.write(chunk) && !this.paused) {
-      // The client reads slower than the backend sends: stop reading the backend until it drains.
-      this.paused = true;
-      const conn = this.conn!;
-      conn.hold(Hold.Reader);
-      this.socket.once('drain', () => {
-        this.paused = false;
-        conn.unhold(Hold.Reader);
-      });
-    }
-  }
-
-  end(scanner: ResponseScanner): void {
-    const c = this.current;
-    // sluice's own OK packets reuse these flags, but never carry session-state data.
-    this.status = scanner.status & ~(Status.MORE_RESULTS_EXISTS | Status.SESSION_STATE_CHANGED | Status.CURSOR_EXISTS | Status.LAST_ROW_SENT);
-    if (scanner.infile) {
-      // LOAD DATA LOCAL INFILE: the request went to the client; its file comes next, packet by
-      // packet, and is passed to this backend connection until the empty packet that ends it.
-      this.infileConn = this.conn;
-      return;
-    }
-    if (c && !scanner.err) {
-      if (c.traits & Trait.SessionSet && this.currentSql) {
-        this.state.record(c.setNames!, this.currentSql.toString('latin1'));
-        this.conn!.stateKey = this.state.key;
-        if (c.setNames!.includes('wait_timeout')) this.waitTimeoutMs = waitTimeoutSet(this.currentSql.toString('latin1'), this.host.waitTimeoutMs) ?? this.waitTimeoutMs;
-      }
-      if (c.traits & Trait.Pin) this.pins |= c.verb === Verb.Lock || c.traits & Trait.Unlock ? Pin.Locks : Pin.State;
-      if (c.verb === Verb.Lock) this.pins |= Pin.Locks;
-      if (c.traits & Trait.Unlock && c.verb === Verb.Unlock) this.pins &= ~Pin.Locks;
-    }
-    // The outcome of this statement lives on its connection (the insert id, warnings, errors): keep
-    // the connection for the next statement, which may ask (LAST_INSERT_ID(), SHOW WARNINGS).
-    this.pins &= ~Pin.NextStatement;
-    if (scanner.err || scanner.warnings > 0 || (scanner.ok && scanner.ok[0] === 0x00 && decodeOk(scanner.ok).lastInsertId > 0)) {
-      this.pins |= Pin.NextStatement;
-    }
-    if (scanner.status & Status.IN_TRANS) this.pins |= Pin.Transaction;
-    else this.pins &= ~Pin.Transaction;
-    if (c && (c.verb === Verb.Commit || c.verb === Verb.Rollback) && !scanner.err && this.currentSql && transactionEnd(this.currentSql.toString('latin1'))?.release) {
-      // COMMIT RELEASE: the backend closes this connection after its OK; the client's closes too, as on MariaDB.
-      this.dropConnection();
-      return this.close();
-    }
-    if (this.schema?.kind === 'sharded') {
-      // Sharded sessions keep state in SessionState and transactions in ShardTransaction.
-      this.pins = 0;
-      this.status = (this.status & ~Status.IN_TRANS) | (this.shardTrx ? Status.IN_TRANS : 0);
-    }
-    const now = performance.now();
-    this.host.metrics.observe(Histogram.QueryLatency, (now - this.started) * 1000);
-    this.host.metrics.observe(Histogram.BackendLatency, (now - this.backendStarted) * 1000);
-    if (scanner.err) this.host.metrics.error(scanner.err.readUInt16LE(1));
-    this.afterStatement();
-  }
-
-  fail(err: Error): void {
-    // Nothing of the answer reached the client (errSchema is cleared by its first chunk): a read runs elsewhere.
-    const rerun = this.errSchema !== null ? this.rerun : null;
-    this.errSchema = null;
-    if (rerun) {
-      this.rerun = null;
-      this.reran = true;
-      this.log.info({ err: err.message }, 'backend connection lost before the answer: running the read on another server');
-      this.dropConnection();
-      return rerun();
-    }
-    this.log.warn({ err: err.message }, 'backend connection lost during a statement');
-    this.backendLost();
-  }
-
-  private backendLost(): void {
-    this.dropConnection();
-    this.pins = 0;
-    this.finishWithError(new SqlError(ErrorCode.CR_SERVER_LOST, 'Lost connection to backend server during query; the statement may or may not have run. Retry it.'));
+    if (kind === ResponseKind.Result) this.relay.query(pool, database, framed, c);
+    else this.relay.command(pool, database, framed, kind);
   }
 
   /** Ends the current command with an ERR (the session goes on). */
   private finishWithError(err: SqlError): void {
     this.sendError(err, 1);
-    if (this.conn && !this.pins) this.releaseConnection();
+    if (this.lease.pins === 0) this.lease.release();
     this.afterStatement();
   }
 
   private afterStatement(): void {
-    this.current = null;
-    this.currentSql = null;
+    this.relay.settle();
     this.outsideTrx = false;
-    this.rerun = null;
-    this.reran = false;
     this.info = null;
     this.activeAt = this.host.idle.now;
-    if (this.conn && this.pins === 0 && !this.paused) this.releaseConnection();
-    else if (this.conn && this.pins === Pin.NextStatement) this.holdForNextStatement();
+    // A connection still streaming to a slow client is not given back yet.
+    if (!this.relay.paused || this.lease.pins !== 0) this.lease.settle();
     this.busy = false;
     this.runQueued();
   }
@@ -1667,56 +1409,13 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (!this.busy && this.phase === Phase.Command && this.infileConn === null && this.queue.length > 0) {
+      while (!this.busy && this.phase === Phase.Command && this.relay.infileConn === null && this.queue.length > 0) {
         const next = this.queue.shift()!;
         this.command(unframe(next), next);
       }
     } finally {
       this.draining = false;
     }
-  }
-
-  private nextStatementTimer: NodeJS.Timeout | null = null;
-
-  /** The backend connection waiting for the client's LOCAL INFILE contents. */
-  private infileConn: BackendConnection | null = null;
-
-  private infileData(payload: Buffer, seq: number, framed: Buffer | null): void {
-    const conn = this.infileConn!;
-    // A reassembled payload (in a pool slab, reused after this call) is copied: the socket keeps
-    // what it is given until written, and frame() passes a payload of 16 MiB or more as views.
-    conn.sendNoReply(framed ?? Buffer.concat(frame(payload, seq)));
-    if (payload.length > 0) return;
-    this.infileConn = null;
-    conn.expectResponse(ResponseKind.Simple, this);
-  }
-
-  /**
-   * Keeps the connection for a next statement that asks about this one, but only briefly: an idle
-   * session must not hold a pooled connection for long just because its last INSERT made an id.
-   */
-  private holdForNextStatement(): void {
-    if (this.nextStatementTimer) clearTimeout(this.nextStatementTimer);
-    this.nextStatementTimer = setTimeout(() => {
-      this.nextStatementTimer = null;
-      if (!this.busy && this.conn && this.pins === Pin.NextStatement) {
-        this.pins = 0;
-        this.releaseConnection();
-      }
-    }, NEXT_STATEMENT_HOLD_MS);
-    this.nextStatementTimer.unref();
-  }
-
-  private releaseConnection(): void {
-    const conn = this.conn!;
-    this.conn = null;
-    this.connPool!.release(conn);
-  }
-
-  private dropConnection(): void {
-    if (!this.conn) return;
-    this.connPool!.discard(this.conn);
-    this.conn = null;
   }
 
   private resetSession(): void {
@@ -1726,11 +1425,8 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     this.shardTrx?.abandon();
     this.shardTrx = null;
     this.autocommitOff = false;
-    if (this.conn) {
-      // The pinned connection carries state the client just asked to forget.
-      this.dropConnection();
-    }
-    this.pins = 0;
+    this.lease.drop(); // a held connection carries state the client just asked to forget
+    this.lease.pins = 0;
     this.status = Status.AUTOCOMMIT;
     this.waitTimeoutMs = this.initialWaitTimeout();
   }
@@ -1783,9 +1479,9 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   /** A statement sluice rewrote runs on the current schema's backend (a sharded schema's default partition). */
   private relayRewritten(sql: string, c: Classified): void {
     if (this.phase === Phase.Closed) return;
-    if (this.schema?.kind !== 'sharded') return this.relayCommand(frameCommand(Com.QUERY, sql), ResponseKind.Result, c);
+    if (this.schema?.kind !== 'sharded') return this.forward(frameCommand(Com.QUERY, sql), ResponseKind.Result, c);
     const part = this.sharded.partitions[this.sharded.defaultPartition];
-    this.relayOn(this.pool(part.write)!, part.database, frameCommand(Com.QUERY, sql), c);
+    this.relay.query(this.pool(part.write), part.database, frameCommand(Com.QUERY, sql), c, this.sharded);
   }
 
   private requester(): Requester {
@@ -1860,10 +1556,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
 
   /** The backend connections the running statement uses, with their servers. */
   private runningBackends(): [BackendConnection, BackendTarget][] {
-    if (!this.busy) return [];
-    const out = [...this.leased];
-    if (this.conn && this.connPool && !this.leased.has(this.conn)) out.push([this.conn, this.connPool.target]);
-    return out;
+    return this.busy ? this.lease.running() : [];
   }
 
   killQuery(): Promise<void> {
@@ -1878,7 +1571,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
   }
 
   sweepIdle(now: number): void {
-    if (this.phase !== Phase.Command || this.busy || this.infileConn) return;
+    if (this.phase !== Phase.Command || this.busy || this.relay.infileConn) return;
     if (!idleTooLong(now, this.activeAt, this.waitTimeoutMs)) return;
     this.log.debug({ waitTimeoutMs: this.waitTimeoutMs }, 'idle past wait_timeout: closing');
     this.close();
@@ -1923,11 +1616,7 @@ export class ClientSession implements RelaySink, DirectorySession, IdleSession {
     this.statements.clear(); // the worker may close their backend statements
     this.shardTrx?.abandon();
     this.shardTrx = null;
-    if (this.conn) {
-      // Mid-statement or pinned: the connection has state (or a half-read response). Don't reuse it.
-      if (this.busy || this.pins & ~Pin.NextStatement) this.dropConnection();
-      else this.releaseConnection();
-    }
+    this.lease.end(this.busy); // mid-statement or pinned: the connection has state (or a half-read response), not reused
     this.host.sessionClosed(this);
   }
 }

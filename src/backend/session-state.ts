@@ -2,7 +2,7 @@
 // character set from its handshake and the SET statements it ran (sql_mode, time_zone, autocommit,
 // NAMES, ...). Each recorded statement is replayed verbatim; the key identifies the whole state so a
 // backend connection that already has it needs no work.
-import type { BackendConnection } from '../backend/connection';
+import type { BackendConnection } from './connection';
 import { Com } from '../protocol/constants';
 
 export class SessionState {

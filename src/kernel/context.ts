@@ -1,0 +1,101 @@
+// What the kernel needs from the client session a statement runs for, and from the session's worker.
+// The session implements StatementContext; kernel modules take it as their first argument, so each
+// can be tested with a fake session.
+import type * as net from 'node:net';
+import type { Logger } from 'pino';
+import type { BackendPool } from '../backend/pool';
+import type { SessionState } from '../backend/session-state';
+import type { StatementCache } from '../backend/statement-cache';
+import type { BackendAccount, SchemaConfig, ShardedSchema, UserConfig } from '../config/types';
+import type { SlabPool } from '../memory/slab-pool';
+import type { MetricsWriter } from '../metrics/shared-metrics';
+import type { PlanCache, SnowflakeGenerator } from '../plan';
+import type { SqlError } from '../protocol/errors';
+import type { BufferWriter } from '../protocol/buffer-writer';
+import type { ResultWriter } from '../session/result-writer';
+import type { BackendLease } from '../execute/backend-lease';
+import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
+import type { SessionDirectory } from '../session/session-directory';
+import type { Relay, RelayContext } from './relay';
+
+/** The worker's services a statement uses: schemas, pools, caches, metrics, budgets. */
+export interface WorkerServices {
+  readonly schemas: Record<string, SchemaConfig>;
+  readonly metrics: MetricsWriter;
+  /** The pool of a backend for the backend's own account, or for `account` (a user's backendUser). */
+  pool(backend: string, account?: BackendAccount): BackendPool | undefined;
+  /** Plans cached by digest, shared by the worker's sessions. */
+  readonly planCache: PlanCache;
+  /** Snowflake ids for keyGenerator columns (unique per node and worker). */
+  readonly keys: SnowflakeGenerator;
+  /** Replica rotation of a sharded schema's partition (per worker). */
+  readRotation(schema: string, partition: number): ReadRotation;
+  readonly health: ReplicaHealth;
+  /** Byte budget one query's merge may hold (maxQueryMemoryMB). */
+  readonly maxQueryMemoryBytes: number;
+  /** The global buffer budget merges draw from. */
+  readonly slabPool: SlabPool | undefined;
+  /** The worker's backend prepared statements (closed when no client statement refers to them) and their global budget. */
+  readonly statementCache?: StatementCache;
+  /** Client sessions open in this worker. */
+  readonly sessionCount: number;
+  /** Sessions of every worker by sluice id: KILL and SHOW PROCESSLIST. */
+  readonly directory: SessionDirectory;
+  /** wait_timeout's default (waitTimeoutSeconds). */
+  readonly waitTimeoutMs: number;
+}
+
+/** One client session, as a statement running for it sees it. */
+export interface StatementContext extends RelayContext {
+  /** sluice's session id (CONNECTION_ID()). */
+  readonly id: number;
+  readonly host: WorkerServices;
+  readonly log: Logger;
+  /** The client's socket: relayed answers are written straight to it. */
+  readonly socket: net.Socket;
+  /** Client capabilities after negotiation (MULTI_STATEMENTS, DEPRECATE_EOF, ...). */
+  readonly caps: number;
+  /** The logged-in user's configuration. */
+  readonly user: UserConfig;
+  /** The logical schema in use; null before any. */
+  readonly schema: SchemaConfig | null;
+  /** The current schema, known to be sharded (the sharded kernel modules run only then). */
+  readonly sharded: ShardedSchema;
+  /** Session variables that follow the client across pooled backend connections. */
+  readonly state: SessionState;
+  /** The session's backend connections: held, lent, pinned. */
+  readonly lease: BackendLease;
+  /** Relays statements on the held connection and streams their answers back. */
+  readonly relay: Relay;
+  /** A transaction on the sharded schema is open (its partitions' connections are the transaction's). */
+  readonly trxOpen: boolean;
+  /** Status flags for sluice's own OK and end packets (AUTOCOMMIT, IN_TRANS); relayed answers update it. */
+  status: number;
+  /** wait_timeout in ms: a SET wait_timeout changes it. */
+  waitTimeoutMs: number;
+  /** When the running command started (performance.now()). */
+  readonly started: number;
+  /** The session has ended (closed or killed): late callbacks do nothing. */
+  readonly ended: boolean;
+  /** The running statement's text for SHOW PROCESSLIST (a prepared statement's SQL). */
+  info: Buffer | string | null;
+
+  /** A command is under way: answers come later (busy until done() or fail()). */
+  begin(): void;
+  /** A backend's pool for this user's statements (its backendUser's, else the backend's own account). */
+  pool(backend: string): BackendPool;
+  /** Sends OK with the session's status. */
+  ok(info?: string, affectedRows?: number): void;
+  /** Sends a payload the kernel encoded (seq 1 of the answer). */
+  send(w: BufferWriter): void;
+  /** Sends a small text result set sluice built (SHOW DATABASES, PREVIEW, ...). */
+  rows(columns: string[], rows: (string | null)[][]): void;
+  /** A writer for a result sluice builds (merged rows), its sequence ids after the command's packets. */
+  writer(binary?: boolean): ResultWriter;
+  /** Ends the command with an ERR; the session goes on. */
+  fail(err: SqlError): void;
+  /** The command is answered: the next queued one may run. */
+  done(): void;
+  /** Ends the session (COMMIT RELEASE, KILL of itself). */
+  close(): void;
+}
