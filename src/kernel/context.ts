@@ -57,6 +57,10 @@ export interface StatementContext extends RelayContext {
   readonly caps: number;
   /** The logged-in user's configuration. */
   readonly user: UserConfig;
+  /** The name the client logged in with. */
+  readonly userName: string;
+  /** The client's host, without its port (USER(), SHOW GRANTS). */
+  remoteHost(): string;
   /** The logical schema in use; null before any. */
   readonly schema: SchemaConfig | null;
   /** The current schema, known to be sharded (the sharded kernel modules run only then). */
@@ -75,6 +79,8 @@ export interface StatementContext extends RelayContext {
   waitTimeoutMs: number;
   /** When the running command started (performance.now()). */
   readonly started: number;
+  /** A command is under way (set by begin(), cleared when it is answered). */
+  busy: boolean;
   /** The session has ended (closed or killed): late callbacks do nothing. */
   readonly ended: boolean;
   /** The running statement's text for SHOW PROCESSLIST (a prepared statement's SQL). */
@@ -84,6 +90,10 @@ export interface StatementContext extends RelayContext {
   begin(): void;
   /** A backend's pool for this user's statements (its backendUser's, else the backend's own account). */
   pool(backend: string): BackendPool;
+  /** Switches the logical schema (USE), or says why not (1049 unknown, 1044 not permitted). */
+  use(name: string): SqlError | null;
+  /** Sends an ERR without ending the command (the command ends otherwise: close, or more to send). */
+  error(err: SqlError): void;
   /** Sends OK with the session's status. */
   ok(info?: string, affectedRows?: number): void;
   /** Sends a payload the kernel encoded (seq 1 of the answer). */

@@ -5,34 +5,35 @@
 // session is pinned to it (a transaction, locks, temporary tables, user variables, prepared
 // statements), as ProxySQL does.
 import type * as net from 'node:net';
-import * as tls from 'node:tls';
-import { Duplex } from 'node:stream';
+import type * as tls from 'node:tls';
 import type { Logger } from 'pino';
 import { onChunks } from '../memory/read-buffers';
 import { PacketFramer, frame, frameCommand, unframe, type PacketMemory } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
+import { encodeTextResult } from '../protocol/text-result';
 import { BufferReader } from '../protocol/buffer-reader';
-import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, ColumnType, Header, MAX_PACKET_PAYLOAD } from '../protocol/constants';
+import { Cap, Com, Status, SERVER_CAPABILITIES, RELAY_PROFILE_MASK, Collation, MAX_PACKET_PAYLOAD } from '../protocol/constants';
 import { encodeGreeting, decodeHandshakeResponse, decodeChangeUser, isSslRequest } from '../protocol/handshake';
-import { encodeOk, encodeErr, encodeColumnDef, encodeTextRow, encodeEndOfRows, decodeOk, decodeColumnDef, type ColumnDef } from '../protocol/packets';
+import { encodeOk, encodeErr, encodeTextRow, encodeEndOfRows, decodeColumnDef, type ColumnDef } from '../protocol/packets';
 import { newScramble, NATIVE_PASSWORD } from '../protocol/auth';
 import { SqlError, ErrorCode, asSqlError } from '../protocol/errors';
-import { ResponseKind, type ResponseScanner } from '../protocol/response-scanner';
+import { ResponseKind } from '../protocol/response-scanner';
 import { collationInfo } from '../protocol/collations';
-import { Hold, type BackendConnection, type RelaySink, type QueryResult } from '../backend/connection';
+import { type BackendConnection, type QueryResult } from '../backend/connection';
 import type { BackendPool } from '../backend/pool';
-import type { StatementCache } from '../backend/statement-cache';
 import type { SchemaConfig, ShardedSchema, UserConfig } from '../config/types';
 import { Counter, Histogram, QueryKind, Route } from '../metrics/layout';
-import type { MetricsWriter } from '../metrics/shared-metrics';
-import type { SlabPool } from '../memory/slab-pool';
+import { upgradeToTls } from './tls-upgrade';
 import { Authenticator, type AuthContext, type Credential } from './authenticate';
 import { classify, Verb, Trait, type Classified } from './classify';
-import { accessError, defaultForwardSchema } from './access';
+import { accessError } from './access';
 import { SessionState, syncBackend } from '../backend/session-state';
 import { BackendLease, Pin } from '../execute/backend-lease';
 import type { StatementContext, WorkerServices } from '../kernel/context';
 import { Relay } from '../kernel/relay';
+import { forward, onForwardConnection } from '../kernel/forward';
+import { forUser, preparedForUser, infoSchemaQuery, withInfoSchema } from '../kernel/user-view';
+import { sessionIds, mayNameSessionIds, killSession, unpreparableSessionIds, SESSION_ID_WORDS } from '../kernel/session-ids';
 import { StatementRegistry, backendExecute, backendLongData, type ClientStatement } from './prepared';
 import { classifyPrepared, withParams, unpreparable, shardedStateRefusal } from './stateful-statements';
 import { decodeExecuteParams, EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
@@ -40,26 +41,22 @@ import { isShowDatabases, INSERT_HEAD, countPlaceholders, splitStatements } from
 import { previewRows, previewTarget } from '../plan/preview';
 import { explainSharded, explainTarget } from '../execute/explain';
 import { metadataQuery, logicalRows, type MetadataQuery } from '../execute/metadata';
-import { logicalNames, logicalErrPacket, type LogicalNames } from '../rewrite/logical-names';
+import { logicalNames } from '../rewrite/logical-names';
 import { ShardTransaction } from './shard-transaction';
 import { commitsImplicitly, transactionEnd, type TransactionEnd } from './transaction-statements';
-import { isShowGrants, showGrants, grantsSelect, spliceIdentity, checkDynamicSql, DYNAMIC_SQL, type Identity } from './identity';
-import { spliceInfoSchema, visibleDatabases, columnsByTable, COLUMNS_QUERY, onlyProcessList, type InfoSchemaSplice } from '../rewrite/info-schema';
+import { onlyProcessList } from '../rewrite/info-schema';
 import { ResultWriter } from './result-writer';
-import { scatter, type ScatterHost, type Lease } from '../execute/scatter';
+import { scatter, type ScatterHost } from '../execute/scatter';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
-import { failOver, unreachable, type ReadCallback } from '../execute/read-failover';
-import { planStatement, resolveMergeSpec, type ParamValue, type PlanCache, type SnowflakeGenerator } from '../plan';
+import { planStatement, resolveMergeSpec, type ParamValue } from '../plan';
 import type { ShardPlan } from '../plan/types';
 import { mergedColumns } from '../merge/aggregates';
 import type { BackendTarget } from '../backend/connection';
-import type { ProcessRow, Requester } from '../worker/messages';
-import type { DirectorySession, SessionDirectory } from './session-directory';
-import { idleTooLong, waitTimeoutSet, type IdleSession, type IdleSweep } from './idle-timeout';
-import { parseKill, type KillStatement } from './kill-statement';
+import type { ProcessRow } from '../worker/messages';
+import type { DirectorySession } from './session-directory';
+import { idleTooLong, type IdleSession, type IdleSweep } from './idle-timeout';
 import { killOnBackend } from './backend-kill';
 import { spliceConnectionId } from './connection-id';
-import { processlistRead, withProcesslistRows, showRows, SHOW_COLUMNS } from './processlist';
 
 /** What a session needs from its worker: the services its statements use, and the connection's own. */
 export interface SessionHost extends WorkerServices {
@@ -89,9 +86,6 @@ const VERB_KIND: Partial<Record<Verb, QueryKind>> = {
   [Verb.Update]: QueryKind.Update, [Verb.Delete]: QueryKind.Delete,
 };
 
-/** Each backend's information_schema columns, per worker thread (module state is per thread): backend name -> table -> columns. */
-const INFO_SCHEMA_COLUMNS = new Map<string, Promise<Map<string, string[]>>>();
-
 /** Does the statement end with `)` (before blanks and a `;`)? A byte test that keeps the SELECT DATABASE() check off the hot path. */
 function endsWithParen(payload: Buffer): boolean {
   for (let i = payload.length - 1; i > 0; i--) {
@@ -102,18 +96,10 @@ function endsWithParen(payload: Buffer): boolean {
   return false;
 }
 
-/** Statements sessionIds() looks at: any that may name KILL, PROCESSLIST or CONNECTION_ID() (not plain DML, the hot path). */
-function mayNameSessionIds(c: Classified): boolean {
-  return c.verb === Verb.Kill || c.verb === Verb.Other || c.verb === Verb.Prepare || (c.traits & (Trait.SessionInfo | Trait.Multi)) !== 0;
-}
-
 /** SHOW PROCESSLIST's Command for the commands a session runs (others show as Query). */
 const COMMAND_NAMES: Partial<Record<number, string>> = {
   [Com.STMT_PREPARE]: 'Prepare', [Com.STMT_EXECUTE]: 'Execute', [Com.STMT_FETCH]: 'Fetch', [Com.FIELD_LIST]: 'Field List',
 };
-
-/** Words of statements whose session ids sluice answers itself (KILL, PROCESSLIST, CONNECTION_ID()). */
-const SESSION_ID_WORDS = /\b(?:kill|processlist|connection_id)\b/i;
 
 export class ClientSession implements StatementContext, DirectorySession, IdleSession {
   readonly id: number;
@@ -137,7 +123,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
   private auth: Authenticator | null = null;
   private credential: Credential | null = null;
   /** The user name the client logged in (or is logging in) with. */
-  private userName = '';
+  userName = '';
   /** Client capabilities after negotiation. */
   caps = 0;
   /** Relay profile: capability bits a backend connection must share with this client. */
@@ -238,26 +224,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
 
   /** A small result set that sluice builds itself (SHOW DATABASES, SELECT DATABASE(), ...). */
   private sendRows(seq: number, columns: string[], rows: (string | null)[][]): void {
-    seq += this.extraFrames;
-    const w = new BufferWriter(256);
-    const packets: Buffer[] = [];
-    const push = () => {
-      const len = w.pos - w.headerRoom;
-      const p = Buffer.allocUnsafe(len + 4);
-      p[0] = len & 0xff; p[1] = (len >>> 8) & 0xff; p[2] = len >>> 16; p[3] = seq++ & 0xff;
-      w.buf.copy(p, 4, w.headerRoom, w.pos);
-      packets.push(p);
-      w.pos = w.headerRoom;
-    };
-    w.lenenc(columns.length); push();
-    for (const c of columns) {
-      encodeColumnDef(w, { name: c, type: ColumnType.VAR_STRING, length: 256 * 4, charset: Collation.UTF8MB4_GENERAL_CI });
-      push();
-    }
-    if (!(this.caps & Cap.DEPRECATE_EOF)) { encodeEndOfRows(w, this.caps, this.status); push(); }
-    for (const r of rows) { encodeTextRow(w, r); push(); }
-    encodeEndOfRows(w, this.caps, this.status); push();
-    this.write(Buffer.concat(packets));
+    this.write(encodeTextResult(columns, rows, this.caps, this.status, seq + this.extraFrames));
   }
 
   /** A writer of an answer that sluice builds, its sequence ids following the command's packets. */
@@ -338,40 +305,18 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
 
   private pendingDb: string | null = null;
 
-  private remoteHost(): string {
+  remoteHost(): string {
     return this.socket.remoteAddress?.replace(/^::ffff:/, '') ?? 'localhost';
   }
 
-  /**
-   * The client sent an SSLRequest: the rest of the connection runs over TLS. The framer goes on
-   * with the TLS socket's plaintext; the HandshakeResponse follows (sequence id 2).
-   */
+  /** The client sent an SSLRequest: the rest of the connection runs over TLS; the HandshakeResponse follows (sequence id 2). */
   private startTls(): void {
-    const raw = this.socket;
-    onChunks(raw, null, this.onData);
-    // The client may send its TLS ClientHello in the same chunk as the SSLRequest: the framer stops
-    // there, and the bytes after it go to the TLS layer first, through a small duplex over the socket.
     this.framer.stop();
-    const wire = new Duplex({
-      read() {},
-      write(chunk: Buffer, _enc, cb) { raw.write(chunk, cb); },
-      final(cb) { raw.end(); cb(); },
-    });
-    // After the framer's push() returns (leftover is known then), before any further socket event.
-    queueMicrotask(() => {
+    this.socket = upgradeToTls(this.socket, this.host.tlsContext!, this.onData, () => {
       const rest = this.framer.leftover;
       this.framer = this.newFramer();
-      if (rest && rest.length > 0) wire.push(rest);
-      onChunks(raw, (d: Buffer) => wire.push(d));
-      raw.on('end', () => wire.push(null));
-    });
-    const secure = new tls.TLSSocket(wire, { isServer: true, secureContext: this.host.tlsContext! });
-    secure.on('data', this.onData);
-    secure.on('error', (e) => {
-      this.log.info({ err: e.message }, 'TLS handshake or stream failed');
-      raw.destroy();
-    });
-    this.socket = secure;
+      return rest;
+    }, this.log);
     this.tls = true;
   }
 
@@ -397,7 +342,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
     this.credential = step.credential;
     this.auth = null;
     if (this.pendingDb) {
-      const err = this.useSchema(this.pendingDb);
+      const err = this.use(this.pendingDb);
       if (err) {
         this.sendError(err, seq);
         return this.close();
@@ -426,7 +371,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
   }
 
   /** Switches the logical schema, or says why not (1049 unknown, 1044 not permitted). */
-  private useSchema(name: string): SqlError | null {
+  use(name: string): SqlError | null {
     const schema = this.host.schemas[name];
     const allowed = this.credential!.config.schemas;
     if (!schema) {
@@ -457,7 +402,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
         case Com.PING:
           return this.sendOk(1);
         case Com.INIT_DB: {
-          const err = this.useSchema(payload.toString('utf8', 1));
+          const err = this.use(payload.toString('utf8', 1));
           return err ? this.sendError(err, 1) : this.sendOk(1);
         }
         case Com.RESET_CONNECTION:
@@ -468,12 +413,11 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
         case Com.STATISTICS:
           return this.statistics();
         case Com.PROCESS_KILL: // mysqladmin kill: KILL CONNECTION of a 4-byte session id
-          this.busy = true;
-          this.started = performance.now();
-          return this.killSession(payload.readUInt32LE(1), false);
+          this.begin();
+          return killSession(this, payload.readUInt32LE(1), false);
         case Com.FIELD_LIST:
           if (this.schema?.kind === 'sharded') return this.shardedFieldList(payload);
-          return this.forward(framed ?? this.reframe(payload), ResponseKind.FieldList, null);
+          return forward(this, framed ?? this.reframe(payload), ResponseKind.FieldList, null);
         case Com.SET_OPTION: {
           // 0 = multi-statements on, 1 = off. The relay profile follows.
           const on = payload.readUInt16LE(1) === 0;
@@ -517,7 +461,11 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
   private query(payload: Buffer, framed: Buffer | null): void {
     const c = classify(payload, 1, payload.length);
     this.info = framed !== null ? payload : null; // a reassembled payload's slab is reused: not kept
-    if (mayNameSessionIds(c) && this.sessionIds(payload, c)) return;
+    if (mayNameSessionIds(c)) {
+      const taken = sessionIds(this, payload, c);
+      if (taken === true) return;
+      if (taken !== false) return this.query(taken, null); // CONNECTION_ID() spliced: on through the pipeline
+    }
     this.host.metrics.query(VERB_KIND[c.verb] ?? QueryKind.Other);
     if (c.verb === Verb.Use && !(c.traits & Trait.Multi)) return this.useStatement(payload);
     if (c.verb === Verb.Other && isShowDatabases(payload)) {
@@ -530,18 +478,18 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
       const m = /^\s*select\s+((?:database|schema)\s*\(\s*\))\s*;?\s*$/i.exec(payload.toString('latin1', 1));
       if (m) return this.sendRows(1, [m[1]], [[this.schema?.name ?? null]]); // the column is named as written
     }
-    const denied = accessError(payload, 1, c, this.credential!.config, this.host.schemas, this.schema);
+    const denied = accessError(payload, 1, c, this.user, this.host.schemas, this.schema);
     if (denied) return this.sendError(denied, 1);
     if (c.verb === Verb.Other || c.verb === Verb.Prepare || c.traits & (Trait.Identity | Trait.InfoSchema)) {
       // SHOW GRANTS, USER(), information_schema: answered for the sluice user, never the backend account.
-      const own = this.forUser(payload.toString('latin1', 1), c);
+      const own = forUser(this, payload.toString('latin1', 1), c);
       if (own === true) return;
       if (own !== null) { payload = own; framed = null; }
       const sql = payload.toString('latin1', 1);
-      if (c.traits & Trait.InfoSchema && !onlyProcessList(sql)) return this.infoSchemaQuery(sql, c);
+      if (c.traits & Trait.InfoSchema && !onlyProcessList(sql)) return infoSchemaQuery(this, sql, c);
     }
     if (this.schema?.kind === 'sharded') return this.shardedQuery(payload, c, framed);
-    this.forward(framed ?? this.reframe(payload), ResponseKind.Result, c);
+    forward(this, framed ?? this.reframe(payload), ResponseKind.Result, c);
   }
 
   /** A backend's pool for this user's statements: its backendUser's, else the backend's own account. */
@@ -592,111 +540,16 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
     return this.resultWriter(binary);
   }
 
+  error(err: SqlError): void {
+    this.sendError(err, 1);
+  }
+
   fail(err: SqlError): void {
     this.finishWithError(err);
   }
 
   done(): void {
     this.afterStatement();
-  }
-
-  /** The client as SHOW GRANTS, USER() and DATABASE() describe it (latin1: one char per byte of the UTF-8 names, as the SQL text is). */
-  private identity(): Identity {
-    const allowed = this.credential!.config.schemas;
-    const latin1 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
-    return {
-      user: latin1(this.userName),
-      clientHost: latin1(this.remoteHost()),
-      privileges: this.credential!.config.privileges,
-      schemas: (allowed.includes('*') ? Object.keys(this.host.schemas) : allowed).map(latin1),
-      database: this.schema && latin1(this.schema.name),
-    };
-  }
-
-  /**
-   * A statement about the client's identity: SHOW GRANTS is answered (true), a statement calling
-   * USER() and the like comes back with the sluice user in their place (a new COM_QUERY payload);
-   * null when sql is none of these. A refusal is sent as an ERR (true).
-   */
-  private forUser(sql: string, c: Classified): Buffer | true | null {
-    try {
-      if (c.traits & Trait.Multi && c.traits & (Trait.Identity | Trait.InfoSchema)) {
-        throw new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'send a statement that calls USER(), CURRENT_USER() or DATABASE() or names information_schema on its own, not with others in one query');
-      }
-      if (DYNAMIC_SQL.test(sql)) checkDynamicSql(sql);
-      const grants = c.verb === Verb.Other && isShowGrants(sql) ? showGrants(sql, this.identity()) : null;
-      if (grants instanceof SqlError) throw grants;
-      if (grants) {
-        const utf8 = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
-        this.sendRows(1, [utf8(grants.header)], grants.rows.map((r) => [utf8(r)]));
-        return true;
-      }
-      if (!(c.traits & Trait.Identity)) return null;
-      const spliced = spliceIdentity(sql, this.identity());
-      return spliced === null ? null : Buffer.from(String.fromCharCode(Com.QUERY) + spliced, 'latin1');
-    } catch (e) {
-      this.busy = true;
-      this.finishWithError(asSqlError(e, 'answering for the sluice user'));
-      return true;
-    }
-  }
-
-  /** A prepared statement's text with the sluice user in place of SHOW GRANTS and USER() (see forUser). */
-  private preparedForUser(sql: string): string {
-    const bytes = Buffer.from(sql, 'latin1');
-    const c = classify(bytes, 0, bytes.length);
-    const grants = c.verb === Verb.Other && isShowGrants(sql) ? showGrants(sql, this.identity()) : null;
-    if (grants instanceof SqlError) throw grants;
-    if (grants) return grantsSelect(grants.header, grants.rows);
-    if (!(c.traits & Trait.Identity)) return sql;
-    return spliceIdentity(sql, this.identity()) ?? sql;
-  }
-
-  /**
-   * A statement naming information_schema: its tables narrowed to the user's schemas, in logical
-   * names, and sent where the schema's statements go (a sharded schema's default partition).
-   */
-  private infoSchemaQuery(sql: string, c: Classified): void {
-    this.withInfoSchema(sql, (spliced) => {
-      if (this.schema?.kind === 'sharded' && spliced.otherTables) {
-        return this.finishWithError(new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'information_schema cannot be combined with the tables of a sharded schema in one statement; query them separately'));
-      }
-      this.relayRewritten(spliced.sql, c);
-    });
-  }
-
-  /**
-   * Runs then(spliced) with sql's information_schema tables narrowed to the user's databases on the
-   * backend the statement goes to (the columns of those tables are read from it once per worker);
-   * an error ends the command.
-   */
-  private withInfoSchema(sql: string, then: (spliced: InfoSchemaSplice) => void): void {
-    this.busy = true;
-    this.started = performance.now();
-    let pool: BackendPool; // where relayRewritten sends the statement: its columns and databases are that backend's
-    try {
-      pool = this.schema?.kind === 'sharded' ? this.pool(this.sharded.partitions[this.sharded.defaultPartition].write)! : this.target().pool;
-    } catch (e) {
-      return this.finishWithError(asSqlError(e, 'information_schema'));
-    }
-    const allowed = this.credential!.config.schemas;
-    const schemas = Object.values(this.host.schemas).filter((s) => allowed.includes('*') || allowed.includes(s.name));
-    this.infoSchemaColumns(pool).then((columns) => {
-      if (this.phase === Phase.Closed) return;
-      const latin1 = Buffer.from(this.userName, 'utf8').toString('latin1');
-      then(spliceInfoSchema(sql, latin1, visibleDatabases(schemas, pool.target.name), columns));
-    }).catch((e: unknown) => this.finishWithError(asSqlError(e, 'information_schema')));
-  }
-
-  /** The columns of each information_schema table of pool's backend (read once per worker, on the session's connection if it holds one). */
-  private infoSchemaColumns(pool: BackendPool): Promise<Map<string, string[]>> {
-    const key = pool.target.name;
-    let columns = INFO_SCHEMA_COLUMNS.get(key);
-    if (columns) return columns;
-    columns = this.lease.borrow(pool, (conn) => conn.query(COLUMNS_QUERY)).then((r) => columnsByTable(r.rows));
-    columns.catch(() => INFO_SCHEMA_COLUMNS.delete(key)); // tried again by the next statement
-    INFO_SCHEMA_COLUMNS.set(key, columns);
-    return columns;
   }
 
   // ---- prepared statements (binary protocol) ----
@@ -724,11 +577,12 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
     this.started = performance.now();
     this.info = sql;
     if (SESSION_ID_WORDS.test(sql)) {
-      if (/^\s*kill\b/i.test(sql) || processlistRead(sql)) return this.finishWithError(new SqlError(ErrorCode.ER_UNSUPPORTED_PS, 'This command is not supported in the prepared statement protocol yet: sluice answers KILL and PROCESSLIST itself; send them as plain statements'));
+      const refused = unpreparableSessionIds(sql);
+      if (refused) return this.finishWithError(refused);
       sql = spliceConnectionId(sql, this.id);
     }
     try {
-      sql = this.preparedForUser(sql);
+      sql = preparedForUser(this, sql);
     } catch (e) {
       return this.finishWithError(asSqlError(e, 'PREPARE'));
     }
@@ -737,7 +591,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
       if (this.schema?.kind === 'sharded') {
         return this.finishWithError(new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, 'information_schema on a sharded schema is answered for text queries only; send this one without preparing it'));
       }
-      this.withInfoSchema(sql, (spliced) => this.prepareSpliced(spliced.sql));
+      withInfoSchema(this, sql, (spliced) => this.prepareSpliced(spliced.sql));
       return;
     }
     this.prepareSpliced(sql);
@@ -774,7 +628,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
       if (stmt.sessionStatement || c.verb === Verb.Insert || c.verb === Verb.Replace || c.verb === Verb.Update || c.verb === Verb.Delete) return answer([]);
       return this.shardedResultColumns(sql, params, answer);
     }
-    this.withBackend((conn) => conn.statement(sql, 'latin1').then((backend) => {
+    onForwardConnection(this, (conn) => conn.statement(sql, 'latin1').then((backend) => {
       const stmt = this.statements.add(sql, backend.params, backend.columns, withParams(text, backend.params));
       const out = this.resultWriter();
       out.prepareOk(stmt.id, backend.columns, backend.params, backend.packets);
@@ -794,7 +648,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
     // The packet goes to the backend after a connection is found: a reassembled payload lies in a
     // pool slab reused once this call returns, so it is copied (a whole packet is a read buffer's view, never reused).
     if (framed === null) payload = Buffer.from(payload);
-    this.withBackend((conn) => {
+    onForwardConnection(this, (conn) => {
       // Its session state (temporary tables, user variables, locks, SET) is kept as the text path keeps it: see end().
       this.relay.remember(stmt.classified, stmt.classified.traits & Trait.SessionSet ? Buffer.from(stmt.sql, 'latin1') : null);
       return this.relayExecute(conn, stmt, payload, framed, cursor, null);
@@ -929,18 +783,6 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
 
   /** Open cursors of sharded executes: the kept binary rows and the next one to send. */
   private readonly cursors = new Map<number, { rows: Buffer[]; next: number }>();
-
-  /** Runs fn on a backend connection for the current schema (the held one, or one from the pool, synced). */
-  private withBackend(fn: (conn: BackendConnection) => Promise<void>): void {
-    let pool: BackendPool, database: string;
-    try {
-      ({ pool, database } = this.target());
-    } catch (e) {
-      this.begin();
-      return this.finishWithError(e as SqlError);
-    }
-    this.relay.withConnection(pool, database, fn);
-  }
 
   // ---- sharded schemas: plan -> route units -> execute -> merge ----
 
@@ -1335,7 +1177,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
     const m = /^\s*use\s+(`(?:[^`]|``)+`|[^\s;`]+)\s*;?\s*$/i.exec(payload.toString('utf8', 1));
     if (!m) return this.sendError(new SqlError(ErrorCode.ER_PARSE_ERROR, `You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near '${payload.toString('utf8', 1).slice(0, 80)}' at line 1`), 1);
     const name = m[1].startsWith('`') ? m[1].slice(1, -1).replace(/``/g, '`') : m[1];
-    const err = this.useSchema(name);
+    const err = this.use(name);
     return err ? this.sendError(err, 1) : this.sendOk(1);
   }
 
@@ -1346,36 +1188,6 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
       `Open tables: 0  Queries per second avg: ${(this.questions / up).toFixed(3)}`;
     const w = new BufferWriter(text.length).str(text);
     this.sendPayload(w, 1);
-  }
-
-  /** Where statements of the current schema go: a backend pool and the backend database. */
-  private target(): { pool: BackendPool; database: string } {
-    let schema = this.schema;
-    if (!schema) {
-      // No schema selected: statements that need none (SELECT 1, SHOW VARIABLES, ...) go to the first
-      // forwarding schema this user may use, in its database: a pooled connection keeps the database
-      // its last session used, which may be another user's (MySQL cannot unselect one).
-      schema = defaultForwardSchema(this.credential!.config, this.host.schemas);
-      if (!schema) throw new SqlError(ErrorCode.ER_NO_DB_ERROR, 'No database selected');
-    }
-    if (schema.kind === 'forward') return { pool: this.pool(schema.backend)!, database: schema.database };
-    throw new SqlError(ErrorCode.ER_UNKNOWN_ERROR, `BUG: statement on sharded schema '${schema.name}' took the forwarding path`);
-  }
-
-  /**
-   * Relays one command of a forwarding schema on the held backend connection, or on one from the
-   * pool brought to this session's state. The answer streams to the client through the relay.
-   */
-  private forward(framed: Buffer, kind: ResponseKind, c: Classified | null): void {
-    this.begin();
-    let pool: BackendPool, database: string;
-    try {
-      ({ pool, database } = this.target());
-    } catch (e) {
-      return this.finishWithError(e as SqlError);
-    }
-    if (kind === ResponseKind.Result) this.relay.query(pool, database, framed, c);
-    else this.relay.command(pool, database, framed, kind);
   }
 
   /** Ends the current command with an ERR (the session goes on). */
@@ -1431,109 +1243,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
     this.waitTimeoutMs = this.initialWaitTimeout();
   }
 
-  // ---- sluice's own session ids: CONNECTION_ID(), KILL, PROCESSLIST, wait_timeout ----
-
-  /**
-   * Statements that name session ids, answered with sluice's ids before anything is relayed: true
-   * when the command was taken (answered, or relayed in a rewritten form).
-   */
-  private sessionIds(payload: Buffer, c: Classified): boolean {
-    const sql = payload.toString('latin1', 1);
-    if (c.verb !== Verb.Kill && !(c.traits & Trait.SessionInfo) && !SESSION_ID_WORDS.test(sql)) return false;
-    this.busy = true;
-    this.started = performance.now();
-    if (c.verb === Verb.Kill) {
-      if (!(c.traits & Trait.Multi)) return this.killStatement(sql), true;
-    } else if (c.verb === Verb.Prepare || /^\s*execute\s+immediate\b/i.test(sql)) {
-      // The text prepared is a string: a KILL or PROCESSLIST in it would reach the backend.
-      if (/\b(?:kill|processlist)\b/i.test(sql)) return this.refuseCombined('KILL and PROCESSLIST in PREPARE or EXECUTE IMMEDIATE'), true;
-    }
-    if (c.traits & Trait.Multi && splitStatements(sql).some((s) => /^\s*kill\b/i.test(s) || processlistRead(s)?.show)) {
-      return this.refuseCombined('KILL and SHOW PROCESSLIST'), true;
-    }
-    const read = processlistRead(sql);
-    if (read?.show) return this.showProcesslist(read.full), true;
-    const spliced = spliceConnectionId(sql, this.id);
-    if (read) {
-      // Other information_schema tables beside it would reach the backend un-narrowed (see infoSchemaQuery).
-      if (!onlyProcessList(sql)) return this.refuseCombined('information_schema.PROCESSLIST and other information_schema tables'), true;
-      // The rest of the statement goes to a backend: it is checked like any other (query() checks later, past this path).
-      const denied = accessError(payload, 1, c, this.credential!.config, this.host.schemas, this.schema);
-      if (denied) return this.finishWithError(denied), true;
-      this.host.metrics.query(QueryKind.Select);
-      this.host.directory.processlist(this.requester()).then((rows) => this.relayRewritten(withProcesslistRows(spliced, rows), c));
-      return true;
-    }
-    this.busy = false;
-    if (spliced === sql) return false; // the words were names or strings, not calls
-    const framed = frameCommand(Com.QUERY, spliced);
-    this.query(framed.length < 0xffffff ? framed.subarray(4) : Buffer.from(`\x03${spliced}`, 'latin1'), framed.length < 0xffffff ? framed : null);
-    return true;
-  }
-
-  private refuseCombined(what: string): void {
-    this.host.metrics.query(QueryKind.Other);
-    this.finishWithError(new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, `${what} are answered by sluice itself: send them as plain statements of their own`));
-  }
-
-  /** A statement sluice rewrote runs on the current schema's backend (a sharded schema's default partition). */
-  private relayRewritten(sql: string, c: Classified): void {
-    if (this.phase === Phase.Closed) return;
-    if (this.schema?.kind !== 'sharded') return this.forward(frameCommand(Com.QUERY, sql), ResponseKind.Result, c);
-    const part = this.sharded.partitions[this.sharded.defaultPartition];
-    this.relay.query(this.pool(part.write), part.database, frameCommand(Com.QUERY, sql), c, this.sharded);
-  }
-
-  private requester(): Requester {
-    const config = this.credential!.config;
-    return { user: config.user, admin: config.privileges.includes('admin') };
-  }
-
-  /** KILL [CONNECTION|QUERY] n: session n on whichever worker owns it; never sent to a backend as written. */
-  private killStatement(sql: string): void {
-    this.host.metrics.query(QueryKind.Other);
-    let k: KillStatement;
-    try {
-      k = parseKill(sql);
-    } catch (e) {
-      return this.finishWithError(asSqlError(e, 'KILL'));
-    }
-    this.killSession(k.id === 'self' ? this.id : k.id, k.query);
-  }
-
-  /** KILL [QUERY] of session id (the command is under way: busy). */
-  private killSession(id: number, query: boolean): void {
-    if (id === this.id) {
-      // MariaDB: the KILL statement itself is what gets interrupted.
-      if (query) return this.finishWithError(new SqlError(ErrorCode.ER_QUERY_INTERRUPTED, 'Query execution was interrupted'));
-      this.sendError(new SqlError(ErrorCode.ER_CONNECTION_KILLED, 'Connection was killed'), 1);
-      this.busy = false;
-      return this.close();
-    }
-    this.host.directory.kill(id, query, this.requester()).then((outcome) => {
-      if (this.phase === Phase.Closed) return;
-      if (outcome === 'done') {
-        this.sendOk(1);
-        return this.afterStatement();
-      }
-      this.finishWithError(outcome === 'denied'
-        ? new SqlError(ErrorCode.ER_KILL_DENIED_ERROR, `You are not owner of thread ${id}`)
-        : new SqlError(ErrorCode.ER_NO_SUCH_THREAD, `Unknown thread id: ${id}`));
-    });
-  }
-
-  private showProcesslist(full: boolean): void {
-    this.host.metrics.query(QueryKind.Other);
-    this.host.directory.processlist(this.requester()).then((rows) => {
-      if (this.phase === Phase.Closed) return;
-      const out = this.resultWriter();
-      out.columns(SHOW_COLUMNS, this.status);
-      const w = new BufferWriter(256);
-      for (const row of showRows(rows, full)) out.row(encodeTextRow(w.reset(), row).payload());
-      out.end(this.status);
-      this.afterStatement();
-    });
-  }
+  // ---- the session directory (SHOW PROCESSLIST, KILL) and wait_timeout ----
 
   get owner(): string | null {
     return this.credential?.config.user ?? null;
