@@ -6,7 +6,8 @@
 import { Collation, ColumnType } from '../protocol/constants';
 import type { ColumnDef, ColumnInfo } from '../protocol/packets';
 import type { AggregateSpec, MergeSpec } from './spec';
-import { valueKind, type ValueComparator } from './compare';
+import { valueKind } from './compare';
+import type { ValueComparator } from './value-comparator';
 import { addDecimal, divideDecimal, formatDecimal, formatDouble, parseDecimal, type Decimal } from './decimal';
 import { MemoryBudget } from './memory-budget';
 import type { OutValue, RowFormat } from './row-format';

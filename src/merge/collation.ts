@@ -11,7 +11,7 @@
 // Each comparator also yields a key: equal keys <=> the collation calls the values equal (used by
 // GROUP BY in memory and DISTINCT).
 import { collationInfo } from '../protocol/collations';
-import type { ValueComparator } from './compare';
+import type { ValueComparator } from './value-comparator';
 
 const SPACE = 0x20;
 

@@ -6,15 +6,7 @@
 import type { ColumnDef } from '../protocol/packets';
 import { Collation, ColumnFlag, ColumnType } from '../protocol/constants';
 import { collationComparator } from './collation';
-
-/** Compares value a[as, ae) with b[bs, be): negative, 0 or positive. NULLs are handled by callers. */
-export type ByteCompare = (a: Buffer, as: number, ae: number, b: Buffer, bs: number, be: number) => number;
-
-/** How one column's values compare, and a key that is equal exactly when values compare equal. */
-export interface ValueComparator {
-  compare: ByteCompare;
-  key(buf: Buffer, s: number, e: number): string;
-}
+import type { ByteCompare, ValueComparator } from './value-comparator';
 
 /** The families of values the merger treats differently (comparison, aggregation, HAVING). */
 export type ValueKind = 'int' | 'decimal' | 'real' | 'time' | 'temporal' | 'string';

@@ -5,7 +5,8 @@
 // strings compare by the column's collation. A row is kept only when the condition is true.
 import type { ColumnDef } from '../protocol/packets';
 import type { PostExpr } from './spec';
-import { valueKind, type ValueComparator } from './compare';
+import { valueKind } from './compare';
+import type { ValueComparator } from './value-comparator';
 import {
   addDecimal, compareDecimals, divideDecimal, mulDecimal, negDecimal, parseDecimal, type Decimal,
 } from './decimal';

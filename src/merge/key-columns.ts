@@ -2,7 +2,7 @@
 // groups apart (GROUP BY) and duplicate rows apart (DISTINCT). NULLs equal each other here, as in
 // GROUP BY and DISTINCT.
 import type { ColumnDef } from '../protocol/packets';
-import type { ValueComparator } from './compare';
+import type { ValueComparator } from './value-comparator';
 import type { RowFormat } from './row-format';
 import { weightKey, type WeightColumns, type WeightKey } from './weights';
 

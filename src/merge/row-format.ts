@@ -2,7 +2,8 @@
 // RowFormat, so the binary protocol (prepared statements) can be added as a second format later
 // without changing them.
 import type { ColumnDef } from '../protocol/packets';
-import { comparatorFor, type ValueComparator } from './compare';
+import { comparatorFor } from './compare';
+import type { ValueComparator } from './value-comparator';
 
 /** A value to write into an output row: bytes or text as they go on the wire, or SQL NULL. */
 export type OutValue = Buffer | string | null;

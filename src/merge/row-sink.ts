@@ -2,7 +2,7 @@
 //   shard sources -> group-by -> having -> distinct -> limit -> visible columns -> client
 import type { ColumnDef } from '../protocol/packets';
 import type { OrderKey } from './spec';
-import type { ValueComparator } from './compare';
+import type { ValueComparator } from './value-comparator';
 import type { RowFormat } from './row-format';
 import { ColumnFlag, ColumnType } from '../protocol/constants';
 import { notSupported } from '../plan/errors';
