@@ -15,6 +15,7 @@ import { decodeErr, decodeOk, decodeColumnDef, decodeTextRow, type OkPacket, typ
 import { ResponseScanner, ResponseKind } from '../protocol/response-scanner';
 import { SqlError, ErrorCode } from '../protocol/errors';
 import { StatementCache } from './statement-cache';
+import type { CachedStatement, PreparedOnBackend, StatementHolder } from './cached-statement';
 import type { BackendConfig } from '../config/types';
 
 export interface BackendTarget {
@@ -45,28 +46,6 @@ export interface RelaySink {
   end(scanner: ResponseScanner): void;
   /** The connection failed mid-response. */
   fail(err: Error): void;
-}
-
-/** A statement prepared on one backend connection. */
-export interface PreparedOnBackend {
-  /** The backend's statement id. */
-  id: number;
-  params: number;
-  columns: number;
-  /** The PREPARE_OK payload (copied). */
-  ok: Buffer;
-  /** Parameter and column definitions (and EOFs), payloads in order (copied). */
-  packets: Buffer[];
-}
-
-/** A statement kept in a connection's cache (statement()), known to the worker's StatementCache. */
-export interface CachedStatement extends PreparedOnBackend {
-  sql: string;
-  /** Its key in conn.statements. */
-  key: string;
-  conn: BackendConnection;
-  /** Last use, on the StatementCache's clock. */
-  used: number;
 }
 
 /** Receives a streamed result (see stream()). */
@@ -106,7 +85,7 @@ export const enum Hold {
   Assembly = 2,
 }
 
-export class BackendConnection {
+export class BackendConnection implements StatementHolder {
   readonly id = nextLocalId++;
   /** The connection's socket: the TCP socket, or the TLS socket over it once TLS is up. */
   socket: net.Socket;

@@ -15,7 +15,7 @@
 //     (unreferenced before referenced; referenced ones are prepared again when next executed).
 // A statement may be closed only on a connection no command is using: one idle in its pool, or the
 // one in the hands of whoever is preparing. Others are closed when they return to the pool.
-import type { BackendConnection, CachedStatement } from './connection';
+import type { CachedStatement, StatementHolder } from './cached-statement';
 import { SqlError, ErrorCode } from '../protocol/errors';
 
 /** Unreferenced statements a connection keeps for texts that come back. */
@@ -87,7 +87,7 @@ export class StatementCache {
    * Takes one statement from the budget before `conn` prepares, closing the least recently used
    * closable statements while this worker is at its share; ERR 1461 when none can be closed.
    */
-  reserve(conn: BackendConnection): void {
+  reserve(conn: StatementHolder): void {
     // Room first, then the count: the published sum never passes the budget, even for a moment.
     while (this.own >= this.share) {
       const victim = this.leastRecentlyUsed(conn);
@@ -129,7 +129,7 @@ export class StatementCache {
    * other clients): closes every statement on conn and the unreferenced ones on idle connections, so
    * one retry may succeed.
    */
-  serverFull(conn: BackendConnection): void {
+  serverFull(conn: StatementHolder): void {
     for (const set of [...this.byText.values()]) {
       for (const s of [...set]) {
         if (s.conn === conn || (s.conn.idle && !this.refs.has(s.sql))) s.conn.dropStatement(s);
@@ -138,7 +138,7 @@ export class StatementCache {
   }
 
   /** The statement to close first: on conn or an idle connection, unreferenced before referenced, least recently used. */
-  private leastRecentlyUsed(conn: BackendConnection): CachedStatement | null {
+  private leastRecentlyUsed(conn: StatementHolder): CachedStatement | null {
     let best: CachedStatement | null = null;
     let bestRank = Infinity;
     for (const set of this.byText.values()) {

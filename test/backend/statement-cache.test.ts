@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatementCache, localCounter, KEEP_UNREFERENCED } from '../../src/backend/statement-cache';
-import type { BackendConnection, CachedStatement } from '../../src/backend/connection';
+import type { CachedStatement, StatementHolder } from '../../src/backend/cached-statement';
 
 /** A stand-in connection: a statement map, the idle flag, and the cache's drop/trim calls recorded. */
 function fakeConn(cache: StatementCache, idle: boolean) {
@@ -26,8 +26,8 @@ function fakeConn(cache: StatementCache, idle: boolean) {
     },
     /** Prepares sql here, as BackendConnection.statement does after its reservation. */
     prepare(sql: string) {
-      cache.reserve(conn as unknown as BackendConnection);
-      const s = { id: statements.size + 1, params: 0, columns: 0, ok: Buffer.alloc(0), packets: [], sql, key: sql, conn: conn as unknown as BackendConnection, used: 0 };
+      cache.reserve(conn as unknown as StatementHolder);
+      const s = { id: statements.size + 1, params: 0, columns: 0, ok: Buffer.alloc(0), packets: [], sql, key: sql, conn: conn as unknown as StatementHolder, used: 0 };
       statements.set(sql, s);
       cache.added(s);
       return s;
