@@ -5,7 +5,7 @@ import type { OrderKey } from './spec';
 import type { ValueComparator } from './value-comparator';
 import type { RowFormat } from './row-format';
 import { ColumnFlag, ColumnType } from '../protocol/constants';
-import { notSupported } from '../plan/errors';
+import { notSupported } from '../protocol/errors';
 import { weightKey, type WeightColumns, type WeightKey } from './weights';
 
 /**

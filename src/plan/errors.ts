@@ -1,5 +1,5 @@
 // The errors the planner refuses statements with, in one place: each names why and what would work.
-import { SqlError } from '../protocol/errors';
+import { SqlError, notSupported } from '../protocol/errors';
 
 /** MySQL errnos the planner uses. */
 export const PlanErrno = {
@@ -17,10 +17,8 @@ export const PlanErrno = {
 
 const SQLSTATE_HY000 = 'HY000';
 
-/** A statement refused because its answer across shards would not be exact. */
-export function notSupported(message: string): SqlError {
-  return new SqlError(PlanErrno.NOT_SUPPORTED, message);
-}
+// The refusal every stage shares (rewrite and merge refuse too) lives with SqlError; the planner's own are below.
+export { notSupported };
 
 /** An INSERT row that lacks the table's shard key (and no generator fills it). */
 export function missingShardKey(table: string, column: string, row: number): SqlError {

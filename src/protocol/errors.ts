@@ -89,6 +89,14 @@ export class SqlError extends Error {
 }
 
 /**
+ * A statement sluice refuses because it could not answer it exactly (across shards, say): ER_NOT_SUPPORTED_YET,
+ * with a message that says what would work instead.
+ */
+export function notSupported(message: string): SqlError {
+  return new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET, message);
+}
+
+/**
  * Any error as an SqlError: errors that carry wire values (the parser's SqlSyntaxError) keep them;
  * anything else is a broken invariant, reported as ER_UNKNOWN_ERROR with a "BUG:" message.
  */

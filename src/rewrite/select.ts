@@ -18,7 +18,7 @@
 import type { AggregateFn, AggregateSpec, MergeSpec, OrderKey, PostExpr } from '../merge/spec';
 import type * as A from '../sql/ast';
 import { stripSpans } from '../sql/ast';
-import { notSupported } from '../plan/errors';
+import { notSupported } from '../protocol/errors';
 import type { Edit, Op, Splicer } from './program';
 
 /** A LIMIT operand: a template slot or a number kept in the text. */

@@ -11,7 +11,7 @@
 // unit's result has the same column names and types (MySQL derives them from all branches).
 import type { OrderKey } from '../merge/spec';
 import type * as A from '../sql/ast';
-import { notSupported } from '../plan/errors';
+import { notSupported } from '../protocol/errors';
 import type { Op, Splicer } from './program';
 import { hasAggregate, type LimitRef, limitRef } from './select';
 
