@@ -23,7 +23,7 @@ import { planStatement } from '../src/plan';
 import type { ShardedSchema } from '../src/config/types';
 import type { ShardPlan } from '../src/plan/types';
 import { scatter, type ScatterHost } from '../src/execute/scatter';
-import { ResultWriter } from '../src/session/result-writer';
+import { ResultWriter } from '../src/respond/result-writer';
 import { alignColumns } from '../src/loadgen/report-text';
 import { cut } from './micro/result-stream';
 import { ReplaySocket } from './micro/replay-socket';

@@ -12,7 +12,7 @@ import { resolveMergeSpec } from '../plan';
 import type { MergeSpec } from '../merge/spec';
 import { createMerger, type Merger } from '../merge';
 import type { SlabPool } from '../memory/slab-pool';
-import type { ResultWriter } from '../session/result-writer';
+import type { ResultWriter } from '../respond/result-writer';
 import type { LogicalNames } from '../rewrite/logical-names';
 
 /** A backend connection lent to one unit. */

@@ -12,7 +12,7 @@ import type { MetricsWriter } from '../metrics/shared-metrics';
 import type { PlanCache, SnowflakeGenerator } from '../plan';
 import type { SqlError } from '../protocol/errors';
 import type { BufferWriter } from '../protocol/buffer-writer';
-import type { ResultWriter } from '../session/result-writer';
+import type { ResultWriter } from '../respond/result-writer';
 import type { BackendLease } from '../execute/backend-lease';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
 import type { SessionDirectory } from '../session/session-directory';

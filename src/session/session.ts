@@ -45,7 +45,7 @@ import { logicalNames } from '../rewrite/logical-names';
 import { ShardTransaction } from './shard-transaction';
 import { commitsImplicitly, transactionEnd, type TransactionEnd } from './transaction-statements';
 import { onlyProcessList } from '../rewrite/info-schema';
-import { ResultWriter } from './result-writer';
+import { ResultWriter } from '../respond/result-writer';
 import { scatter, type ScatterHost } from '../execute/scatter';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
 import { planStatement, resolveMergeSpec, type ParamValue } from '../plan';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type * as net from 'node:net';
 import { scatter, type ScatterHost, type Lease } from '../../src/execute/scatter';
-import { ResultWriter } from '../../src/session/result-writer';
+import { ResultWriter } from '../../src/respond/result-writer';
 import type { StreamListener, BackendConnection } from '../../src/backend/connection';
 import type { ShardPlan } from '../../src/plan/types';
 import { ColumnType } from '../../src/protocol/constants';
