@@ -1,8 +1,8 @@
 // Micro benchmarks of the per-statement front end: classify() and the access check (every forwarded
 // statement) and planStatement() of a point select on a sharded schema with a warm plan cache (every
 // sharded one).
-import { classify, Verb } from '../../src/session/classify';
-import { accessError } from '../../src/session/access';
+import { classify, Verb } from '../../src/kernel/classify';
+import { accessError } from '../../src/kernel/access';
 import { PlanCache, planStatement } from '../../src/plan';
 import type { SchemaConfig, ShardedSchema, UserConfig } from '../../src/config/types';
 import type { MicroGroup } from './harness';

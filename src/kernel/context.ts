@@ -15,7 +15,7 @@ import type { BufferWriter } from '../protocol/buffer-writer';
 import type { ResultWriter } from '../respond/result-writer';
 import type { BackendLease } from '../execute/backend-lease';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
-import type { SessionDirectory } from '../session/session-directory';
+import type { Directory } from './directory';
 import type { Relay, RelayContext } from './relay';
 
 /** The worker's services a statement uses: schemas, pools, caches, metrics, budgets. */
@@ -40,7 +40,7 @@ export interface WorkerServices {
   /** Client sessions open in this worker. */
   readonly sessionCount: number;
   /** Sessions of every worker by sluice id: KILL and SHOW PROCESSLIST. */
-  readonly directory: SessionDirectory;
+  readonly directory: Directory;
   /** wait_timeout's default (waitTimeoutSeconds). */
   readonly waitTimeoutMs: number;
 }

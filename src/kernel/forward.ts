@@ -6,8 +6,8 @@ import { Com } from '../protocol/constants';
 import { SqlError, ErrorCode } from '../protocol/errors';
 import { frameCommand } from '../protocol/framing';
 import { ResponseKind } from '../protocol/response-scanner';
-import { defaultForwardSchema } from '../session/access';
-import type { Classified } from '../session/classify';
+import { defaultForwardSchema } from './access';
+import type { Classified } from './classify';
 import type { StatementContext } from './context';
 
 /** Where statements of the current schema go: a backend pool and the backend database. */

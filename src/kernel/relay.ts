@@ -15,9 +15,9 @@ import { ResponseKind, type ResponseScanner } from '../protocol/response-scanner
 import { logicalErrPacket, logicalNames, type LogicalNames } from '../rewrite/logical-names';
 import { Pin, type ReadOf } from '../execute/backend-lease';
 
-import { Trait, Verb, type Classified } from '../session/classify';
+import { Trait, Verb, type Classified } from './classify';
 import { transactionEnd } from '../session/transaction-statements';
-import { waitTimeoutSet } from '../session/idle-timeout';
+import { waitTimeoutSet } from './wait-timeout';
 import type * as net from 'node:net';
 import type { Logger } from 'pino';
 import type { SessionState } from '../backend/session-state';

@@ -6,8 +6,8 @@ import type { BackendPool } from '../backend/pool';
 import { Com } from '../protocol/constants';
 import { SqlError, ErrorCode, asSqlError } from '../protocol/errors';
 import { spliceInfoSchema, visibleDatabases, columnsByTable, COLUMNS_QUERY, type InfoSchemaSplice } from '../rewrite/info-schema';
-import { classify, Trait, Verb, type Classified } from '../session/classify';
-import { isShowGrants, showGrants, grantsSelect, spliceIdentity, checkDynamicSql, DYNAMIC_SQL, type Identity } from '../session/identity';
+import { classify, Trait, Verb, type Classified } from './classify';
+import { isShowGrants, showGrants, grantsSelect, spliceIdentity, checkDynamicSql, DYNAMIC_SQL, type Identity } from './identity';
 import type { StatementContext } from './context';
 import { forwardTarget, relayRewritten } from './forward';
 

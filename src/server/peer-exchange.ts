@@ -4,7 +4,8 @@
 // worker knows the session's user and running statement, so the question goes to all of them
 // (threads is small) rather than through a registry that would have to mirror every session's state.
 import type { MessagePort } from 'node:worker_threads';
-import type { PeerAnswer, PeerAnswers, PeerAsk, PeerQuery } from '../worker/messages';
+import type { PeerAnswer } from '../kernel/directory';
+import type { PeerAnswers, PeerAsk, PeerQuery } from '../worker/messages';
 
 /** A worker that has not answered by then is left out (it is dying or being replaced). */
 const ANSWER_TIMEOUT_MS = 10_000;

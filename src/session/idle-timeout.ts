@@ -5,9 +5,6 @@
 /** How often the sweep runs, and so the clock's resolution. */
 export const SWEEP_MS = 250;
 
-/** The seconds MariaDB allows for wait_timeout and interactive_timeout. */
-export const TIMEOUT_RANGE = { min: 1, max: 31_536_000 } as const;
-
 /** What the sweep needs from a session. */
 export interface IdleSession {
   /** Close the session if it has been idle past its wait_timeout at `now` (the clock's value). */
@@ -39,17 +36,4 @@ export class IdleSweep {
  */
 export function idleTooLong(now: number, activeAt: number, timeoutMs: number): boolean {
   return now - activeAt > timeoutMs + SWEEP_MS;
-}
-
-/**
- * The new wait_timeout in ms if a successful `SET` (latin1 text) assigns the session's wait_timeout
- * a literal number or DEFAULT (`defaultMs`); undefined when it does not (or uses an expression,
- * which stays with the backend only). Out-of-range values are clamped as MariaDB clamps them.
- */
-export function waitTimeoutSet(sql: string, defaultMs: number): number | undefined {
-  const m = /(?:^|[\s,])(?:(?:session|local)\s+|@@(?:session\.|local\.)?)?`?wait_timeout`?\s*(?:=|:=)\s*(default|[0-9]+(?:\.[0-9]*)?)\s*(?:[,;]|$)/i.exec(sql);
-  if (!m) return undefined;
-  if (m[1].toLowerCase() === 'default') return defaultMs;
-  const seconds = Math.min(TIMEOUT_RANGE.max, Math.max(TIMEOUT_RANGE.min, Math.round(Number(m[1]))));
-  return seconds * 1000;
 }

@@ -6,7 +6,7 @@
 import { EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
 import { Com } from '../protocol/constants';
 import { frameParts } from '../protocol/framing';
-import type { Classified } from './classify';
+import type { Classified } from '../kernel/classify';
 import type { StatementCache } from '../backend/statement-cache';
 
 /** One statement a client prepared. */

@@ -19,7 +19,7 @@ import { AuthContext, credentialsFor } from './authenticate';
 import { ClientSession, type SessionHost } from './session';
 import { SessionDirectory, type PeerChannel } from './session-directory';
 import { IdleSweep } from './idle-timeout';
-import type { PeerAnswer, PeerQuestion } from '../worker/messages';
+import type { PeerAnswer, PeerQuestion } from '../kernel/directory';
 
 export interface WorkerRuntimeOptions {
   config: SluiceConfig;

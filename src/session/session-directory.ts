@@ -2,7 +2,7 @@
 // worker may own (KILL n, SHOW PROCESSLIST): a session asks through main (server/peer-exchange.ts),
 // every worker answers for its own sessions, and the asker combines the answers. Without main (a
 // runtime built directly) only this worker's sessions are seen.
-import type { PeerAnswer, PeerQuestion, ProcessRow, Requester } from '../worker/messages';
+import type { Directory, KillOutcome, PeerAnswer, PeerQuestion, ProcessRow, Requester } from '../kernel/directory';
 
 /** What the directory needs from a session. */
 export interface DirectorySession {
@@ -22,10 +22,7 @@ export interface PeerChannel {
   ask(question: PeerQuestion): Promise<PeerAnswer[]>;
 }
 
-/** What a KILL found: done, the session is another user's, or no session has the id. */
-export type KillOutcome = 'done' | 'denied' | 'none';
-
-export class SessionDirectory {
+export class SessionDirectory implements Directory {
   private readonly byId = new Map<number, DirectorySession>();
 
   constructor(private readonly peers: PeerChannel | undefined) {}

@@ -25,8 +25,8 @@ import type { SchemaConfig, ShardedSchema, UserConfig } from '../config/types';
 import { Counter, Histogram, QueryKind, Route } from '../metrics/layout';
 import { upgradeToTls } from './tls-upgrade';
 import { Authenticator, type AuthContext, type Credential } from './authenticate';
-import { classify, Verb, Trait, type Classified } from './classify';
-import { accessError } from './access';
+import { classify, Verb, Trait, type Classified } from '../kernel/classify';
+import { accessError } from '../kernel/access';
 import { SessionState, syncBackend } from '../backend/session-state';
 import { BackendLease, Pin } from '../execute/backend-lease';
 import type { StatementContext, WorkerServices } from '../kernel/context';
@@ -35,9 +35,9 @@ import { forward, onForwardConnection } from '../kernel/forward';
 import { forUser, preparedForUser, infoSchemaQuery, withInfoSchema } from '../kernel/user-view';
 import { sessionIds, mayNameSessionIds, killSession, unpreparableSessionIds, SESSION_ID_WORDS } from '../kernel/session-ids';
 import { StatementRegistry, backendExecute, backendLongData, type ClientStatement } from './prepared';
-import { classifyPrepared, withParams, unpreparable, shardedStateRefusal } from './stateful-statements';
+import { classifyPrepared, withParams, unpreparable, shardedStateRefusal } from '../kernel/stateful-statements';
 import { decodeExecuteParams, EXECUTE_PARAMS_OFFSET } from '../protocol/binary-values';
-import { isShowDatabases, INSERT_HEAD, countPlaceholders, splitStatements } from './statement-text';
+import { isShowDatabases, INSERT_HEAD, countPlaceholders, splitStatements } from '../kernel/statement-text';
 import { previewRows, previewTarget } from '../plan/preview';
 import { explainSharded, explainTarget } from '../execute/explain';
 import { metadataQuery, logicalRows, type MetadataQuery } from '../execute/metadata';
@@ -52,11 +52,11 @@ import { planStatement, resolveMergeSpec, type ParamValue } from '../plan';
 import type { ShardPlan } from '../plan/types';
 import { mergedColumns } from '../merge/aggregates';
 import type { BackendTarget } from '../backend/connection';
-import type { ProcessRow } from '../worker/messages';
+import type { ProcessRow } from '../kernel/directory';
 import type { DirectorySession } from './session-directory';
 import { idleTooLong, type IdleSession, type IdleSweep } from './idle-timeout';
 import { killOnBackend } from './backend-kill';
-import { spliceConnectionId } from './connection-id';
+import { spliceConnectionId } from '../kernel/connection-id';
 
 /** What a session needs from its worker: the services its statements use, and the connection's own. */
 export interface SessionHost extends WorkerServices {

@@ -5,6 +5,7 @@ import type { SluiceConfig } from '../config/types';
 import type { SharedMetrics } from '../metrics/shared-metrics';
 import type { SharedSlabPool } from '../memory/slab-layout';
 import type { SharedBackendHealth } from '../health/backend-health';
+import type { PeerAnswer, PeerQuestion } from '../kernel/directory';
 
 /** The data of the one long-lived serve task each worker runs. */
 export interface ServeTask {
@@ -33,38 +34,6 @@ export interface StopRequest {
   stop: true;
   timeoutMs: number;
 }
-
-/** Who asks about sessions: the sluice user of the asking session, and whether it has `admin`. */
-export interface Requester {
-  user: string;
-  admin: boolean;
-}
-
-/**
- * A question every worker answers about its own client sessions (session/session-directory.ts):
- * KILL [QUERY] of a sluice session id, or the rows of SHOW PROCESSLIST the requester may see.
- */
-export type PeerQuestion =
-  | { kind: 'kill'; id: number; query: boolean; by: Requester }
-  | { kind: 'processlist'; by: Requester };
-
-/** One row of SHOW PROCESSLIST, as the owning worker describes its session. */
-export interface ProcessRow {
-  id: number;
-  user: string;
-  host: string;
-  db: string | null;
-  command: string;
-  /** Seconds in the current command (or idle). */
-  time: number;
-  state: string;
-  info: string | null;
-}
-
-/** A worker's answer: for kill, whether it owns the session and acted ('none': not its session). */
-export type PeerAnswer =
-  | { kind: 'kill'; outcome: 'none' | 'done' | 'denied' }
-  | { kind: 'processlist'; rows: ProcessRow[] };
 
 /** main -> worker: answer `question` about your sessions; reply with PeerReply carrying `query`. */
 export interface PeerQuery {

@@ -11,7 +11,8 @@ import { Metrics } from '../metrics/shared-metrics';
 import { SlabPool } from '../memory/slab-pool';
 import { BackendHealth } from '../health/backend-health';
 import { Counter } from '../metrics/layout';
-import type { HandOff, PeerAnswer, PeerAsk, PeerQuery, PeerReply, ServeTask, ToWorker, WorkerReady } from './messages';
+import type { HandOff, PeerAsk, PeerQuery, PeerReply, ServeTask, ToWorker, WorkerReady } from './messages';
+import type { PeerAnswer } from '../kernel/directory';
 
 type RuntimeFactory = typeof createWorkerRuntime;
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { fakeSession, type FakeConnection } from '../helpers/fake-session';
 import { forward, forwardTarget } from '../../src/kernel/forward';
 import { Pin } from '../../src/execute/backend-lease';
-import { classify } from '../../src/session/classify';
+import { classify } from '../../src/kernel/classify';
 import { frameCommand } from '../../src/protocol/framing';
 import { Com, Status } from '../../src/protocol/constants';
 import { ErrorCode } from '../../src/protocol/errors';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeSession } from '../helpers/fake-session';
 import { sessionIds } from '../../src/kernel/session-ids';
-import { classify } from '../../src/session/classify';
+import { classify } from '../../src/kernel/classify';
 import { ErrorCode } from '../../src/protocol/errors';
 
 const payload = (sql: string) => Buffer.from(`\x03${sql}`, 'latin1');

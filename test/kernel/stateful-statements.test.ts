@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Trait, Verb } from '../../src/session/classify';
-import { classifyPrepared, withParams, unpreparable, shardedStateRefusal } from '../../src/session/stateful-statements';
+import { Trait, Verb } from '../../src/kernel/classify';
+import { classifyPrepared, withParams, unpreparable, shardedStateRefusal } from '../../src/kernel/stateful-statements';
 
 const prepared = (sql: string, params: number) => withParams(classifyPrepared(sql), params);
 

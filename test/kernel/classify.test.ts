@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify, Verb, Trait } from '../../src/session/classify';
+import { classify, Verb, Trait } from '../../src/kernel/classify';
 
 const TRAIT_NAMES: [number, string][] = [
   [Trait.Pin, 'Pin'], [Trait.Unlock, 'Unlock'], [Trait.NeedsLastConnection, 'NeedsLastConnection'],

@@ -2,11 +2,12 @@
 // list's recognition and derived table, wait_timeout from a SET, and the classifier's hints.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spliceConnectionId } from '../../src/session/connection-id';
-import { parseKill } from '../../src/session/kill-statement';
-import { processlistRead, withProcesslistRows } from '../../src/session/processlist';
-import { waitTimeoutSet, idleTooLong, SWEEP_MS } from '../../src/session/idle-timeout';
-import { classify, Verb, Trait } from '../../src/session/classify';
+import { spliceConnectionId } from '../../src/kernel/connection-id';
+import { parseKill } from '../../src/kernel/kill-statement';
+import { processlistRead, withProcesslistRows } from '../../src/kernel/processlist';
+import { idleTooLong, SWEEP_MS } from '../../src/session/idle-timeout';
+import { waitTimeoutSet } from '../../src/kernel/wait-timeout';
+import { classify, Verb, Trait } from '../../src/kernel/classify';
 import { SqlError } from '../../src/protocol/errors';
 
 test('CONNECTION_ID() calls become the id; select items that held one keep their written name', () => {

@@ -6,7 +6,7 @@
 import { tokenize, type Token } from '../sql';
 import { Collation, ColumnFlag, ColumnType } from '../protocol/constants';
 import type { ColumnDef } from '../protocol/packets';
-import type { ProcessRow } from '../worker/messages';
+import type { ProcessRow } from './directory';
 
 /** How a statement reads the process list: SHOW [FULL] PROCESSLIST, or a query naming information_schema.PROCESSLIST. */
 export type ProcesslistRead = { show: true; full: boolean } | { show: false };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { grantRows, showGrants, spliceIdentity, grantsSelect, checkDynamicSql, type Identity } from '../../src/session/identity';
+import { grantRows, showGrants, spliceIdentity, grantsSelect, checkDynamicSql, type Identity } from '../../src/kernel/identity';
 import { SqlError } from '../../src/protocol/errors';
 
 const app: Identity = { user: 'app', clientHost: '10.0.0.7', privileges: ['read', 'write', 'ddl'], schemas: ['shop', 'crm'], database: 'shop' };

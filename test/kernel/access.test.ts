@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify } from '../../src/session/classify';
-import { accessError } from '../../src/session/access';
+import { classify } from '../../src/kernel/classify';
+import { accessError } from '../../src/kernel/access';
 import type { Privilege, SchemaConfig, UserConfig } from '../../src/config/types';
 
 // Schemas: fwd and fwd2 forward to databases of the same name on backend b1, far to b2, alias to alias_db;
