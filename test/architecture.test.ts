@@ -43,13 +43,9 @@ const TIERS: readonly (readonly string[])[] = [
 
 /**
  * Imports that run back up today, while session/ is being taken apart into kernel/ and transaction/
- * (issue 13). Each must still exist (remove it here when it goes), so this list only shrinks: the
- * relay reads COMMIT/ROLLBACK ... RELEASE from session/transaction-statements.ts until transaction/
- * takes that module.
+ * (issue 13). Each must still exist (remove it here when it goes), so this list only shrinks.
  */
-const SESSION_BACK_EDGES_BEING_RESHAPED: readonly string[] = [
-  'src/kernel/relay.ts -> src/session/transaction-statements.ts',
-];
+const SESSION_BACK_EDGES_BEING_RESHAPED: readonly string[] = [];
 
 /**
  * What protocol/ may import. It is Buffer in, message out: no sockets, streams, files or threads.

@@ -16,7 +16,7 @@ import { logicalErrPacket, logicalNames, type LogicalNames } from '../rewrite/lo
 import { Pin, type ReadOf } from '../execute/backend-lease';
 
 import { Trait, Verb, type Classified } from './classify';
-import { transactionEnd } from '../session/transaction-statements';
+import { transactionEnd } from '../transaction/statements';
 import { waitTimeoutSet } from './wait-timeout';
 import type * as net from 'node:net';
 import type { Logger } from 'pino';

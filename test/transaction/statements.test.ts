@@ -2,7 +2,7 @@
 // MariaDB 10.11 was checked on (@@in_transaction after each, in test/e2e/implicit-commit.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commitsImplicitly, transactionEnd } from '../../src/session/transaction-statements';
+import { commitsImplicitly, transactionEnd } from '../../src/transaction/statements';
 
 test('statements that commit the open transaction before they run', () => {
   for (const sql of [
