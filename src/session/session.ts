@@ -27,7 +27,7 @@ import { upgradeToTls } from './tls-upgrade';
 import { Authenticator, type AuthContext, type Credential } from './authenticate';
 import { classify, Verb, Trait, type Classified } from '../kernel/classify';
 import { accessError } from '../kernel/access';
-import { SessionState, syncBackend } from '../backend/session-state';
+import { SessionState } from '../backend/session-state';
 import { BackendLease, Pin } from '../execute/backend-lease';
 import type { StatementContext, WorkerServices } from '../kernel/context';
 import { Relay } from '../kernel/relay';
@@ -42,7 +42,8 @@ import { previewRows, previewTarget } from '../plan/preview';
 import { explainSharded, explainTarget } from '../execute/explain';
 import { metadataQuery, logicalRows, type MetadataQuery } from '../execute/metadata';
 import { logicalNames } from '../rewrite/logical-names';
-import { ShardTransaction } from '../transaction/local';
+import { TransactionControl } from '../transaction/transaction-control';
+import type { TransactionStrategy } from '../transaction/strategy';
 import { commitsImplicitly, transactionEnd, type TransactionEnd } from '../transaction/statements';
 import { onlyProcessList } from '../rewrite/info-schema';
 import { ResultWriter } from '../respond/result-writer';
@@ -515,7 +516,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
   }
 
   get trxOpen(): boolean {
-    return this.shardTrx !== null;
+    return this.trx.current !== null;
   }
 
   /** A command is under way: its answer comes later. */
@@ -699,7 +700,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
     // Prepared on a forwarding schema before a USE: still nothing may stay on a partition's pooled connection.
     const refused = stmt.classified.traits & Trait.Pin ? shardedStateRefusal(stmt.sql, stmt.classified, this.sharded.name) : null;
     if (refused) return this.finishWithError(refused);
-    if (!this.outsideTrx && (stmt.classified.verb === Verb.Create || stmt.classified.verb === Verb.Other) && commitsImplicitly(stmt.sql)) {
+    if (!this.trx.outside && (stmt.classified.verb === Verb.Create || stmt.classified.verb === Verb.Other) && commitsImplicitly(stmt.sql)) {
       const copy = Buffer.from(payload); // may be a pool slab's view, reused once this call returns
       return this.commitThen(() => this.executeSharded(stmt, copy, null));
     }
@@ -786,10 +787,8 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
 
   // ---- sharded schemas: plan -> route units -> execute -> merge ----
 
-  /** The transaction on a sharded schema, while one is open (BEGIN, or autocommit off). */
-  private shardTrx: ShardTransaction | null = null;
-  /** SET autocommit = 0 on a sharded schema: every statement runs inside a transaction. */
-  private autocommitOff = false;
+  /** The transaction state on a sharded schema: the open transaction (BEGIN, or autocommit off), autocommit, implicit commits. */
+  private readonly trx = new TransactionControl((p) => this.describePartition(p));
 
   get sharded(): ShardedSchema {
     return this.schema as ShardedSchema;
@@ -885,7 +884,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
       out.cursor = [];
       out.cursorLimit = this.host.maxQueryMemoryBytes;
     }
-    const statusNow = this.shardTrx ? this.status | Status.IN_TRANS : this.status;
+    const statusNow = this.trx.status(this.status);
     scatter(this.shardHost(plan.primary, statusNow), plan, out, (err) => {
       if (!err && cursorFor && out.cursor) this.cursors.set(cursorFor.id, { rows: out.cursor, next: 0 });
       this.host.metrics.inc(Counter.BytesOut, out.written);
@@ -957,7 +956,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
    */
   private onPartition<T>(p: number, fn: (conn: BackendConnection) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.shardHost(false, this.status).acquire(p, this.shardTrx !== null, (err, lease) => {
+      this.shardHost(false, this.status).acquire(p, this.trx.current !== null, (err, lease) => {
         if (err || !lease) return reject(err);
         fn(lease.conn).then(
           (r) => { lease.release(); resolve(r); },
@@ -1021,14 +1020,14 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
     }
     const out = this.resultWriter();
     const run = (i: number) => {
-      if (commits[i] && !this.outsideTrx) return this.commitThen(() => run(i), (e) => { out.error(e); this.afterStatement(); });
+      if (commits[i] && !this.trx.outside) return this.commitThen(() => run(i), (e) => { out.error(e); this.afterStatement(); });
       if (!commits[i]) {
-        this.outsideTrx = false;
+        this.trx.statementEnded();
         this.ensureImplicitTrx();
       }
       const plan = plans[i];
       this.host.metrics.route(plan.route === 'single' ? Route.Single : plan.route === 'multi' ? Route.Multi : Route.Broadcast);
-      const status = (this.shardTrx ? this.status | Status.IN_TRANS : this.status) | (i < plans.length - 1 ? Status.MORE_RESULTS_EXISTS : 0);
+      const status = this.trx.status(this.status) | (i < plans.length - 1 ? Status.MORE_RESULTS_EXISTS : 0);
       scatter(this.shardHost(plan.primary, status), plan, out, (err) => {
         if (!err && i < plans.length - 1) return run(i + 1);
         this.host.metrics.inc(Counter.BytesOut, out.written);
@@ -1039,17 +1038,11 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
   }
 
   /** With autocommit off, any statement opens a transaction (but one that commits implicitly). */
-  private ensureImplicitTrx(): ShardTransaction | null {
-    if (!this.shardTrx && this.autocommitOff && !this.outsideTrx) {
-      this.shardTrx = new ShardTransaction();
-      this.shardTrx.beginSql = null; // the partitions' connections are in autocommit=0 too
-      this.status |= Status.IN_TRANS;
-    }
-    return this.shardTrx;
+  private ensureImplicitTrx(): TransactionStrategy | null {
+    const trx = this.trx.ensureImplicit();
+    this.status = this.trx.status(this.status);
+    return trx;
   }
-
-  /** The current statement commits implicitly: it runs outside any transaction (set by commitThen, until the statement ends). */
-  private outsideTrx = false;
 
   /**
    * Runs a statement that commits implicitly: the open transaction is committed first, on every
@@ -1057,51 +1050,33 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
    * runs outside any transaction.
    */
   private commitThen(run: () => void, failed: (e: SqlError) => void = (e) => this.finishWithError(e)): void {
-    this.outsideTrx = true;
-    const trx = this.shardTrx;
-    if (!trx) return run();
-    this.shardTrx = null;
-    this.status &= ~Status.IN_TRANS;
-    trx.end('COMMIT', (p) => this.describePartition(p)).then(run, failed);
+    const commits = this.trx.commitImplicitly();
+    this.status = this.trx.status(this.status);
+    commits.then(run, failed);
   }
 
   private beginShardTrx(sql: string): void {
-    const ends = this.shardTrx ? this.shardTrx.end('COMMIT', (p) => this.describePartition(p)) : Promise.resolve();
-    ends.then(() => {
-      this.shardTrx = new ShardTransaction();
-      this.shardTrx.beginSql = sql.replace(/;\s*$/, '');
-      this.status |= Status.IN_TRANS;
+    const begins = this.trx.begin(sql);
+    this.status = this.trx.status(this.status);
+    begins.then(() => {
       this.sendOk(1);
       this.afterStatement();
     }, (e: SqlError) => this.finishWithError(e));
   }
 
   private endShardTrx(end: TransactionEnd): void {
-    const trx = this.shardTrx;
-    this.shardTrx = null;
-    this.status &= ~Status.IN_TRANS;
-    const ended = () => {
-      if (end.chain) {
-        // AND CHAIN: a new transaction with the same characteristics (READ ONLY, ...) starts at once.
-        this.shardTrx = new ShardTransaction();
-        this.shardTrx.beginSql = trx?.beginSql ?? 'BEGIN';
-        this.status |= Status.IN_TRANS;
-      }
+    const ends = this.trx.end(end);
+    this.status = this.trx.status(this.status);
+    ends.then(() => {
+      this.status = this.trx.status(this.status); // AND CHAIN: a new transaction with the same characteristics (READ ONLY, ...)
       this.sendOk(1);
       if (end.release) return this.close(); // RELEASE: MariaDB closes the connection after the OK
       this.afterStatement();
-    };
-    if (!trx) return ended();
-    trx.end(end.verb, (p) => this.describePartition(p)).then(ended, (e: SqlError) => this.finishWithError(e));
+    }, (e: SqlError) => this.finishWithError(e));
   }
 
   private shardTrxEverywhere(sql: string): void {
-    const trx = this.shardTrx;
-    if (!trx) {
-      if (/^\s*savepoint\b/i.test(sql)) { this.sendOk(1); return this.afterStatement(); }
-      return this.finishWithError(new SqlError(1305, `SAVEPOINT does not exist (no transaction is open)`, { sqlState: '42000' }));
-    }
-    trx.everywhere(sql).then(() => { this.sendOk(1); this.afterStatement(); }, (e: SqlError) => this.finishWithError(e));
+    this.trx.savepoint(sql).then(() => { this.sendOk(1); this.afterStatement(); }, (e: SqlError) => this.finishWithError(e));
   }
 
   /**
@@ -1117,17 +1092,9 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
       const ok = (await conn.query(Buffer.from(sql, 'latin1'))).ok!;
       this.state.record(c.setNames!, sql);
       conn.stateKey = this.state.key;
-      const wasOff = this.autocommitOff;
-      this.autocommitOff = (ok.status & Status.AUTOCOMMIT) === 0;
-      this.status = this.autocommitOff ? this.status & ~Status.AUTOCOMMIT : this.status | Status.AUTOCOMMIT;
-      const trx = this.shardTrx;
-      if (trx && wasOff && !this.autocommitOff) {
-        this.shardTrx = null;
-        this.status &= ~Status.IN_TRANS;
-        await trx.end('COMMIT', (p) => this.describePartition(p));
-      } else if (trx) {
-        await trx.applySet(sql, this.state.key);
-      }
+      const applied = this.trx.sessionSet(sql, (ok.status & Status.AUTOCOMMIT) !== 0, this.state.key);
+      this.status = this.trx.status((this.status & ~Status.AUTOCOMMIT) | (ok.status & Status.AUTOCOMMIT));
+      await applied;
       this.sendPayload(encodeOk(new BufferWriter(32 + ok.info.length), { status: this.status, info: ok.info, warnings: ok.warnings }), 1);
       this.afterStatement();
     }, logicalNames(schema));
@@ -1141,7 +1108,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
   private shardHost(primary: boolean, status: number): ScatterHost {
     const schema = this.sharded;
     if (primary) this.lease.wrote(schema);
-    const trx = this.shardTrx;
+    const trx = this.trx.current;
     return {
       inTransaction: trx !== null,
       status,
@@ -1152,19 +1119,9 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
       acquire: (p, wantPrimary, cb) => {
         const part = schema.partitions[p];
         if (trx) {
-          const open = () => new Promise<{ conn: BackendConnection; pool: BackendPool }>((resolve, reject) => {
-            const pool = this.pool(part.write)!;
-            pool.acquire(this.profile, this.state.key, part.database, (err, conn) => {
-              if (err || !conn) return reject(err);
-              (syncBackend(conn, this.state, part.database) ?? Promise.resolve()).then(
-                () => resolve({ conn, pool }),
-                (e: SqlError) => { pool.discard(conn); reject(e); },
-              );
-            });
-          });
-          return trx.use(p, open, (err, conn) => {
+          return trx.lend(p, () => this.lease.open(this.pool(part.write), part.database), (err, conn) => {
             if (err || !conn) return cb(err, null);
-            cb(null, this.lease.note({ conn, release: () => trx.done(p), discard: () => trx.broken(p) }, this.pool(part.write).target));
+            cb(null, this.lease.note({ conn, release: () => trx.takeBack(p), discard: () => trx.broken(p) }, this.pool(part.write).target));
           });
         }
         this.lease.lend({ schema, partition: p, primary: wantPrimary }, cb);
@@ -1199,7 +1156,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
 
   private afterStatement(): void {
     this.relay.settle();
-    this.outsideTrx = false;
+    this.trx.statementEnded();
     this.info = null;
     this.activeAt = this.host.idle.now;
     // A connection still streaming to a slow client is not given back yet.
@@ -1234,9 +1191,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
     this.state.clear();
     this.statements.clear();
     this.cursors.clear();
-    this.shardTrx?.abandon();
-    this.shardTrx = null;
-    this.autocommitOff = false;
+    this.trx.abandon();
     this.lease.drop(); // a held connection carries state the client just asked to forget
     this.lease.pins = 0;
     this.status = Status.AUTOCOMMIT;
@@ -1324,8 +1279,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
     this.framer.dispose(); // a slab held for a half-read packet goes back to the pool
     this.queue = [];
     this.statements.clear(); // the worker may close their backend statements
-    this.shardTrx?.abandon();
-    this.shardTrx = null;
+    this.trx.abandon();
     this.lease.end(this.busy); // mid-statement or pinned: the connection has state (or a half-read response), not reused
     this.host.sessionClosed(this);
   }

@@ -1,141 +1,104 @@
-// A session's transaction on a sharded schema: one backend connection per partition it touched,
-// each opened with the session's BEGIN statement when first used, committed or rolled back
-// together at the end. Best effort: a failure in the middle of COMMIT leaves the partitions that
-// committed committed (two-phase commit with XA is a later step).
+// The 'local' transaction strategy: each partition the transaction touches runs a transaction of its
+// own on one backend connection, opened with the session's BEGIN statement when the partition joins,
+// and COMMIT or ROLLBACK goes to every member in parallel at the end.
+// NOT ATOMIC ACROSS PARTITIONS: a failure in the middle of COMMIT (a member's error, a backend, the
+// network or sluice dying between the COMMITs) leaves the partitions that committed committed and
+// the others rolled back, and nothing finds out later. XA two-phase commit (issue 16) closes that.
 import type { BackendConnection } from '../backend/connection';
-import type { BackendPool } from '../backend/pool';
 import { SqlError, ErrorCode } from '../protocol/errors';
+import { TransactionMembers } from './members';
+import { rolledBackAfterLostMember, type Lent, type OpenMember, type TransactionStrategies, type TransactionStrategy } from './strategy';
 
-interface Member {
-  /** null while the partition is joining (connection being acquired, BEGIN running). */
-  conn: BackendConnection | null;
-  pool: BackendPool | null;
-  /** A unit is using the connection; others wait their turn. */
-  busy: boolean;
-  waiting: ((err: SqlError | null, conn: BackendConnection | null) => void)[];
-}
-
-export class ShardTransaction {
-  private readonly members = new Map<number, Member>();
-  /**
-   * The statement that opened the transaction (BEGIN, START TRANSACTION READ ONLY, ...), run on each
-   * partition as it joins; null for the implicit transaction of autocommit=0, which the partition's
-   * connection (in autocommit=0 too) opens with its first statement, as MariaDB does.
-   */
-  beginSql: string | null = 'BEGIN';
+/** One transaction of the local strategy. */
+export class LocalTransaction implements TransactionStrategy {
+  private readonly members = new TransactionMembers((conn) => this.join(conn));
   /** SAVEPOINT statements so far, replayed on partitions that join later. */
-  private savepoints: string[] = [];
+  private readonly savepoints: string[] = [];
+  /** Set when a member was lost (broken()): COMMIT must fail, and rolls back instead. */
+  private rollbackOnly = false;
 
   /**
-   * Lends the partition's connection to one unit at a time. The first use joins the partition:
-   * open() supplies a connection (synced to the session), then BEGIN and earlier SAVEPOINTs run on
-   * it; units that arrive meanwhile wait for it.
+   * beginSql runs on each partition as it joins; null for the implicit transaction of autocommit=0,
+   * which the partition's connection (in autocommit=0 too) opens with its first statement, as
+   * MariaDB does.
    */
-  use(
-    partition: number,
-    open: () => Promise<{ conn: BackendConnection; pool: BackendPool }>,
-    cb: (err: SqlError | null, conn: BackendConnection | null) => void,
-  ): void {
-    const m = this.members.get(partition);
-    if (m) {
-      if (m.busy) m.waiting.push(cb);
-      else {
-        m.busy = true;
-        cb(null, m.conn);
-      }
-      return;
-    }
-    const joining: Member = { conn: null, pool: null, busy: true, waiting: [] };
-    this.members.set(partition, joining);
-    open()
-      .then(async ({ conn, pool }) => {
-        joining.conn = conn;
-        joining.pool = pool;
-        if (this.beginSql !== null) await conn.query(Buffer.from(this.beginSql, 'latin1'));
-        for (const sp of this.savepoints) await conn.query(Buffer.from(sp, 'latin1'));
-      })
-      .then(
-        () => cb(null, joining.conn),
-        (e: SqlError) => {
-          this.members.delete(partition);
-          if (joining.conn) joining.pool!.discard(joining.conn);
-          cb(e, null);
-          for (const w of joining.waiting) w(e, null);
-        },
-      );
+  constructor(readonly beginSql: string | null, private readonly describe: (partition: number) => string) {}
+
+  private async join(conn: BackendConnection): Promise<void> {
+    if (this.beginSql !== null) await conn.query(Buffer.from(this.beginSql, 'latin1'));
+    for (const sp of this.savepoints) await conn.query(Buffer.from(sp, 'latin1'));
   }
 
-  /** A unit is done with the partition's connection. */
-  done(partition: number): void {
-    const m = this.members.get(partition);
-    if (!m) return;
-    const next = m.waiting.shift();
-    if (next) next(null, m.conn);
-    else m.busy = false;
+  lend(partition: number, open: OpenMember, lent: Lent): void {
+    this.members.lend(partition, open, lent);
   }
 
-  /** A member's connection broke: the transaction can only be rolled back now. */
+  takeBack(partition: number): void {
+    this.members.takeBack(partition);
+  }
+
   broken(partition: number): void {
-    const m = this.members.get(partition);
-    if (!m) return;
-    this.members.delete(partition);
-    if (m.conn) m.pool!.discard(m.conn);
-    this.failed = true;
-    const err = new SqlError(ErrorCode.CR_SERVER_LOST, 'the transaction lost its connection to this partition');
-    for (const w of m.waiting) w(err, null);
+    if (this.members.broken(partition)) this.rollbackOnly = true;
   }
 
-  /** Set when a member was lost: COMMIT must fail. */
-  failed = false;
-
-  /** Runs a statement (SAVEPOINT, ROLLBACK TO, RELEASE) on every member. */
-  async everywhere(sql: string): Promise<void> {
-    if (/^\s*savepoint\b/i.test(sql)) this.savepoints.push(sql);
-    await Promise.all([...this.members.values()].map((m) => m.conn!.query(Buffer.from(sql, 'latin1'))));
+  savepoint(sql: string): Promise<void> {
+    this.savepoints.push(sql);
+    return this.everywhere(sql);
   }
 
-  /**
-   * A session SET made during the transaction runs on every member too, so that the rest of the
-   * transaction sees it; `stateKey` is the session's state after it, which those connections now have.
-   */
+  rollbackToSavepoint(sql: string): Promise<void> {
+    return this.everywhere(sql);
+  }
+
+  releaseSavepoint(sql: string): Promise<void> {
+    return this.everywhere(sql);
+  }
+
   async applySet(sql: string, stateKey: string): Promise<void> {
-    await Promise.all([...this.members.values()].map(async (m) => {
-      await m.conn!.query(Buffer.from(sql, 'latin1'));
-      m.conn!.stateKey = stateKey;
+    await Promise.all(this.members.connections().map(async (conn) => {
+      await conn.query(Buffer.from(sql, 'latin1'));
+      conn.stateKey = stateKey;
     }));
   }
 
-  /**
-   * Ends the transaction on every member with COMMIT or ROLLBACK and returns the connections.
-   * Rejects with the first failure (naming the partition) after trying every member.
-   */
-  async end(sql: 'COMMIT' | 'ROLLBACK', describe: (p: number) => string): Promise<void> {
-    const members = [...this.members.entries()];
-    this.members.clear();
-    this.savepoints = [];
-    const failedBefore = this.failed;
-    this.failed = false;
-    const verb = failedBefore && sql === 'COMMIT' ? 'ROLLBACK' : sql;
-    const results = await Promise.allSettled(members.map(([, m]) => m.conn!.query(verb)));
-    let first: SqlError | null = null;
-    results.forEach((r, i) => {
-      const [p, m] = members[i];
-      if (r.status === 'fulfilled') m.pool!.release(m.conn!);
-      else {
-        m.pool!.discard(m.conn!);
-        const e = r.reason as SqlError;
-        first ??= new SqlError(e.errno ?? ErrorCode.ER_UNKNOWN_ERROR, `${describe(p)}: ${verb} failed: ${e.message}`);
-      }
-    });
-    if (failedBefore && sql === 'COMMIT') {
-      throw new SqlError(ErrorCode.ER_UNKNOWN_ERROR, 'The transaction lost a partition connection and was rolled back; run it again');
-    }
-    if (first) throw first;
+  async commit(): Promise<void> {
+    if (!this.rollbackOnly) return this.end('COMMIT');
+    // A member that fails to roll back is discarded, which rolls it back too: the client hears why the COMMIT did not happen.
+    await this.end('ROLLBACK').catch(() => undefined);
+    throw rolledBackAfterLostMember();
   }
 
-  /** Session closing: roll back quietly and let the connections go. */
+  rollback(): Promise<void> {
+    return this.end('ROLLBACK');
+  }
+
   abandon(): void {
-    for (const m of this.members.values()) if (m.conn) m.pool!.discard(m.conn);
-    this.members.clear();
+    this.members.discardAll();
+  }
+
+  private async everywhere(sql: string): Promise<void> {
+    await Promise.all(this.members.connections().map((conn) => conn.query(Buffer.from(sql, 'latin1'))));
+  }
+
+  /** Ends the transaction on every member; rejects with the first failure (naming the partition) after trying every member. */
+  private async end(verb: 'COMMIT' | 'ROLLBACK'): Promise<void> {
+    const members = this.members.takeAll();
+    const results = await Promise.allSettled(members.map((m) => m.conn.query(verb)));
+    let first: SqlError | null = null;
+    results.forEach((r, i) => {
+      const { partition, conn, pool } = members[i];
+      if (r.status === 'fulfilled') pool.release(conn);
+      else {
+        pool.discard(conn);
+        const e = r.reason as SqlError;
+        first ??= new SqlError(e.errno ?? ErrorCode.ER_UNKNOWN_ERROR, `${this.describe(partition)}: ${verb} failed: ${e.message}`);
+      }
+    });
+    if (first) throw first;
   }
 }
+
+/** The local strategy's factory. */
+export const localTransactions: TransactionStrategies = {
+  begin: (beginSql, describe) => new LocalTransaction(beginSql, describe),
+};
