@@ -54,9 +54,20 @@ export interface ReadOf {
   partition: number;
 }
 
+/** The ReadOf of each partition of a schema, made once (a read's relay passes one per statement). */
+const READS = new WeakMap<ShardedSchema, ReadOf[]>();
+
+/** The read of partition p of schema, as a shared object (no allocation per statement). */
+export function readOf(schema: ShardedSchema, partition: number): ReadOf {
+  let reads = READS.get(schema);
+  if (!reads) READS.set(schema, (reads = schema.partitions.map((_, p) => ({ schema, partition: p }))));
+  return reads[partition];
+}
+
 /** A connection acquired and synced, or why not. */
 export type LeaseCallback = (err: SqlError | null, conn: BackendConnection | null) => void;
 
+/** One session's backend connections: the held one with its pins, and those lent to the running statement. */
 export class BackendLease {
   /** The held connection: the running relayed statement's, or pinned between statements. Set by hold(). */
   conn: BackendConnection | null = null;

@@ -16,6 +16,8 @@ import type { ResultWriter } from '../respond/result-writer';
 import type { BackendLease } from '../execute/backend-lease';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
 import type { Directory } from './directory';
+import type { KeptCursor, PreparedStatements } from './prepared-statement';
+import type { TransactionControl } from '../transaction/transaction-control';
 import type { Relay, RelayContext } from './relay';
 
 /** The worker's services a statement uses: schemas, pools, caches, metrics, budgets. */
@@ -71,8 +73,14 @@ export interface StatementContext extends RelayContext {
   readonly lease: BackendLease;
   /** Relays statements on the held connection and streams their answers back. */
   readonly relay: Relay;
-  /** A transaction on the sharded schema is open (its partitions' connections are the transaction's). */
-  readonly trxOpen: boolean;
+  /** The transaction state on a sharded schema (the open transaction, autocommit, implicit commits). */
+  readonly trx: TransactionControl;
+  /** The client's prepared statements. */
+  readonly statements: PreparedStatements;
+  /** Open cursors of sharded executes, by statement id. */
+  readonly cursors: Map<number, KeptCursor>;
+  /** Column names of sharded tables, read once from their first physical table (an INSERT without a column list). */
+  readonly tableColumns: Map<string, string[]>;
   /** Status flags for sluice's own OK and end packets (AUTOCOMMIT, IN_TRANS); relayed answers update it. */
   status: number;
   /** wait_timeout in ms: a SET wait_timeout changes it. */

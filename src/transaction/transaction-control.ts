@@ -37,6 +37,11 @@ export class TransactionControl {
     return this.open;
   }
 
+  /** No transaction is open and a statement would open none (autocommit is on): a statement runs on its own. */
+  get autocommitting(): boolean {
+    return this.open === null && !this.autocommitOff;
+  }
+
   /** The current statement commits implicitly: it runs outside any transaction. */
   get outside(): boolean {
     return this.outsideNow;
