@@ -15,7 +15,7 @@ import { previewTarget } from '../plan/preview';
 import { explainTarget } from '../execute/explain';
 import { metadataQuery } from '../execute/metadata';
 import { commitsImplicitly } from '../transaction/statements';
-import { planStatement } from '../plan';
+import { planStatement, verbatimRoute } from '../plan';
 import type { ShardPlan } from '../plan/types';
 import { runScatter, runOn } from './scatter-merge';
 import { sessionStatement, ensureImplicitTrx, commitThen } from './sharded-session';
@@ -25,11 +25,16 @@ import { multiStatement } from './multi-statement';
 
 /** A COM_QUERY on a sharded schema (payload: command byte + SQL; framed: the client's packet, null when reassembled). */
 export function shardedQuery(s: StatementContext, payload: Buffer, c: Classified, framed: Buffer | null): void {
+  const schema = s.sharded;
+  s.begin();
+  // A statement the plan cache knows goes to one partition as written: sent in the client's packet, unplanned.
+  if (framed !== null && !(c.traits & (Trait.Pin | Trait.Multi)) && s.trx.autocommitting) {
+    const routed = verbatimRoute(payload, 1, payload.length, schema, s.host.planCache);
+    if (routed) return relayUnit(s, routed.partition, routed.primary, framed, c);
+  }
   // SQL text stays a byte string (latin1: one char per byte) from here to the backend, so bytes in any
   // character set, and raw _binary literals, reach the shards unchanged.
   const sql = payload.toString('latin1', 1);
-  const schema = s.sharded;
-  s.begin();
   if (sessionStatement(s, sql, c)) return;
   const refused = c.traits & Trait.Pin ? shardedStateRefusal(sql, c, schema.name) : null;
   if (refused) return s.fail(refused);

@@ -195,7 +195,7 @@ export function unitContext(a: Analysis, b: Bound, g: number, N: number): Render
 }
 
 /** Statements whose one target is named by a single `key = value` slot (see Analysis.point). */
-function pointRoute(a: Analysis): { slot: number } | null {
+export function pointRoute(a: Analysis): { slot: number } | null {
   if (a.space.k !== 'sharded' || a.space.every || a.insert || a.union || a.nested.length > 0 || a.plainWithSharded !== null) return null;
   const c = a.cond;
   if (c.k !== 'eq' || c.refs.length !== 1) return null;

@@ -11,12 +11,17 @@
 // program op). Statements longer than MAX_CACHED_SQL without `?` parameters are never cached
 // (see plan/index.ts).
 import type { Analysis } from './analyze';
+import { ClockMap, type ClockEntry } from './clock-map';
+import { RouteTable } from './route-table';
 import { sameTemplate, type Bound } from './template';
 
 /** What the cache holds for a template: its analysis, or KEEP_LITERALS for a template that does not
  *  parse with its literals taken out (planned with every literal kept in the text instead). */
 export const KEEP_LITERALS = 'keep-literals';
 type Cached = Analysis | typeof KEEP_LITERALS;
+
+/** Statements longer than this (characters) and without parameters are planned without the plan cache. */
+export const MAX_CACHED_SQL = 16 * 1024;
 
 /** The default bound of one worker thread's plan cache: 32 MiB of estimated heap (thousands of templates). */
 export const PLAN_CACHE_BYTES = 32 * 1024 * 1024;
@@ -30,46 +35,46 @@ export function entryBytes(template: Analysis['template'], analysed: boolean): n
   return analysed ? 4096 + 48 * template.text.length + 400 * template.slots.length : 256 + 2 * template.text.length;
 }
 
-interface Entry {
+interface Entry extends ClockEntry<Entry> {
   value: Cached;
   schema: string;
   /** The template compared on a hit (the analysis's, or the statement's for KEEP_LITERALS). */
   check: Analysis['template'];
-  /** entryBytes of this entry, counted in PlanCache.bytes while it is cached. */
-  bytes: number;
-  /** Used since it last came to the front of the eviction order (CLOCK's reference bit). */
-  used: boolean;
-  /** Another template with the same hash. */
-  next: Entry | null;
 }
 
 /**
- * A map of template -> analysis bounded by estimated bytes. Eviction is CLOCK, the usual
- * approximation of least recently used: a hit only sets a flag (no Map reordering on the hot path);
- * when over the bound, entries at the front that were used get a second chance at the back, and the
- * first unused one is evicted.
+ * A map of template -> analysis bounded by estimated bytes (CLOCK eviction, clock-map.ts), and the
+ * verbatim routes learned from its analyses (verbatim-route.ts), bounded by a quarter of that again.
  */
 export class PlanCache {
-  private readonly map = new Map<number, Entry>();
+  private readonly entries: ClockMap<Entry>;
+  /** Routes of statements that go to one partition as written, by byte template (verbatim-route.ts). */
+  readonly routes: RouteTable;
   /** Lookups that found an analysis / that did not (read by tests and metrics). */
   hits = 0;
   misses = 0;
-  /** Estimated heap bytes of the cached entries (entryBytes summed); never above maxBytes. */
-  bytes = 0;
 
-  /** onResize: told every change of `bytes` (the worker's plan-cache gauge); never called on a hit. */
+  /** onResize: told every change of `bytes` and of the routes' bytes (the worker's plan-cache gauge); never called on a hit. */
   constructor(
     readonly maxBytes = PLAN_CACHE_BYTES,
-    private readonly onResize?: (delta: number) => void,
-  ) {}
+    onResize?: (delta: number) => void,
+  ) {
+    this.entries = new ClockMap(maxBytes, onResize);
+    this.routes = new RouteTable(maxBytes / 4, onResize);
+  }
+
+  /** Estimated heap bytes of the cached analyses (entryBytes summed); never above maxBytes. */
+  get bytes(): number {
+    return this.entries.bytes;
+  }
 
   get size(): number {
-    return this.map.size;
+    return this.entries.size;
   }
 
   /** What is cached for the statement's template on schema `schema` (marked as used), if anything. */
   get(b: Bound, schema: string): Cached | undefined {
-    for (let e: Entry | null = this.map.get(b.hash) ?? null; e !== null; e = e.next) {
+    for (let e = this.entries.chain(b.hash); e !== null; e = e.next) {
       if (e.schema !== schema || !sameTemplate(e.check, b)) continue;
       this.hits++;
       e.used = true;
@@ -81,32 +86,11 @@ export class PlanCache {
 
   /** Caches value for b's template, evicting others to stay within maxBytes; an entry larger than that is not kept. */
   set(b: Bound, schema: string, value: Cached, check: Analysis['template']): void {
-    const bytes = entryBytes(check, value !== KEEP_LITERALS);
-    if (bytes > this.maxBytes) return;
-    const head = this.map.get(b.hash);
-    this.map.set(b.hash, { value, schema, check, bytes, used: false, next: head ?? null });
-    this.resize(bytes);
-    while (this.bytes > this.maxBytes) {
-      const [k, e] = this.map.entries().next().value as [number, Entry];
-      this.map.delete(k);
-      if (!e.used || k === b.hash) {
-        let freed = 0;
-        for (let x: Entry | null = e; x !== null; x = x.next) freed += x.bytes;
-        this.resize(-freed);
-        continue;
-      }
-      e.used = false;
-      this.map.set(k, e);
-    }
+    this.entries.add(b.hash, { value, schema, check, bytes: entryBytes(check, value !== KEEP_LITERALS), used: false, next: null });
   }
 
   clear(): void {
-    this.map.clear();
-    this.resize(-this.bytes);
-  }
-
-  private resize(delta: number): void {
-    this.bytes += delta;
-    this.onResize?.(delta);
+    this.entries.clear();
+    this.routes.clear();
   }
 }

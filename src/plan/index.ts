@@ -3,26 +3,28 @@
 //
 //   sql --bindText--> values + template hash --cache, or templateOf+parse+analyze--> analysis --bind--> plan
 //   (a multi-row INSERT longer than MAX_CACHED_SQL: its row tuples spliced per target, bulk-insert.ts)
+//
+// A statement whose plan is its own text on one partition (a point select by its key) need not be
+// planned at all: verbatimRoute (verbatim-route.ts) finds its partition from the bytes, by a byte
+// template learned once from this planner.
 import type { ShardedSchema } from '../config/types';
 import { releaseParseMemory } from '../sql/parser';
 import { bind } from './bind';
 import { planBulkInsert } from './bulk-insert';
-import type { PlanCache } from './cache';
+import { MAX_CACHED_SQL, type PlanCache } from './cache';
 import { cachedAnalysis } from './cached-analysis';
 import type { SnowflakeGenerator } from './snowflake';
 import { releaseScanMemory } from './template';
 import type { ParamValue, ShardPlan } from './types';
 
-export { PlanCache, PLAN_CACHE_BYTES } from './cache';
+export { PlanCache, PLAN_CACHE_BYTES, MAX_CACHED_SQL } from './cache';
+export { verbatimRoute, type VerbatimRoute } from './verbatim-route';
 export { describePlan } from './describe';
 export { resolveMergeSpec } from './merge-indexes';
 export { SnowflakeGenerator, splitSnowflake, SNOWFLAKE_EPOCH_MS } from './snowflake';
 export { crc32, canonicalText, placeValue, toDays } from './placement';
 export { PlanErrno } from './errors';
 export type { ShardPlan, RouteUnit, RouteKind, ParamValue } from './types';
-
-/** Statements longer than this (characters) and without parameters are planned without the plan cache. */
-export const MAX_CACHED_SQL = 16 * 1024;
 
 export interface PlanOptions {
   /** Values of the statement's `?` markers (prepared statements), inlined as literals in the unit SQL. */

@@ -49,13 +49,31 @@ export function integerValue(v: ParamValue): bigint | null {
   return m ? BigInt(m[1] + m[2]) : null;
 }
 
+/** CRC-32 of the UTF-8 bytes of s: read from its char codes while it is ASCII (no Buffer made). */
+export function crc32Utf8(s: string): number {
+  let c = -1;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch >= 0x80) return crc32(Buffer.from(s, 'utf8'));
+    c = CRC_TABLE[(c ^ ch) & 0xff] ^ (c >>> 8);
+  }
+  return (c ^ -1) >>> 0;
+}
+
 /** The canonical text the hash and list algorithms compare (see the file comment). */
 export function canonicalText(v: ParamValue): string | null {
   if (v === null) return null;
-  const i = integerValue(v);
+  // A shard key's usual values, without the BigInt or the RegExp: a safe integer prints as its BigInt
+  // does, and a string starting with an ASCII letter holds no integer (INTEGER_TEXT needs a space, a sign or a digit first).
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+  const c0 = typeof v === 'string' ? v.charCodeAt(0) | 32 : 0;
+  const i = c0 >= 97 && c0 <= 122 ? null : integerValue(v);
   if (i !== null) return i.toString();
   if (typeof v === 'number') return String(v);
-  let s = (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)).replace(/ +$/, '');
+  let s = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 32) end--;
+  if (end < s.length) s = s.slice(0, end);
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(s)) s = s.normalize('NFD').replace(/\p{M}/gu, '');
   return s.toLowerCase();
@@ -103,6 +121,21 @@ function modTarget(i: bigint, total: number): number {
   return Number(((i % t) + t) % t);
 }
 
+/** A list rule's values by canonical text (the first one listed wins), made once per rule. */
+const LIST_INDEXES = new WeakMap<ShardRule, Map<string, number>>();
+function listIndex(rule: ShardRule): Map<string, number> {
+  let m = LIST_INDEXES.get(rule);
+  if (m === undefined) {
+    m = new Map();
+    for (const [value, index] of Object.entries(rule.values ?? {})) {
+      const key = canonicalText(value)!;
+      if (!m.has(key)) m.set(key, index);
+    }
+    LIST_INDEXES.set(rule, m);
+  }
+  return m;
+}
+
 /** The target index g of one key value under `rule` with `partitions` partitions. */
 export function placeValue(rule: ShardRule, partitions: number, v: ParamValue): Placement {
   if (v === null) return 'none';
@@ -115,7 +148,7 @@ export function placeValue(rule: ShardRule, partitions: number, v: ParamValue): 
       return numberValue(v) === null ? 'all' : 'none';
     }
     case 'hash':
-      return crc32(Buffer.from(canonicalText(v)!, 'utf8')) % total;
+      return crc32Utf8(canonicalText(v)!) % total;
     case 'date': {
       const n = dateNumber(v, rule.dateUnit ?? 'day');
       return n === null ? 'all' : modTarget(BigInt(n), total);
@@ -126,11 +159,8 @@ export function placeValue(rule: ShardRule, partitions: number, v: ParamValue): 
       for (const r of rule.ranges ?? []) if (n < r.lt) return r.partition;
       return 'none';
     }
-    case 'list': {
-      const key = canonicalText(v);
-      for (const [value, index] of Object.entries(rule.values ?? {})) if (canonicalText(value) === key) return index;
-      return 'none';
-    }
+    case 'list':
+      return listIndex(rule).get(canonicalText(v)!) ?? 'none';
   }
 }
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TableRule } from '../../src/config/types';
-import { canonicalText, crc32, placeValue, toDays } from '../../src/plan/placement';
+import { canonicalText, crc32, crc32Utf8, placeValue, toDays } from '../../src/plan/placement';
 import { resolveMergeSpec } from '../../src/plan/merge-indexes';
 import { SNOWFLAKE_EPOCH_MS, SnowflakeGenerator, splitSnowflake } from '../../src/plan/snowflake';
 import type { ShardRule } from '../../src/plan/placement';
@@ -38,6 +38,16 @@ describe('placement', () => {
     assert.equal(placeValue(r, 3, 42), crc32(Buffer.from('42')) % 6);
     assert.equal(placeValue(r, 3, '42'), placeValue(r, 3, 42n));
   });
+  it('hash: the canonical text and CRC of the usual keys are those of the general formulas', () => {
+    for (const s of ['', 'alice', '42', 'àlice', '\u00c0', 'x\u{1f600}y', '\x7f\x80']) assert.equal(crc32Utf8(s), crc32(Buffer.from(s, 'utf8')), s);
+    for (const n of [0, -0, 7, -7, 2 ** 53 - 1, -(2 ** 53 - 1)]) assert.equal(canonicalText(n), BigInt(n).toString());
+    assert.equal(canonicalText(2 ** 53 + 2), '9007199254740994');
+    assert.equal(canonicalText(1.5), '1.5');
+    const cases: [string, string][] = [['Zed', 'zed'], ['a1', 'a1'], [' 7', '7'], ['+7', '7'], ['-07', '-7'], ['\u00a07', '7'], ['7.0', '7'], ['_x ', '_x'],
+      ['x  y  ', 'x  y'], ['', ''], ['   ', ''], ['Éa', 'ea'], ['\t7\t', '7'], ['a 7', 'a 7']];
+    for (const [v, want] of cases) assert.equal(canonicalText(v), want, JSON.stringify(v));
+    assert.equal(canonicalText(Buffer.from('Bob ')), 'bob');
+  });
   it('date: TO_DAYS for day, year×12+month-1 for month, year for year', () => {
     assert.equal(toDays(1970, 1, 1), 719528);
     assert.equal(toDays(2024, 1, 1), 739251);
@@ -55,6 +65,10 @@ describe('placement', () => {
     const l = rule({ algorithm: 'list', values: { cn: 0, us: 1 } });
     assert.equal(placeValue(l, 2, 'US'), 1);
     assert.equal(placeValue(l, 2, 'fr'), 'none');
+    // Values that read alike: the first one listed decides, as written in the rule.
+    const dup = rule({ algorithm: 'list', values: { US: 0, 'us ': 1, '7': 1, '007': 0 } });
+    assert.equal(placeValue(dup, 2, 'us'), 0);
+    assert.equal(placeValue(dup, 2, 7), 1);
   });
 });
 
