@@ -18,6 +18,7 @@ export const DEFAULTS = {
   /** MariaDB's defaults for wait_timeout and interactive_timeout. */
   waitTimeoutSeconds: 28_800,
   interactiveTimeoutSeconds: 28_800,
+  /** Announced when serverVersion is unset and no backend answers at start. */
   serverVersion: '8.0.36-sluice',
   nodeId: 0,
   backendPort: 3306,

@@ -15,7 +15,7 @@ export function describeTopology(config: SluiceConfig): string {
   setting('logLevel', config.logLevel);
   setting('metrics', config.metricsPort === 0 ? 'off' : `http://127.0.0.1:${config.metricsPort}/metrics`);
   setting('limits', `maxConnectionsPerWorker ${config.maxConnectionsPerWorker || 'unlimited'}, shutdownTimeoutMs ${config.shutdownTimeoutMs}, maxBackendPreparedStatements ${config.maxBackendPreparedStatements}, waitTimeoutSeconds ${config.waitTimeoutSeconds}, interactiveTimeoutSeconds ${config.interactiveTimeoutSeconds}`);
-  setting('server', `version "${config.serverVersion}", nodeId ${config.nodeId}`);
+  setting('server', `version ${config.serverVersion === null ? "the backends' own (read at start)" : `"${config.serverVersion}"`}, nodeId ${config.nodeId}`);
   setting('tls', config.tls ? `cert ${config.tls.cert}, key ${config.tls.key}` : 'off');
 
   out.push('', `users (${config.users.length})`);

@@ -57,7 +57,7 @@ export function resolveConfig(raw: unknown, source?: string): SluiceConfig {
     waitTimeoutSeconds: int(p, 'waitTimeoutSeconds', top.waitTimeoutSeconds, RANGES.sessionTimeoutSeconds, DEFAULTS.waitTimeoutSeconds) ?? DEFAULTS.waitTimeoutSeconds,
     interactiveTimeoutSeconds:
       int(p, 'interactiveTimeoutSeconds', top.interactiveTimeoutSeconds, RANGES.sessionTimeoutSeconds, DEFAULTS.interactiveTimeoutSeconds) ?? DEFAULTS.interactiveTimeoutSeconds,
-    serverVersion: str(p, 'serverVersion', top.serverVersion, DEFAULTS.serverVersion) ?? DEFAULTS.serverVersion,
+    serverVersion: top.serverVersion === undefined ? null : str(p, 'serverVersion', top.serverVersion, DEFAULTS.serverVersion) ?? DEFAULTS.serverVersion,
   };
   const tls = resolveTls(p, top.tls, source);
   const backends = resolveBackends(p, top.backends, source === undefined ? process.cwd() : path.dirname(path.resolve(source)));

@@ -175,8 +175,11 @@ export interface SluiceConfig {
   waitTimeoutSeconds: number;
   /** wait_timeout's default for clients that set CLIENT_INTERACTIVE in their handshake (MariaDB's interactive_timeout). */
   interactiveTimeoutSeconds: number;
-  /** Server version string announced to clients in the handshake. */
-  serverVersion: string;
+  /**
+   * Server version string announced to clients in the handshake; null (the key unset): the version
+   * the backends announce, read at start (server/announced-version.ts).
+   */
+  serverVersion: string | null;
   users: UserConfig[];
   backends: Record<string, BackendConfig>;
   schemas: Record<string, SchemaConfig>;

@@ -14,6 +14,7 @@ import { Acceptor } from './acceptor';
 import { serveMetrics, type MetricsEndpoint } from './metrics-endpoint';
 import { WorkerSlots, type SlotStatus } from './worker-slots';
 import { checkGrants } from '../backend/grant-check';
+import { backendsVersion } from './announced-version';
 
 export interface StartOptions {
   /** Install SIGTERM/SIGINT handlers: graceful close, then exit 0 (the CLI sets this). */
@@ -46,6 +47,8 @@ export interface RunningServer {
 
 export async function startServer(config: SluiceConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
+  // Unset serverVersion: announce what the backends are (the workers get it with the config).
+  if (config.serverVersion === null) config = { ...config, serverVersion: await backendsVersion(config, logger) };
   const metrics = Metrics.create({ workers: config.threads, backends: Object.keys(config.backends) });
   // The pool's data pages are committed by the OS only when first used: creating it costs no RSS.
   const slabPool = SlabPool.create(config.bufferPoolMB, metrics.writer(metrics.mainRow));

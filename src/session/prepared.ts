@@ -7,25 +7,32 @@ import type { Classified } from '../kernel/classify';
 import type { ClientStatement, PreparedStatements } from '../kernel/prepared-statement';
 import type { StatementCache } from '../backend/statement-cache';
 
+/** MariaDB's statement id for "the statement this connection prepared last" (COM_STMT_EXECUTE, _SEND_LONG_DATA, _RESET, _CLOSE). */
+export const LAST_PREPARED = 0xffffffff;
+
 /** The client's statements of one session. */
 export class StatementRegistry implements PreparedStatements {
   private nextId = 1;
   private readonly byId = new Map<number, ClientStatement>();
+  /** The statement prepared last: MariaDB's id 0xFFFFFFFF names it (clients pipeline an execute right after its prepare). */
+  private last = 0;
 
   constructor(private readonly cache?: StatementCache) {}
 
   add(sql: string, params: number, columns: number, classified: Classified): ClientStatement {
     const s: ClientStatement = { id: this.nextId++, sql, params, columns, types: null, longData: [], classified };
     this.byId.set(s.id, s);
+    this.last = s.id;
     this.cache?.ref(sql);
     return s;
   }
 
   get(id: number): ClientStatement | undefined {
-    return this.byId.get(id);
+    return this.byId.get(id === LAST_PREPARED ? this.last : id);
   }
 
   delete(id: number): void {
+    if (id === LAST_PREPARED) id = this.last;
     const s = this.byId.get(id);
     if (!s) return;
     this.byId.delete(id);

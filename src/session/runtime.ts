@@ -5,6 +5,7 @@ import * as tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { SluiceConfig, ShardedSchema, BackendConfig, BackendAccount } from '../config/types';
+import { DEFAULTS } from '../config/defaults';
 import { PLAN_CACHE_BYTES, PlanCache, SnowflakeGenerator } from '../plan';
 import { ReadRotation } from '../execute/read-target';
 import { BackendPool } from '../backend/pool';
@@ -98,7 +99,7 @@ export function createWorkerRuntime(opts: WorkerRuntimeOptions): WorkerRuntime {
   const rotations = new Map<string, ReadRotation>();
   let stopping = false;
   const host: SessionHost = {
-    serverVersion: config.serverVersion,
+    serverVersion: config.serverVersion ?? DEFAULTS.serverVersion,
     schemas: config.schemas,
     auth: new AuthContext(credentialsFor(config.users)),
     metrics,

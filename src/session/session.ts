@@ -323,11 +323,14 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
           this.cursors.delete(stmt.id);
           return this.sendOk(1);
         }
-        case Com.STMT_CLOSE:
-          this.statements.delete(payload.readUInt32LE(1));
-          this.cursors.delete(payload.readUInt32LE(1));
+        case Com.STMT_CLOSE: {
+          const id = this.statements.get(payload.readUInt32LE(1))?.id; // 0xFFFFFFFF: the last prepared
+          if (id === undefined) return;
+          this.statements.delete(id);
+          this.cursors.delete(id);
           this.lease.conn?.trimUnreferenced(); // a connection this session holds is free between its commands
           return;
+        }
         case Com.STMT_SEND_LONG_DATA: {
           // No reply, not even for an unknown statement (the error surfaces at execute).
           this.statements.get(payload.readUInt32LE(1))?.longData.push({ param: payload.readUInt16LE(5), data: Buffer.from(payload.subarray(7)) });

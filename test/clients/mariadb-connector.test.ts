@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import * as mariadb from 'mariadb';
+import { BackendConnection } from '../../src/backend/connection';
 import { useMatrixCluster, backendStmtExecutes, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
 
 const cluster = useMatrixCluster();
@@ -37,3 +38,39 @@ async function batchWithStreams(database: string, base: number): Promise<void> {
 
 test('mariadb connector batch() with stream parameters (pipelined long data and executes) on a forwarding schema', { timeout: 30_000 }, () => batchWithStreams(FORWARD_SCHEMA, 700));
 test('mariadb connector batch() with stream parameters (pipelined long data and executes) on a sharded schema', { timeout: 30_000 }, () => batchWithStreams(SHARDED_SCHEMA, 800));
+
+// sluice announces the version its backends announce (serverVersion unset), so the connector knows it
+// talks to MariaDB: it then pipelines COM_STMT_PREPARE with COM_STMT_EXECUTE of statement id
+// 0xffffffff ("the statement just prepared"), which sluice must run as that statement.
+test('the handshake announces the backend version, and SELECT VERSION() agrees with it', { timeout: 30_000 }, async () => {
+  const direct = await BackendConnection.connect({ name: 'db', host: '127.0.0.1', port: cluster().dbs[0].port, user: cluster().dbs[0].user, password: cluster().dbs[0].password, connectTimeoutMs: 5000 }, 0, null);
+  direct.close();
+  assert.match(direct.serverVersion, /^5\.5\.5-10\.\d+\.\d+-MariaDB/);
+  const conn = await mariadb.createConnection({ host: '127.0.0.1', port: cluster().port, user: USER, password: PASSWORD, database: FORWARD_SCHEMA });
+  try {
+    assert.equal(conn.info!.isMariaDB(), true);
+    assert.equal(conn.info!.serverVersion.raw, direct.serverVersion.replace(/^5\.5\.5-/, ''));
+    const [row] = await conn.query({ sql: 'SELECT VERSION()', rowsAsArray: true });
+    assert.equal(row[0], direct.serverVersion.replace(/^5\.5\.5-/, ''));
+  } finally {
+    await conn.end();
+  }
+});
+
+for (const database of [FORWARD_SCHEMA, SHARDED_SCHEMA]) {
+  test(`mariadb connector execute() pipelines PREPARE and EXECUTE of the last prepared statement (${database})`, { timeout: 30_000 }, async () => {
+    const conn = await mariadb.createConnection({ host: '127.0.0.1', port: cluster().port, user: USER, password: PASSWORD, database, prepareCacheLength: 0 });
+    try {
+      await conn.query('DELETE FROM typed WHERE id BETWEEN 901 AND 904');
+      for (const id of [901, 902, 903, 904]) await conn.execute('INSERT INTO typed (id, s) VALUES (?, ?)', [id, `row ${id}`]);
+      const got = await Promise.all([901, 902, 903, 904].map((id) => conn.execute({ sql: 'SELECT s FROM typed WHERE id = ?', rowsAsArray: true }, [id])));
+      assert.deepEqual(got.map((r) => (r as unknown[][])[0][0]), ['row 901', 'row 902', 'row 903', 'row 904']);
+      await assert.rejects(conn.execute('SELECT nope FROM typed WHERE id = ?', [1]), (e: { errno: number }) => e.errno === 1054);
+      const [after] = (await conn.execute({ sql: 'SELECT COUNT(*) FROM typed WHERE id BETWEEN ? AND ?', rowsAsArray: true }, [901, 904])) as unknown[][];
+      assert.equal(Number(after[0]), 4);
+    } finally {
+      await conn.query('DELETE FROM typed WHERE id BETWEEN 901 AND 904').catch(() => {});
+      await conn.end();
+    }
+  });
+}

@@ -16,7 +16,7 @@ test('defaults fill every key the file leaves out', () => {
   assert.equal(config.maxConnectionsPerWorker, 0);
   assert.equal(config.shutdownTimeoutMs, 10_000);
   assert.equal(config.backendProbeIntervalMs, 1_000);
-  assert.equal(config.serverVersion, '8.0.36-sluice');
+  assert.equal(config.serverVersion, null); // unset: the backends' own version, read at start
   assert.equal(config.nodeId, 0);
   assert.equal(config.tls, undefined);
   assert.equal(config.source, undefined);
@@ -130,4 +130,9 @@ test('an empty password is a password (accounts without one)', () => {
   const raw = baseConfig();
   raw.users[0].password = '';
   assert.equal(resolveConfig(raw).users[0].password, '');
+});
+
+test('serverVersion set in the file is announced as written; unset it is read from the backends', () => {
+  assert.equal(resolveConfig({ ...baseConfig(), serverVersion: '10.6.0-custom' }).serverVersion, '10.6.0-custom');
+  assert.equal(resolveConfig(baseConfig()).serverVersion, null);
 });

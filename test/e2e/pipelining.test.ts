@@ -121,10 +121,11 @@ for (const schema of ['fwd', 'shop']) {
       // A statement closed mid-pipeline: COM_STMT_CLOSE has no answer; the execute after it is ERR 1243.
       sent.push(stmtCommand(0x19, range), execute(range, [0]), query('SELECT 7'));
       expected.push({ err: 1243 }, { rows: [['7']] });
-      // PREPARE then EXECUTE of "the statement just prepared" (id 0xffffffff, a MariaDB extension that
-      // sluice does not know): its own answer, in its place.
-      sent.push(prepare('SELECT v FROM t WHERE id = ?'), execute(0xffffffff, [1]), query('SELECT 8'));
-      expected.push('prepared', { err: 1243 }, { rows: [['8']] });
+      // PREPARE then EXECUTE of "the statement just prepared" (id 0xffffffff, MariaDB's extension that
+      // mariadb-connector-nodejs pipelines), then its close by that id: the last prepared statement runs,
+      // and after the close an execute of its own id is 1243.
+      sent.push(prepare('SELECT v FROM t WHERE id = ?'), execute(0xffffffff, [1]), execute(0xffffffff, [3]), stmtCommand(0x19, 0xffffffff), execute(range + 1, [1]), query('SELECT 8'));
+      expected.push('prepared', { binary: ['one'] }, { binary: ['three'] }, { err: 1243 }, { rows: [['8']] });
       raw.sendTogether(sent);
       check(await answers(raw, expected), expected);
     } finally {
