@@ -102,6 +102,8 @@ export interface StatementContext extends RelayContext {
   use(name: string): SqlError | null;
   /** Sends an ERR without ending the command (the command ends otherwise: close, or more to send). */
   error(err: SqlError): void;
+  /** The OK of USE: it carries the schema change (SESSION_TRACK_SCHEMA) to a client that tracks session state, as MariaDB's does. */
+  useOk(): void;
   /** Sends OK with the session's status. */
   ok(info?: string, affectedRows?: number): void;
   /** Sends a payload the kernel encoded (seq 1 of the answer). */

@@ -81,7 +81,7 @@ function useStatement(s: StatementContext, payload: Buffer): void {
   if (!m) return s.error(new SqlError(ErrorCode.ER_PARSE_ERROR, `You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near '${payload.toString('utf8', 1).slice(0, 80)}' at line 1`));
   const name = m[1].startsWith('`') ? m[1].slice(1, -1).replace(/``/g, '`') : m[1];
   const err = s.use(name);
-  return err ? s.error(err) : s.ok();
+  return err ? s.error(err) : s.useOk();
 }
 
 /** Does the statement end with `)` (before blanks and a `;`)? A byte test that keeps the SELECT DATABASE() check off the hot path. */

@@ -76,6 +76,14 @@ export const enum Status {
   SESSION_STATE_CHANGED = 0x4000,
 }
 
+/** Types of the state-change entries an OK packet carries under CLIENT_SESSION_TRACK. */
+export const enum SessionTrack {
+  SYSTEM_VARIABLES = 0x00,
+  SCHEMA = 0x01, // the current schema: one lenenc string
+  STATE_CHANGE = 0x02,
+  GTIDS = 0x03,
+}
+
 /** First payload byte of a response packet. */
 export const enum Header {
   OK = 0x00,

@@ -2,7 +2,7 @@
 // sluice answers itself, decoders for what it must read from backends.
 import { BufferReader } from './buffer-reader';
 import { BufferWriter } from './buffer-writer';
-import { Cap, ColumnType, Collation, Header } from './constants';
+import { Cap, ColumnType, Collation, Header, SessionTrack, Status } from './constants';
 
 export interface OkPacket {
   affectedRows: number;
@@ -19,11 +19,21 @@ export interface ErrPacket {
 }
 
 /** OK payload (header 0x00; 0xfe when it stands in for EOF under CLIENT_DEPRECATE_EOF). */
-export function encodeOk(w: BufferWriter, ok: Partial<OkPacket>, header: number = Header.OK): BufferWriter {
-  w.u8(header).lenenc(ok.affectedRows ?? 0).lenenc(ok.lastInsertId ?? 0).u16(ok.status ?? 0).u16(ok.warnings ?? 0);
-  // Servers store a non-empty info length-encoded (net_store_data), with or without SESSION_TRACK.
-  if (ok.info) w.lenencStr(ok.info);
+export function encodeOk(w: BufferWriter, ok: Partial<OkPacket>, header: number = Header.OK, sessionState: Buffer | null = null): BufferWriter {
+  const status = (ok.status ?? 0) | (sessionState ? Status.SESSION_STATE_CHANGED : 0);
+  w.u8(header).lenenc(ok.affectedRows ?? 0).lenenc(ok.lastInsertId ?? 0).u16(status).u16(ok.warnings ?? 0);
+  // Servers store a non-empty info length-encoded (net_store_data), with or without SESSION_TRACK;
+  // state changes (CLIENT_SESSION_TRACK only) follow the info, which is then always there.
+  if (ok.info || sessionState) w.lenencStr(ok.info ?? '');
+  if (sessionState) w.lenenc(sessionState.length).bytes(sessionState);
   return w;
+}
+
+/** SESSION_TRACK_SCHEMA (type 1): the session's current schema changed to `name` (an OK's state-change entry). */
+export function schemaChange(name: string): Buffer {
+  const n = Buffer.byteLength(name);
+  const data = new BufferWriter(n + 9).lenencStr(name).payload();
+  return Buffer.from(new BufferWriter(data.length + 10).u8(SessionTrack.SCHEMA).lenencBytes(data).payload());
 }
 
 /**

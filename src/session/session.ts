@@ -12,8 +12,8 @@ import { onChunks } from '../memory/read-buffers';
 import { PacketFramer, unframe, type PacketMemory } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { encodeTextResult } from '../protocol/text-result';
-import { Cap, Com, Status, RELAY_PROFILE_MASK, MAX_PACKET_PAYLOAD } from '../protocol/constants';
-import { encodeOk, encodeErr, encodeEndOfRows } from '../protocol/packets';
+import { Cap, Com, Header, Status, RELAY_PROFILE_MASK, MAX_PACKET_PAYLOAD } from '../protocol/constants';
+import { encodeOk, encodeErr, encodeEndOfRows, schemaChange } from '../protocol/packets';
 import { SqlError, ErrorCode } from '../protocol/errors';
 import { ResponseKind } from '../protocol/response-scanner';
 import { type BackendConnection } from '../backend/connection';
@@ -287,7 +287,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
           return this.sendOk(1);
         case Com.INIT_DB: {
           const err = this.use(payload.toString('utf8', 1));
-          return err ? this.sendError(err, 1) : this.sendOk(1);
+          return err ? this.sendError(err, 1) : this.useOk();
         }
         case Com.RESET_CONNECTION:
           this.resetSession();
@@ -375,6 +375,11 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
   begin(): void {
     this.busy = true;
     this.started = performance.now();
+  }
+
+  useOk(): void {
+    const change = this.caps & Cap.SESSION_TRACK && this.schema ? schemaChange(this.schema.name) : null;
+    this.sendPayload(encodeOk(new BufferWriter(64), { status: this.status }, Header.OK, change), 1);
   }
 
   ok(info = '', affectedRows = 0): void {

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql2 from 'mysql2/promise';
+import * as mariadb from 'mariadb';
 import { useMatrixCluster, backendStmtExecutes, expectedLines, FORWARD_SCHEMA, SHARDED_SCHEMA, USER, PASSWORD } from './scenario';
 import { runNodeSession, type SqlRunner } from './node-session';
 
@@ -113,5 +114,35 @@ test('mysql2 execute on a sharded schema: a one-partition statement as written g
   } finally {
     await conn.query('DROP TABLE IF EXISTS relayed').catch(() => {});
     await conn.end();
+  }
+});
+
+// USE is answered by sluice itself: its OK must carry SESSION_TRACK_SCHEMA as MariaDB's does, or
+// clients that track the current schema (mysql2's stateChanges, the mariadb connector's
+// info.database) keep the old one.
+test('USE answers with the schema change tracked (SESSION_TRACK_SCHEMA), as MariaDB does', { timeout: 30_000 }, async () => {
+  const db = cluster().dbs[0];
+  const direct = await mysql2.createConnection({ host: '127.0.0.1', port: db.port, user: db.user, password: db.password });
+  try {
+    const [res] = await direct.query('USE information_schema');
+    assert.equal((res as { stateChanges?: { schema: string } }).stateChanges?.schema, 'information_schema', 'MariaDB itself tracks the schema');
+  } finally {
+    await direct.end();
+  }
+  const conn = await mysql2.createConnection({ host: '127.0.0.1', port: cluster().port, user: USER, password: PASSWORD, database: FORWARD_SCHEMA });
+  try {
+    for (const schema of [SHARDED_SCHEMA, FORWARD_SCHEMA]) {
+      const [res] = await conn.query(`USE ${schema}`);
+      assert.equal((res as { stateChanges?: { schema: string } }).stateChanges?.schema, schema);
+    }
+  } finally {
+    await conn.end();
+  }
+  const mdb = await mariadb.createConnection({ host: '127.0.0.1', port: cluster().port, user: USER, password: PASSWORD, database: FORWARD_SCHEMA });
+  try {
+    await mdb.query(`USE ${SHARDED_SCHEMA}`);
+    assert.equal((mdb.info as unknown as { database: string }).database, SHARDED_SCHEMA);
+  } finally {
+    await mdb.end();
   }
 });

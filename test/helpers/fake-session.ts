@@ -129,6 +129,7 @@ export function fakeSession(opts: { schemas?: Record<string, SchemaConfig>; sche
     use(name: string) { this.schema = schemas[name]; return null; },
     error(err: SqlError) { answers.errors.push(err); },
     ok(info = '') { answers.oks.push(info); },
+    useOk() { answers.oks.push(`use ${this.schema?.name}`); },
     send() {},
     rows(columns: string[], rows: (string | null)[][]) { answers.rows.push({ columns, rows }); },
     writer() { throw new Error('no writer in the fake session'); },

@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BufferWriter } from '../../src/protocol/buffer-writer';
-import {
-  encodeOk, encodeErr, encodeEof, encodeEndOfRows, decodeOk, decodeErr, readEnd,
-  encodeColumnDef, decodeColumnDef, encodeTextRow, decodeTextRow,
-} from '../../src/protocol/packets';
+import { encodeOk, encodeErr, encodeEof, encodeEndOfRows, decodeOk, decodeErr, readEnd,
+  encodeColumnDef, decodeColumnDef, encodeTextRow, decodeTextRow, schemaChange } from '../../src/protocol/packets';
 import { Cap, ColumnType, ColumnFlag } from '../../src/protocol/constants';
 import { SqlError } from '../../src/protocol/errors';
 import { cat, int2, lenInt, lenStr, ok, err, eof, columnDef, textRow } from './helpers/wire';
@@ -113,4 +111,9 @@ test('malformed: truncated packets are fatal ER_MALFORMED_PACKET, not a crash or
   assert.throws(() => decodeColumnDef(columnDef({ name: 'x' }).subarray(0, 12)), isMalformed);
   assert.throws(() => decodeErr(Buffer.from([0xff, 0x01])), isMalformed);
   assert.throws(() => decodeOk(cat([0], [0xfc, 1])), isMalformed);
+});
+
+test('an OK with a schema change: SESSION_STATE_CHANGED, empty info, one SESSION_TRACK_SCHEMA entry', () => {
+  const w = encodeOk(new BufferWriter(64), { status: 0x0002 }, 0x00, schemaChange('shop'));
+  assert.equal(w.payload().toString('hex'), '000000024000000007010504' + Buffer.from('shop').toString('hex'));
 });
