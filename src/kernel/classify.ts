@@ -130,6 +130,9 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
   let words = 0;
   let setNames: string[] | null = null;
   let expectSetName = false; // in SET, at the start of an assignment
+  let scoped = false; // in SET, the last word was SESSION or LOCAL
+  let transactionWords = false; // in SET SESSION TRANSACTION: ISOLATION LEVEL and READ ONLY/WRITE name what is set
+  let lastWord = '';
   let depth = 0;
   let sawSemicolon = false;
   let named = false; // the last token was a name (a word that is no number, or a quoted one): a `.` after it qualifies
@@ -218,7 +221,7 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
       const setName = verb === Verb.Set && expectSetName;
       // Cheap filter before making a string: a word after the first matters only with the length
       // and initial of a word of interest.
-      if (words > 0 && !setName) {
+      if (words > 0 && !setName && !transactionWords) {
         const initial = 1 << ((buf[w0] & 0xdf) - 0x41);
         if (len >= 32 || !(WORDS[len] & initial || (CALLS[len] & initial && nextByte(buf, i, end) === 0x28))) continue;
       }
@@ -236,10 +239,24 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
       if (setName) {
         const lw = word.toLowerCase();
         if (lw === 'global' || lw === 'persist' || lw === 'persist_only') { traits |= Trait.GlobalSet; continue; }
-        if (lw === 'session' || lw === 'local') continue;
-        if (lw === 'transaction') { traits |= Trait.Pin; expectSetName = false; continue; } // next transaction only
+        if (lw === 'session' || lw === 'local') { scoped = true; continue; }
+        if (lw === 'transaction') {
+          // SET TRANSACTION without a scope sets the next transaction only (it stays with its connection);
+          // SET SESSION TRANSACTION sets the session's isolation level and access mode, replayed like any SET.
+          if (scoped) transactionWords = true;
+          else traits |= Trait.Pin;
+          expectSetName = false;
+          continue;
+        }
+        scoped = false;
         (setNames ??= []).push(lw === 'character' ? 'names' : lw);
         expectSetName = false;
+        continue;
+      }
+      if (transactionWords) {
+        if (word === 'ISOLATION') (setNames ??= []).push('transaction_isolation');
+        else if (word === 'READ' && lastWord !== 'LEVEL') (setNames ??= []).push('transaction_read_only');
+        lastWord = word;
         continue;
       }
       if (PIN_WORDS.has(word)) traits |= Trait.Pin;
@@ -254,7 +271,7 @@ export function classify(buf: Buffer, start: number, end: number): Classified {
     named = false;
     if (c === 0x28) depth++;
     else if (c === 0x29) depth--;
-    else if (c === 0x2c && depth === 0 && verb === Verb.Set) expectSetName = true;
+    else if (c === 0x2c && depth === 0 && verb === Verb.Set && !transactionWords) expectSetName = true; // SET SESSION TRANSACTION's commas list characteristics
     else if (c === 0x3b) sawSemicolon = true;
     i++;
   }

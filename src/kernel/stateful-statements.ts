@@ -49,8 +49,24 @@ function stateOf(sql: string, c: Classified): string {
  * any other. (SET and PREPARE are the session's own business there and answered elsewhere.)
  */
 export function shardedStateRefusal(sql: string, c: Classified, schema: string): SqlError | null {
-  if (!(c.traits & Trait.Pin) || c.verb === Verb.Set || c.verb === Verb.Prepare) return null;
+  if (!(c.traits & Trait.Pin) || c.verb === Verb.Prepare) return null;
+  if (c.verb === Verb.Set) return setRefusal(sql, schema);
   return new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET,
     `This statement would leave ${stateOf(sql, c)} on a pooled backend connection of sharded schema '${schema}', ` +
     'where another client could find it; sluice does not support that on sharded schemas: use a forwarding schema for it');
+}
+
+/** Why a SET that would stay with its connection is refused on a sharded schema, and what to send instead. */
+function setRefusal(sql: string, schema: string): SqlError | null {
+  if (/^\s*set\s+transaction\b/i.test(sql)) {
+    return new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET,
+      `SET TRANSACTION (the next transaction only) is not supported on sharded schema '${schema}': sluice cannot carry it to the partitions that transaction will touch; ` +
+      'use START TRANSACTION READ ONLY / READ WRITE, or SET SESSION TRANSACTION ... (which sluice applies on every partition) and set it back after');
+  }
+  if (/@(?!@)/.test(sql)) {
+    return new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET,
+      `User variables (SET @x) are not supported on sharded schema '${schema}' yet: a pooled partition connection would keep them for another client; ` +
+      'put the values in the statements themselves, or use a forwarding schema');
+  }
+  return null;
 }

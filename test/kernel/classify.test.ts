@@ -89,7 +89,7 @@ test('Pin: state a pooled connection cannot restore', () => {
     "SELECT GET_LOCK('x', 1)", 'select get_lock("x",1)', 'CREATE TEMPORARY TABLE t (a INT)', 'SET @a = 1', 'SET @a=1',
     "SET @`a b` = 'x'", 'SELECT 1 INTO @x', 'SELECT a, b INTO @x, @y FROM t', 'SELECT a INTO\n@x FROM t', 'SELECT @a := 1',
     'SELECT @a:=1', 'SELECT @`a b` := 5', "SELECT @'x':=1", 'UPDATE t SET a = (@n := @n + 1)', 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED',
-    'SET SESSION TRANSACTION READ ONLY', 'LOCK TABLES t WRITE', 'LOCK TABLE t READ', 'SELECT SQL_CALC_FOUND_ROWS * FROM t LIMIT 1',
+    'LOCK TABLES t WRITE', 'LOCK TABLE t READ', 'SELECT SQL_CALC_FOUND_ROWS * FROM t LIMIT 1',
     "PREPARE s FROM 'SELECT 1'", 'HANDLER t OPEN',
   ];
   for (const sql of pins) assert.ok(traits(sql).includes('Pin'), sql);
@@ -197,4 +197,14 @@ test('identity calls and information_schema are noticed; the same words as names
     assert.ok(traits(sql).includes('InfoSchema'), sql); // (a qualified name is Access too)
   }
   assert.deepEqual(traits("SELECT 'information_schema'"), []);
+});
+
+test('SET SESSION TRANSACTION is a session SET named by what it sets; SET TRANSACTION (next transaction only) pins', () => {
+  assert.deepEqual(run('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'), { verb: Verb.Set, traits: ['SessionSet'], setNames: ['transaction_isolation'] });
+  assert.deepEqual(run('set local transaction read only'), { verb: Verb.Set, traits: ['SessionSet'], setNames: ['transaction_read_only'] });
+  assert.deepEqual(run('SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ WRITE'),
+    { verb: Verb.Set, traits: ['SessionSet'], setNames: ['transaction_isolation', 'transaction_read_only'] });
+  assert.deepEqual(run('SET TRANSACTION READ ONLY'), { verb: Verb.Set, traits: ['Pin'], setNames: null });
+  assert.deepEqual(run('SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED'), { verb: Verb.Set, traits: ['Pin'], setNames: null });
+  assert.deepEqual(run('SET SESSION sql_mode = 1, autocommit = 0'), { verb: Verb.Set, traits: ['SessionSet'], setNames: ['sql_mode', 'autocommit'] });
 });
