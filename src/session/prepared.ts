@@ -27,6 +27,11 @@ export class StatementRegistry implements PreparedStatements {
     return s;
   }
 
+  /** A new COM_STMT_PREPARE begins: until it succeeds, 0xFFFFFFFF names no statement (MariaDB clears it when a prepare fails). */
+  preparing(): void {
+    this.last = 0;
+  }
+
   get(id: number): ClientStatement | undefined {
     return this.byId.get(id === LAST_PREPARED ? this.last : id);
   }

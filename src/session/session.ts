@@ -311,6 +311,7 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
           return this.sendPayload(w, 1);
         }
         case Com.STMT_PREPARE:
+          this.statements.preparing();
           return prepareStatement(this, payload.toString('latin1', 1));
         case Com.STMT_EXECUTE:
           return executeStatement(this, payload, framed);

@@ -126,6 +126,10 @@ for (const schema of ['fwd', 'shop']) {
       // and after the close an execute of its own id is 1243.
       sent.push(prepare('SELECT v FROM t WHERE id = ?'), execute(0xffffffff, [1]), execute(0xffffffff, [3]), stmtCommand(0x19, 0xffffffff), execute(range + 1, [1]), query('SELECT 8'));
       expected.push('prepared', { binary: ['one'] }, { binary: ['three'] }, { err: 1243 }, { rows: [['8']] });
+      // A prepare that fails leaves no "last prepared" statement: the execute pipelined after it must
+      // not run the one prepared before it (MariaDB answers 1243), even with a statement still open.
+      sent.push(prepare('SELECT v FROM t WHERE id = ?'), prepare('KILL 1'), execute(0xffffffff, [1]), execute(point, [2]));
+      expected.push('prepared', { err: 1295 }, { err: 1243 }, { binary: ['two'] });
       raw.sendTogether(sent);
       check(await answers(raw, expected), expected);
     } finally {
