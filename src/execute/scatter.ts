@@ -137,7 +137,7 @@ export function scatter(host: ScatterHost, plan: ShardPlan, out: ResultWriter, d
             return fail(i, e as SqlError);
           }
           merger.onResume = (shard) => leases[shard]?.conn.resume();
-          out.columns(merger.columns, host.status);
+          out.columns(host.names ? merger.columns.map((c) => host.names!.column(c)) : merger.columns, host.status);
         },
         row(buf: Buffer, start: number, end: number): boolean {
           if (stopped || !merger) return true;

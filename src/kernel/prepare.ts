@@ -15,6 +15,7 @@ import { countPlaceholders } from './statement-text';
 import { planStatement, resolveMergeSpec, type ParamValue } from '../plan';
 import type { ShardPlan } from '../plan/types';
 import { mergedColumns } from '../merge/aggregates';
+import { logicalNames } from '../rewrite/logical-names';
 import { spliceConnectionId } from './connection-id';
 import { onPartition } from './scatter-merge';
 import { isSessionStatement } from './sharded-session';
@@ -114,10 +115,11 @@ export function shardedResultColumns(s: StatementContext, sql: string, params: n
     return backend;
   })).then((backend) => {
     // No parameters (the values are inlined): the packets are the column definitions.
+    const names = logicalNames(schema);
     const columns = backend.packets.slice(0, backend.columns).map(decodeColumnDef);
-    if (!merge) return done(columns);
+    if (!merge) return done(columns.map((c) => names.column(c)));
     const spec = resolveMergeSpec(merge, columns.length);
-    done(mergedColumns(spec, columns).slice(0, spec.visible));
+    done(mergedColumns(spec, columns).slice(0, spec.visible).map((c) => names.column(c)));
   }, (e: Error) => {
     s.log.debug({ err: e.message }, 'sharded prepare: no column metadata');
     done([]);

@@ -3,7 +3,7 @@
 // the extreme by the column's comparison; AVG divides the summed SUM(x) by the summed COUNT(x) to the
 // result column's scale, rounding half up. NULL partials are ignored: SUM/MIN/MAX/AVG of no values is
 // NULL, COUNT of none is 0.
-import { Collation, ColumnType } from '../protocol/constants';
+import { Collation, ColumnFlag, ColumnType } from '../protocol/constants';
 import type { ColumnDef, ColumnInfo } from '../protocol/packets';
 import type { AggregateSpec, MergeSpec } from './spec';
 import { valueKind } from './compare';
@@ -164,6 +164,26 @@ class ConcatAcc implements Accumulator {
   }
 }
 
+/** Identity of each bit aggregate (what a shard with no rows returns, and the start of the fold). */
+const BIT_START = { BIT_AND: (1n << 64n) - 1n, BIT_OR: 0n, BIT_XOR: 0n } as const;
+
+/** BIT_AND, BIT_OR or BIT_XOR of partial results: BIGINT UNSIGNED, never NULL. */
+class BitAcc implements Accumulator {
+  private acc: bigint;
+  constructor(private readonly format: RowFormat, private readonly at: number, private readonly fn: keyof typeof BIT_START) {
+    this.acc = BIT_START[fn];
+  }
+  add(row: Buffer, offs: Int32Array): void {
+    const s = offs[2 * this.at];
+    if (s < 0) return;
+    const v = BigInt(this.format.text(row, s, offs[2 * this.at + 1]));
+    this.acc = this.fn === 'BIT_AND' ? this.acc & v : this.fn === 'BIT_OR' ? this.acc | v : this.acc ^ v;
+  }
+  result(): string {
+    return this.acc.toString();
+  }
+}
+
 class AvgAcc implements Accumulator {
   constructor(private readonly sum: SumAcc, private readonly count: CountAcc, private readonly scale: number) {}
   add(row: Buffer, offs: Int32Array): void {
@@ -283,6 +303,10 @@ function recipeFor(
       return (f) => new ConcatAcc(f, at, separator, a.maxLength ?? GROUP_CONCAT_MAX_LEN, a.maxLengthIndex ?? -1, binary);
     }
     case 'COUNT': return (f) => new CountAcc(f, at);
+    case 'BIT_AND': case 'BIT_OR': case 'BIT_XOR': {
+      const fn = a.fn;
+      return (f) => new BitAcc(f, at, fn);
+    }
     case 'SUM': return (f) => new SumAcc(f, at, isReal(at));
     case 'MIN': case 'MAX': {
       const sign = a.fn === 'MIN' ? 1 : -1;
@@ -313,8 +337,16 @@ const NOT_FIXED_DEC = 31;
  */
 export function mergedColumns(spec: MergeSpec, shard: ColumnInfo[]): ColumnDef[] {
   const out: ColumnDef[] = shard.slice(0, spec.columnCount).map((c) => ({ ...c }));
+  const raw = spec.aggregates.some((a) => a.distinct);
+  // The shards grouped by the DISTINCT arguments too (a GROUP BY without aggregates), so their
+  // columns carry the server's group flag (bit 0x8000), which one server answering the aggregate does not set.
+  if (raw) for (const col of out) col.flags = (col.flags ?? 0) & ~ColumnFlag.NUM;
   for (const a of spec.aggregates) {
     const col = out[a.index];
+    if (a.distinct && (a.fn === 'COUNT' || a.fn === 'SUM')) {
+      // The shards returned x itself (named as the aggregate): the column is the aggregate's, a computed value.
+      Object.assign(col, { schema: '', table: '', orgTable: '', orgName: '', charset: Collation.BINARY, flags: ColumnFlag.BINARY | (a.fn === 'COUNT' ? ColumnFlag.NOT_NULL : 0) });
+    }
     if (a.fn === 'COUNT') Object.assign(col, { type: ColumnType.LONGLONG, length: 21, decimals: 0 });
     else if (a.fn === 'SUM' && a.distinct && valueKind(col) === 'decimal') {
       // The column holds the raw values: SUM widens DECIMAL(p, s) to DECIMAL(p + 22, s).

@@ -8,12 +8,13 @@ export interface OrderKey {
   desc: boolean;
 }
 
-export type AggregateFn = 'COUNT' | 'SUM' | 'MIN' | 'MAX' | 'AVG' | 'GROUP_CONCAT';
+export type AggregateFn = 'COUNT' | 'SUM' | 'MIN' | 'MAX' | 'AVG' | 'GROUP_CONCAT' | 'BIT_AND' | 'BIT_OR' | 'BIT_XOR';
 
 /**
  * An aggregate select item to combine across shards. Shards each return a partial value in column
  * `index`; the merger combines partials: COUNT and SUM add, MIN/MAX compare, AVG divides the summed
- * SUM (column sumIndex) by the summed COUNT (column countIndex) — the planner rewrote AVG(x) into
+ * SUM (column sumIndex) by the summed COUNT (column countIndex), BIT_AND/OR/XOR combine the partial
+ * 64-bit values with their own operator — the planner rewrote AVG(x) into
  * derived SUM(x), COUNT(x) columns. The result keeps MySQL's type: COUNT is BIGINT, SUM of an
  * integer is DECIMAL(precision+22, 0), AVG is DECIMAL with scale + 4 (div_precision_increment).
  */

@@ -6,7 +6,7 @@ import type { ShardedSchema } from '../config/types';
 import { BufferWriter } from '../protocol/buffer-writer';
 import { Header } from '../protocol/constants';
 import { writeHeader } from '../protocol/framing';
-import { encodeErr } from '../protocol/packets';
+import { encodeErr, type ColumnDef } from '../protocol/packets';
 import { SqlError } from '../protocol/errors';
 
 /**
@@ -35,6 +35,14 @@ export class LogicalNames {
   /** The text with every whole identifier that is a physical name replaced by its logical name. */
   apply(text: string): string {
     return text.replace(IDENTIFIER, (id) => this.names.get(id) ?? id);
+  }
+
+  /** A shard's column definition with its database and tables under logical names (a copy when any is physical). */
+  column<C extends ColumnDef>(c: C): C {
+    const schema = c.schema && this.names.get(c.schema);
+    const table = c.table && this.names.get(c.table);
+    const orgTable = c.orgTable && this.names.get(c.orgTable);
+    return schema || table || orgTable ? { ...c, schema: schema || c.schema, table: table || c.table, orgTable: orgTable || c.orgTable } : c;
   }
 
   /** A backend's error as the client of the logical schema should read it (same errno and SQLSTATE). */

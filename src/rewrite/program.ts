@@ -15,7 +15,9 @@ export type Op =
   /** The items of list `list` that belong to the unit (all of them if none does), joined by ", ". */
   | { list: number; items: Op[][] }
   /** A piece computed per execution (LIMIT widening, generated keys): RenderContext.computed(id). */
-  | { computed: string };
+  | { computed: string }
+  /** The rendered ops back-quoted as one identifier (a column alias naming an item as the client wrote it). */
+  | { ident: Op[] };
 
 /** What render() needs to know about the unit being rendered. */
 export interface RenderContext {
@@ -45,7 +47,8 @@ export function render(ops: readonly Op[], ctx: RenderContext): string {
         part += (kept++ > 0 ? ', ' : '') + render(op.items[i], ctx);
       }
       out += kept > 0 ? part : op.items.map((item) => render(item, ctx)).join(', ');
-    } else out += ctx.computed(op.computed);
+    } else if ('ident' in op) out += '`' + render(op.ident, ctx).replace(/`/g, '``') + '`';
+    else out += ctx.computed(op.computed);
   }
   return out;
 }
@@ -83,6 +86,14 @@ export class Splicer {
     }
     if (pos < b) ops.push(this.text.slice(pos, b));
     return merge(ops);
+  }
+
+  /**
+   * The program for template[a, b) as the client wrote it: its slots' values, and no renames (the
+   * text a server names an unaliased select item by).
+   */
+  asWritten(a: number, b: number): Op[] {
+    return new Splicer(this.text, this.edits.filter((e) => e.ops.length === 1 && typeof e.ops[0] === 'object' && 'slot' in e.ops[0])).build(a, b);
   }
 
   /** The program for template[a, b) with structural edits (non-overlapping) laid over the atomic ones. */

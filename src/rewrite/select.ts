@@ -39,9 +39,9 @@ export interface SelectRewrite {
   steps: string[];
 }
 
-const MERGEABLE = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'GROUP_CONCAT']);
+const MERGEABLE = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'GROUP_CONCAT', 'BIT_AND', 'BIT_OR', 'BIT_XOR']);
 const AGGREGATE = new Set([
-  ...MERGEABLE, 'BIT_AND', 'BIT_OR', 'BIT_XOR', 'STD', 'STDDEV', 'STDDEV_POP', 'STDDEV_SAMP', 'VAR_POP', 'VAR_SAMP',
+  ...MERGEABLE, 'STD', 'STDDEV', 'STDDEV_POP', 'STDDEV_SAMP', 'VAR_POP', 'VAR_SAMP',
   'VARIANCE', 'GROUP_CONCAT', 'JSON_ARRAYAGG', 'JSON_OBJECTAGG',
 ]);
 
@@ -250,7 +250,10 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
         // The shards return x itself, grouped by (group key, x); the merger keeps the distinct values.
         const argOps = exprOps(arg);
         if ('item' in ref) {
-          edits.push({ start: call.start, end: call.end, ops: argOps });
+          // The shards return x under the item's name, so the merged column is named as one server names it.
+          const item = items[ref.item];
+          const named = item.alias === undefined && item.expr === call ? [' AS ', { ident: splicer.asWritten(call.start, call.end) }] : [];
+          edits.push({ start: call.start, end: call.end, ops: [...argOps, ...named] });
           itemOps.set(ref.item, argOps);
         } else derived[ref.derived] = argOps;
         weigh(ref, arg);
@@ -260,6 +263,7 @@ export function rewriteSelect(sel: A.Select, ctx: SelectContext): SelectRewrite 
       if (!onKey && fn !== 'MIN' && fn !== 'MAX')
         throw notSupported(`${text} across shards is not supported: DISTINCT values may repeat on several shards; use COUNT(DISTINCT x) or SUM(DISTINCT x) of one expression, GROUP BY the shard key, or query one shard`);
     }
+    if (call.distinct && fn.startsWith('BIT_')) throw notSupported(`${text} across shards is not supported: use ${fn}() without DISTINCT or query one shard`);
     if (fn === 'MIN' || fn === 'MAX') weigh(ref, call);
     if (fn !== 'AVG') return { ref, fn: fn as AggregateFn };
     if (call.distinct) throw notSupported(`${text} across shards is not supported: use AVG without DISTINCT or query one shard`);
