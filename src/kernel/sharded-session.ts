@@ -3,7 +3,7 @@
 // session variables. The transaction state is transaction/transaction-control.ts's; this module
 // writes the answers and keeps the status flags in step.
 import { BufferWriter } from '../protocol/buffer-writer';
-import { Status } from '../protocol/constants';
+import { Header, SQL_MODE_STATUS, Status } from '../protocol/constants';
 import { encodeOk } from '../protocol/packets';
 import { SqlError } from '../protocol/errors';
 import { Verb, Trait, type Classified } from './classify';
@@ -71,7 +71,8 @@ export function savepoint(s: StatementContext, sql: string): void {
  * SET of session variables: run on a connection of the default partition, then recorded for every
  * connection, and made on the open transaction's connections too. Autocommit is read off the
  * backend's answer (any spelling of the SET); turning it from 0 to 1 commits the open transaction,
- * as MariaDB does. The OK is sluice's, with the session's flags.
+ * as MariaDB does. The OK is sluice's, with the session's flags, and the backend's tracked variables
+ * (the connection negotiated CLIENT_SESSION_TRACK only if the client did).
  */
 export function sessionSet(s: StatementContext, sql: string, c: Classified): void {
   const schema = s.sharded;
@@ -81,9 +82,12 @@ export function sessionSet(s: StatementContext, sql: string, c: Classified): voi
     s.state.record(c.setNames!, sql);
     conn.stateKey = s.state.key;
     const applied = s.trx.sessionSet(sql, (ok.status & Status.AUTOCOMMIT) !== 0, s.state.key);
-    s.status = s.trx.status((s.status & ~Status.AUTOCOMMIT) | (ok.status & Status.AUTOCOMMIT));
+    // autocommit and the sql_mode flags are the backend's answer, as are the tracked variables' new values.
+    const carried = Status.AUTOCOMMIT | SQL_MODE_STATUS;
+    s.status = s.trx.status((s.status & ~carried) | (ok.status & carried));
     await applied;
-    s.send(encodeOk(new BufferWriter(32 + ok.info.length), { status: s.status, info: ok.info, warnings: ok.warnings }));
+    const state = ok.sessionState ?? null;
+    s.send(encodeOk(new BufferWriter(32 + ok.info.length + (state?.length ?? 0)), { status: s.status, info: ok.info, warnings: ok.warnings }, Header.OK, state));
     s.done();
   }, logicalNames(schema));
 }

@@ -74,7 +74,12 @@ export const enum Status {
   PS_OUT_PARAMS = 0x1000,
   IN_TRANS_READONLY = 0x2000,
   SESSION_STATE_CHANGED = 0x4000,
+  /** MariaDB: sql_mode has ANSI_QUOTES (drivers then quote identifiers with "). */
+  ANSI_QUOTES = 0x8000,
 }
+
+/** Status flags that describe the session's sql_mode, which every OK and EOF of the session carries. */
+export const SQL_MODE_STATUS = Status.NO_BACKSLASH_ESCAPES | Status.ANSI_QUOTES;
 
 /** Types of the state-change entries an OK packet carries under CLIENT_SESSION_TRACK. */
 export const enum SessionTrack {

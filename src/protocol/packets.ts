@@ -10,6 +10,8 @@ export interface OkPacket {
   status: number;
   warnings: number;
   info: string;
+  /** The state-change block (CLIENT_SESSION_TRACK, SESSION_STATE_CHANGED set), as its bytes. */
+  sessionState?: Buffer;
 }
 
 export interface ErrPacket {
@@ -65,6 +67,7 @@ export function decodeOk(payload: Buffer): OkPacket {
   const warnings = r.remaining >= 2 ? r.u16() : 0;
   let info = '';
   if (r.remaining > 0) info = r.lenencString();
+  if (status & Status.SESSION_STATE_CHANGED && r.remaining > 0) return { affectedRows, lastInsertId, status, warnings, info, sessionState: Buffer.from(r.lenencBytes()) };
   return { affectedRows, lastInsertId, status, warnings, info };
 }
 
