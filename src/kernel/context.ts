@@ -16,7 +16,8 @@ import type { ResultWriter } from '../respond/result-writer';
 import type { BackendLease } from '../execute/backend-lease';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
 import type { Directory } from './directory';
-import type { KeptCursor, PreparedStatements } from './prepared-statement';
+import type { KeptCursor, PreparedStatements, SqlStatement } from './prepared-statement';
+import type { UserVariables } from './user-value';
 import type { TransactionControl } from '../transaction/transaction-control';
 import type { Relay, RelayContext } from './relay';
 
@@ -81,6 +82,10 @@ export interface StatementContext extends RelayContext {
   readonly cursors: Map<number, KeptCursor>;
   /** Column names of sharded tables, read once from their first physical table (an INSERT without a column list). */
   readonly tableColumns: Map<string, string[]>;
+  /** User variables set on a sharded schema (user-variables.ts), by lower-case name. */
+  readonly userVars: UserVariables;
+  /** SQL PREPARE statements of a sharded schema (sql-prepared.ts), by lower-case name. */
+  readonly sqlStatements: Map<string, SqlStatement>;
   /** Status flags for sluice's own OK and end packets (AUTOCOMMIT, IN_TRANS); relayed answers update it. */
   status: number;
   /** wait_timeout in ms: a SET wait_timeout changes it. */

@@ -18,7 +18,9 @@ import { decodeExecuteParams, EXECUTE_PARAMS_OFFSET } from '../protocol/binary-v
 import { logicalNames } from '../rewrite/logical-names';
 import { commitsImplicitly } from '../transaction/statements';
 import { ResultWriter } from '../respond/result-writer';
-import { planStatement } from '../plan';
+import { planStatement, sqlLiteral, type ParamValue } from '../plan';
+import { tokenize } from '../sql/lexer';
+import { userSet } from './sharded-query';
 import type { ShardPlan } from '../plan/types';
 import { runScatter } from './scatter-merge';
 import { sessionStatement, ensureImplicitTrx, commitThen } from './sharded-session';
@@ -95,6 +97,15 @@ export function fetchStatement(s: StatementContext, payload: Buffer): void {
 export function executeSharded(s: StatementContext, stmt: ClientStatement, payload: Buffer, framed: Buffer | null): void {
   s.begin();
   if (stmt.sessionStatement && sessionStatement(s, stmt.sql, stmt.sessionStatement)) return;
+  if (stmt.classified.verb === Verb.Set && /@(?!@)/.test(stmt.sql)) {
+    // SET @x = ?: the values go in as literals, and the SET is evaluated and recorded as a text one is.
+    try {
+      const { values } = decodeExecuteParams(payload, stmt.params, stmt.types);
+      if (userSet(s, withValues(stmt.sql, values))) return;
+    } catch (e) {
+      return s.fail(asSqlError(e, 'binding'));
+    }
+  }
   // Prepared on a forwarding schema before a USE: still nothing may stay on a partition's pooled connection.
   const refused = stmt.classified.traits & Trait.Pin ? shardedStateRefusal(stmt.sql, stmt.classified, s.sharded.name) : null;
   if (refused) return s.fail(refused);
@@ -141,4 +152,17 @@ export function executeOnPartition(s: StatementContext, stmt: ClientStatement, p
   // The packet goes to the backend after a connection is found: a reassembled payload is copied.
   if (framed === null) payload = Buffer.from(payload);
   s.relay.withConnection(pool, part.database, (conn) => relayExecute(s, conn, stmt, payload, framed, false, schema), logicalNames(schema), plan.primary ? null : readOf(schema, unit.partition));
+}
+
+/** The statement with each `?` marker replaced by its value as an SQL literal. */
+function withValues(sql: string, values: readonly ParamValue[]): string {
+  let out = '';
+  let at = 0;
+  let i = 0;
+  for (const t of tokenize(sql)) {
+    if (t.type !== 'param') continue;
+    out += sql.slice(at, t.offset) + sqlLiteral(values[i++] ?? null);
+    at = t.offset + 1;
+  }
+  return out + sql.slice(at);
 }

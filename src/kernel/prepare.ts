@@ -11,6 +11,7 @@ import { onForwardConnection } from './forward';
 import { preparedForUser, withInfoSchema } from './user-view';
 import { unpreparableSessionIds, SESSION_ID_WORDS } from './session-ids';
 import { classifyPrepared, withParams, unpreparable, shardedStateRefusal } from './stateful-statements';
+import { setsUserVariablesOnly } from './user-variables';
 import { countPlaceholders } from './statement-text';
 import { planStatement, resolveMergeSpec, type ParamValue } from '../plan';
 import type { ShardPlan } from '../plan/types';
@@ -65,7 +66,8 @@ export function prepareSpliced(s: StatementContext, sql: string): void {
       return s.fail(asSqlError(e, 'PREPARE'));
     }
     const c = withParams(text, params);
-    const refused = shardedStateRefusal(sql, c, s.sharded.name);
+    // SET @x = ? is evaluated and recorded by each execute (execute-prepared.ts), as a text SET is.
+    const refused = c.verb === Verb.Set && setsUserVariablesOnly(sql) ? null : shardedStateRefusal(sql, c, s.sharded.name);
     if (refused) return s.fail(refused);
     const stmt = s.statements.add(sql, params, 0, c);
     // BEGIN, COMMIT, SET ... prepared (sysbench does): each execute is answered as the text would be.

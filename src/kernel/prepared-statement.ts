@@ -35,6 +35,12 @@ export interface PreparedStatements {
   get(id: number): ClientStatement | undefined;
 }
 
+/** A statement of SQL PREPARE on a sharded schema: its text and the offsets of its `?` markers. */
+export interface SqlStatement {
+  text: string;
+  markers: number[];
+}
+
 /** An open cursor of a sharded execute: the merged binary rows and the next one COM_STMT_FETCH sends. */
 export interface KeptCursor {
   rows: Buffer[];

@@ -5,6 +5,7 @@
 //            -> sharded: plan -> rewrite -> execute -> merge -> respond   (sharded-query.ts)
 //            -> forwarding: relay to the schema's backend                 (forward.ts)
 import { QueryKind } from '../metrics/layout';
+import { Com } from '../protocol/constants';
 import { SqlError, ErrorCode } from '../protocol/errors';
 import { frame } from '../protocol/framing';
 import { ResponseKind } from '../protocol/response-scanner';
@@ -15,6 +16,7 @@ import type { StatementContext } from './context';
 import { forward } from './forward';
 import { sessionIds, mayNameSessionIds } from './session-ids';
 import { shardedQuery } from './sharded-query';
+import { isSqlPrepared, sqlPrepared } from './sql-prepared';
 import { isShowDatabases } from './statement-text';
 import { forUser, infoSchemaQuery } from './user-view';
 
@@ -38,6 +40,12 @@ export function runQuery(s: StatementContext, payload: Buffer, framed: Buffer | 
   }
   s.host.metrics.query(VERB_KIND[c.verb] ?? QueryKind.Other);
   if (answeredBySluice(s, payload, c)) return;
+  if (s.schema?.kind === 'sharded' && (c.verb === Verb.Other || c.verb === Verb.Prepare || c.verb === Verb.Deallocate) && !(c.traits & Trait.Multi)) {
+    // SQL PREPARE / EXECUTE on a sharded schema: the session keeps the statement, and an execute runs
+    // its text through this whole pipeline, access check included (so PREPARE ... FROM @v is checked too).
+    const sql = payload.toString('latin1', 1);
+    if (isSqlPrepared(sql, c.verb) && sqlPrepared(s, sql, (text) => runQuery(s, commandPayload(text), null))) return;
+  }
   const denied = accessError(payload, 1, c, s.user, s.host.schemas, s.schema);
   if (denied) return s.error(denied);
   if (c.verb === Verb.Other || c.verb === Verb.Prepare || c.traits & (Trait.Identity | Trait.InfoSchema)) {
@@ -98,4 +106,12 @@ function endsWithParen(payload: Buffer): boolean {
 export function reframe(payload: Buffer): Buffer {
   const parts = frame(payload, 0);
   return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/** A COM_QUERY payload (command byte, then the text's latin1 bytes) for a statement sluice runs itself. */
+function commandPayload(sql: string): Buffer {
+  const payload = Buffer.allocUnsafe(1 + sql.length);
+  payload[0] = Com.QUERY;
+  payload.write(sql, 1, 'latin1');
+  return payload;
 }

@@ -10,6 +10,8 @@ import { readOf } from '../execute/backend-lease';
 import { Verb, Trait, type Classified } from './classify';
 import type { StatementContext } from './context';
 import { shardedStateRefusal } from './stateful-statements';
+import { setUserVariables, userAssignments, userSetRefusal } from './user-variables';
+import { parse } from '../sql/parser';
 import { INSERT_HEAD } from './statement-text';
 import { previewTarget } from '../plan/preview';
 import { explainTarget } from '../execute/explain';
@@ -36,6 +38,7 @@ export function shardedQuery(s: StatementContext, payload: Buffer, c: Classified
   // character set, and raw _binary literals, reach the shards unchanged.
   const sql = payload.toString('latin1', 1);
   if (sessionStatement(s, sql, c)) return;
+  if (c.verb === Verb.Set && USER_VARIABLE.test(sql) && userSet(s, sql)) return;
   const refused = c.traits & Trait.Pin ? shardedStateRefusal(sql, c, schema.name) : null;
   if (refused) return s.fail(refused);
   if (c.traits & Trait.Multi) return multiStatement(s, sql);
@@ -50,6 +53,27 @@ export function shardedQuery(s: StatementContext, payload: Buffer, c: Classified
   }
   if ((c.verb === Verb.Create || c.verb === Verb.Other) && commitsImplicitly(sql)) return commitThen(s, () => planAndRun(s, sql, c, true));
   planAndRun(s, sql, c, true, framed);
+}
+
+/** `@name` (not `@@`): a user variable. */
+const USER_VARIABLE = /(^|[^@])@(?!@)/;
+
+/** SET of user variables only: evaluated once and replayed on every partition (user-variables.ts). */
+export function userSet(s: StatementContext, sql: string): boolean {
+  let items: ReturnType<typeof userAssignments>;
+  try {
+    items = userAssignments(parse(sql));
+  } catch {
+    return false; // reported by the refusal below
+  }
+  if (!items) return false;
+  const refused = userSetRefusal(items, s.sharded.name);
+  if (refused) {
+    s.fail(refused);
+    return true;
+  }
+  setUserVariables(s, sql, items);
+  return true;
 }
 
 /** One unit and nothing to merge: its answer relayed untouched, as forwarding does (framed: the unit's COM_QUERY). */

@@ -65,8 +65,8 @@ function setRefusal(sql: string, schema: string): SqlError | null {
   }
   if (/@(?!@)/.test(sql)) {
     return new SqlError(ErrorCode.ER_NOT_SUPPORTED_YET,
-      `User variables (SET @x) are not supported on sharded schema '${schema}' yet: a pooled partition connection would keep them for another client; ` +
-      'put the values in the statements themselves, or use a forwarding schema');
+      `This SET mixes user variables with session variables, or assigns one with := inside an expression, on sharded schema '${schema}': ` +
+      'set user variables in a SET of their own (SET @a = 1, @b = \'two\'), and session variables in another');
   }
   return null;
 }

@@ -25,6 +25,7 @@ export { SnowflakeGenerator, splitSnowflake, SNOWFLAKE_EPOCH_MS } from './snowfl
 export { crc32, canonicalText, placeValue, toDays } from './placement';
 export { PlanErrno } from './errors';
 export type { ShardPlan, RouteUnit, RouteKind, ParamValue } from './types';
+export { sqlLiteral } from './template';
 
 export interface PlanOptions {
   /** Values of the statement's `?` markers (prepared statements), inlined as literals in the unit SQL. */

@@ -8,6 +8,7 @@
 import type * as net from 'node:net';
 import type * as tls from 'node:tls';
 import type { Logger } from 'pino';
+import type { UserVariables } from '../kernel/user-value';
 import { onChunks } from '../memory/read-buffers';
 import { PacketFramer, unframe, type PacketMemory } from '../protocol/framing';
 import { BufferWriter } from '../protocol/buffer-writer';
@@ -35,7 +36,7 @@ import { runQuery, reframe } from '../kernel/query';
 import { prepareStatement } from '../kernel/prepare';
 import { executeStatement, fetchStatement, clientStatement } from '../kernel/execute-prepared';
 import { describePartition } from '../kernel/scatter-merge';
-import type { KeptCursor } from '../kernel/prepared-statement';
+import type { KeptCursor, SqlStatement } from '../kernel/prepared-statement';
 import { TransactionControl } from '../transaction/transaction-control';
 import { ResultWriter } from '../respond/result-writer';
 import type { ReadRotation, ReplicaHealth } from '../execute/read-target';
@@ -440,6 +441,8 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
 
   /** Column names of sharded tables, read from their first physical table (per session). */
   readonly tableColumns = new Map<string, string[]>();
+  readonly userVars: UserVariables = new Map();
+  readonly sqlStatements = new Map<string, SqlStatement>();
 
   /** COM_STATISTICS, in mysqladmin's format: Threads are this worker's sessions, Questions this session's commands. */
   private statistics(): void {
@@ -475,6 +478,8 @@ export class ClientSession implements StatementContext, DirectorySession, IdleSe
   private resetSession(): void {
     this.state.clear();
     this.statements.clear();
+    this.userVars.clear();
+    this.sqlStatements.clear();
     this.cursors.clear();
     this.trx.abandon();
     this.lease.drop(); // a held connection carries state the client just asked to forget

@@ -42,11 +42,10 @@ for (const database of ['fwd', 'shop']) {
   });
 }
 
-test('shop: SET TRANSACTION (next transaction only) and SET @x are refused with what to send instead; the session goes on', { timeout: 30_000 }, async () => {
+test('shop: SET TRANSACTION (next transaction only) is refused with what to send instead; the session goes on', { timeout: 30_000 }, async () => {
   const conn = await mysql2.createConnection({ host: '127.0.0.1', port: c.port, user: 'app', password: 'pw', database: 'shop' });
   try {
     await assert.rejects(conn.query('SET TRANSACTION READ ONLY'), (e: { errno: number; message: string }) => e.errno === 1235 && /SET SESSION TRANSACTION/.test(e.message) && /START TRANSACTION READ ONLY/.test(e.message));
-    await assert.rejects(conn.query('SET @a = 1'), (e: { errno: number; message: string }) => e.errno === 1235 && /User variables/.test(e.message));
     const [rows] = await conn.query('SELECT 1 AS one');
     assert.deepEqual(rows, [{ one: 1 }]);
   } finally {

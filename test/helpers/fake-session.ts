@@ -115,6 +115,8 @@ export function fakeSession(opts: { schemas?: Record<string, SchemaConfig>; sche
     schema: opts.schema ? schemas[opts.schema] : null,
     get sharded() { return this.schema as ShardedSchema; },
     state: new SessionState(),
+    userVars: new Map(),
+    sqlStatements: new Map(),
     trxOpen: false,
     status: 2,
     waitTimeoutMs: 28_800_000,
